@@ -1,0 +1,85 @@
+# stoke — plain GNU Makefile.  `make`, `make test`, `make demo`, `make SANITIZE=1`.
+PKGS     := libelf libdw libunwind libunwind-generic libzstd
+DEB_PKGS := build-essential pkg-config libelf-dev libdw-dev libunwind-dev libzstd-dev \
+            elfutils binutils zstd libxml2-utils graphviz chromium linux-perf nodejs
+
+CC      ?= cc
+OPT     ?= -O2
+CFLAGS  ?= $(OPT) -g
+CFLAGS  += -std=gnu11 -Wall -Wextra -Wshadow -Wno-unused-parameter -D_GNU_SOURCE -I. \
+           $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
+
+ifeq ($(SANITIZE),1)
+BUILD   ?= build-san
+CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+else
+BUILD   ?= build
+endif
+
+ifneq ($(V),1)
+Q  := @
+QCC = @printf '  CC      %s\n' $<;
+QLD = @printf '  LD      %s\n' $@;
+endif
+
+LIB_SRCS  := $(sort $(wildcard common/*.c profiler/*.c symbolize/*.c report/*.c))
+CLI_SRCS  := $(sort $(wildcard cli/*.c))
+TEST_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+
+LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/%.o)
+TEST_BINS := $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+STOKE     := $(BUILD)/stoke
+
+all: $(STOKE) stoke
+
+stoke: $(STOKE)
+	$(Q)ln -sf $(STOKE) stoke
+
+$(STOKE): $(CLI_OBJS) $(BUILD)/libstoke.a
+	$(QLD)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libstoke.a $(LDLIBS)
+
+$(BUILD)/libstoke.a: $(LIB_OBJS)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/%.o: %.c
+	$(Q)mkdir -p $(dir $@)
+	$(QCC)$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/libstoke.a
+	$(QLD)$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/libstoke.a $(LDLIBS)
+
+tests: $(STOKE) $(TEST_BINS)
+
+# Runs every unit test binary and every end-to-end script; ends with "N passed, N failed".
+test: deps-check tests
+	$(Q)STOKE=$(abspath $(STOKE)) BUILD=$(abspath $(BUILD)) tests/run.sh
+
+demo: deps $(STOKE) stoke
+	$(Q)tests/demo.sh $(abspath $(STOKE))
+
+deps:
+	$(Q)missing=""; for p in $(DEB_PKGS); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+deps-check:
+	$(Q)pkg-config --exists $(PKGS) || { echo "stoke: missing libraries; run 'make deps'"; exit 1; }
+
+fuzz:
+	$(Q)tests/fuzz.sh
+
+clean:
+	rm -rf build build-san stoke
+
+.PHONY: all stoke tests test demo deps deps-check fuzz clean
+.DELETE_ON_ERROR:
+
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(TEST_BINS:$(BUILD)/tests/%=$(BUILD)/tests/unit/%.d)

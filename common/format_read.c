@@ -1,0 +1,191 @@
+/* Reading stoke files: frame by frame, keeping everything before a bad frame. */
+#include "common/format.h"
+#include "common/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zstd.h>
+
+struct fmt_reader {
+	const unsigned char *map; /* whole file */
+	size_t map_len;
+	int owns_map;             /* munmap on free */
+	uint32_t version;
+	size_t next_frame;        /* file offset of the next frame */
+	size_t cur_frame;         /* file offset of the frame in buf */
+	unsigned char *buf;       /* decompressed frame */
+	size_t buf_len, buf_cap;
+	size_t pos;               /* next record in buf */
+	ZSTD_DCtx *dctx;
+	unsigned char rec[UINT16_MAX + 1]; /* aligned copy of the current record */
+};
+
+const char *fmt_strerror(int err)
+{
+	switch (-err) {
+	case FMT_EBADMAGIC: return "not a stoke data file (bad magic)";
+	case FMT_EVERSION: return "file format version not supported by this stoke";
+	case FMT_ETRUNCATED: return "file is truncated inside a frame";
+	case FMT_ECORRUPT: return "file is corrupt (frame or record fails its checks)";
+	}
+	return strerror(-err);
+}
+
+static int reader_init(struct fmt_reader *r)
+{
+	const unsigned char *p = r->map;
+	uint32_t magic, size;
+	if (r->map_len < STOKE_HEADER_SIZE)
+		return r->map_len ? -FMT_ETRUNCATED : -FMT_EBADMAGIC;
+	memcpy(&magic, p, 4);
+	memcpy(&size, p + 4, 4);
+	if (magic != STOKE_SKIPPABLE_MAGIC || size != 16 || memcmp(p + 8, STOKE_MAGIC, 8))
+		return -FMT_EBADMAGIC;
+	memcpy(&r->version, p + 16, 4);
+	if (r->version != STOKE_FORMAT_VERSION)
+		return -FMT_EVERSION;
+	r->next_frame = STOKE_HEADER_SIZE;
+	r->dctx = ZSTD_createDCtx();
+	return r->dctx ? 0 : -ENOMEM;
+}
+
+int fmt_reader_open_mem(const void *data, size_t len, struct fmt_reader **out)
+{
+	struct fmt_reader *r = xcalloc(1, sizeof(*r));
+	r->map = data;
+	r->map_len = len;
+	int err = reader_init(r);
+	if (err) {
+		fmt_reader_free(r);
+		return err;
+	}
+	*out = r;
+	return 0;
+}
+
+int fmt_reader_open(const char *path, struct fmt_reader **out)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	struct stat st;
+	if (fstat(fd, &st) < 0) {
+		int err = -errno;
+		close(fd);
+		return err;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EINVAL;
+	}
+	void *map = NULL;
+	if (st.st_size > 0) {
+		map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (map == MAP_FAILED) {
+			int err = -errno;
+			close(fd);
+			return err;
+		}
+	}
+	close(fd);
+	struct fmt_reader *r = xcalloc(1, sizeof(*r));
+	r->map = map;
+	r->map_len = (size_t)st.st_size;
+	r->owns_map = 1;
+	int err = reader_init(r);
+	if (err) {
+		fmt_reader_free(r);
+		return err;
+	}
+	*out = r;
+	return 0;
+}
+
+/* Decompress the frame at next_frame into buf.  1: loaded, 0: end of file. */
+static int load_frame(struct fmt_reader *r)
+{
+	for (;;) {
+		size_t off = r->next_frame, left = r->map_len - off;
+		if (!left)
+			return 0;
+		r->cur_frame = off;
+		const unsigned char *p = r->map + off;
+		if (left < 8)
+			return -FMT_ETRUNCATED;
+		size_t csize = ZSTD_findFrameCompressedSize(p, left);
+		if (ZSTD_isError(csize)) {
+			/* Distinguish a cut-off frame from garbage. */
+			unsigned long long need = ZSTD_getFrameContentSize(p, left);
+			return need == ZSTD_CONTENTSIZE_ERROR ? -FMT_ECORRUPT : -FMT_ETRUNCATED;
+		}
+		unsigned long long usize = ZSTD_getFrameContentSize(p, csize);
+		if (usize == ZSTD_CONTENTSIZE_ERROR || usize == ZSTD_CONTENTSIZE_UNKNOWN ||
+		    usize > (1ULL << 31))
+			return -FMT_ECORRUPT;
+		if (ZSTD_isSkippableFrame(p, csize) || usize == 0) {
+			r->next_frame = off + csize; /* room for future extensions */
+			continue;
+		}
+		if (usize > r->buf_cap) {
+			free(r->buf);
+			r->buf_cap = (size_t)usize;
+			r->buf = xmalloc(r->buf_cap);
+		}
+		size_t got = ZSTD_decompressDCtx(r->dctx, r->buf, (size_t)usize, p, csize);
+		if (ZSTD_isError(got) || got != usize)
+			return -FMT_ECORRUPT;
+		r->buf_len = got;
+		r->pos = 0;
+		r->next_frame = off + csize;
+		return 1;
+	}
+}
+
+int fmt_reader_next(struct fmt_reader *r, const struct perf_event_header **rec)
+{
+	while (r->pos >= r->buf_len) {
+		int ret = load_frame(r);
+		if (ret <= 0)
+			return ret;
+	}
+	struct perf_event_header h;
+	if (r->buf_len - r->pos < sizeof(h))
+		goto corrupt;
+	memcpy(&h, r->buf + r->pos, sizeof(h));
+	if (h.size < sizeof(h) || (h.size & 7) || h.size > r->buf_len - r->pos)
+		goto corrupt;
+	memcpy(r->rec, r->buf + r->pos, h.size);
+	r->pos += h.size;
+	*rec = (const struct perf_event_header *)r->rec;
+	return 1;
+corrupt:
+	r->pos = r->buf_len = 0;
+	r->next_frame = r->map_len; /* stop: nothing after this can be trusted */
+	return -FMT_ECORRUPT;
+}
+
+uint64_t fmt_reader_offset(const struct fmt_reader *r)
+{
+	return r->cur_frame;
+}
+
+uint32_t fmt_reader_version(const struct fmt_reader *r)
+{
+	return r->version;
+}
+
+void fmt_reader_free(struct fmt_reader *r)
+{
+	if (!r)
+		return;
+	if (r->owns_map && r->map)
+		munmap((void *)r->map, r->map_len);
+	ZSTD_freeDCtx(r->dctx);
+	free(r->buf);
+	free(r);
+}

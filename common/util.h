@@ -1,0 +1,55 @@
+/* util.h — allocation that cannot fail, the growable-array helper, small helpers.
+ *
+ * Allocation failure is not a recoverable error for stoke: x*alloc() print one
+ * line and abort.  Everything else in the library reports errors as negative
+ * errno values.
+ */
+#ifndef STOKE_UTIL_H
+#define STOKE_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t nmemb, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+
+/*
+ * ALLOC_GROW(ptr, nr, alloc): make room for at least `nr` elements in the
+ * array `ptr` whose capacity is `alloc`.  Grows by 1.5x.  The one growable
+ * array helper of the project: use it instead of hand-written realloc loops.
+ */
+#define ALLOC_GROW(ptr, nr, alloc)                                            \
+	do {                                                                  \
+		if ((size_t)(nr) > (size_t)(alloc)) {                         \
+			size_t alloc_grow_n_ = ((size_t)(alloc) + 16) * 3 / 2; \
+			if (alloc_grow_n_ < (size_t)(nr))                     \
+				alloc_grow_n_ = (size_t)(nr);                 \
+			(ptr) = xrealloc((ptr), alloc_grow_n_ * sizeof(*(ptr))); \
+			(alloc) = alloc_grow_n_;                              \
+		}                                                             \
+	} while (0)
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define ALIGN8(x) (((x) + 7) & ~(size_t)7)
+
+/* Monotonic clock in nanoseconds (CLOCK_MONOTONIC, as recorded samples use). */
+uint64_t now_ns(void);
+
+/* FNV-1a over n bytes, continuing from `h` (start with FNV_INIT). */
+#define FNV_INIT 0xcbf29ce484222325ULL
+uint64_t fnv1a(uint64_t h, const void *data, size_t n);
+
+/*
+ * Read a whole file into a NUL-terminated malloc'ed buffer.  Returns 0 and
+ * sets *out (caller frees) and *len, or a negative errno.
+ */
+int read_file(const char *path, char **out, size_t *len);
+
+/* Parse a CPU list such as "0-3,6".  Returns count of CPUs written to
+ * cpus[] (at most max), or -EINVAL on a malformed list. */
+int parse_cpu_list(const char *s, int *cpus, int max);
+
+#endif
