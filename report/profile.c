@@ -1,0 +1,101 @@
+#include "report/profile.h"
+#include "common/format.h"
+#include "common/util.h"
+#include "report/folded.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+void profile_opts_init(struct profile_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->time_end = -1;
+}
+
+void profile_info_release(struct profile_info *info)
+{
+	free(info->event);
+	free(info->cmdline);
+	free(info->hostname);
+	memset(info, 0, sizeof(*info));
+}
+
+int profile_frame_matches(const regex_t *re, const struct tree_frame *f)
+{
+	return regexec(re, f->name, 0, NULL, 0) == 0;
+}
+
+struct folded_filter {
+	const struct profile_opts *o;
+};
+
+static int keep_folded(void *ctx, const struct tree *t, const uint32_t *frames, size_t n)
+{
+	const struct profile_opts *o = ctx;
+	int focus_hit = !o->focus;
+	for (size_t i = 0; i < n; i++) {
+		const struct tree_frame *f = tree_frame(t, frames[i]);
+		if (o->ignore && profile_frame_matches(o->ignore, f))
+			return 0;
+		if (o->focus && !focus_hit && profile_frame_matches(o->focus, f))
+			focus_hit = 1;
+	}
+	return focus_hit;
+}
+
+static int load_folded(const char *text, size_t len, const struct profile_opts *o,
+		       struct tree *t, struct profile_info *info)
+{
+	struct folded_stats st;
+	int need_filter = o->focus || o->ignore;
+	folded_parse(t, text, len, need_filter ? keep_folded : NULL, (void *)o, &st);
+	info->is_folded = 1;
+	info->event = xstrdup("");
+	info->malformed = st.malformed;
+	info->samples = info->samples_total = tree_total(t);
+	if (st.malformed && o->warn) {
+		char msg[160];
+		snprintf(msg, sizeof(msg), "%llu malformed folded line(s) skipped (first at line %llu)",
+			 (unsigned long long)st.malformed, (unsigned long long)st.first_bad);
+		o->warn(o->warn_ctx, msg);
+	}
+	if (!st.lines)
+		return -EINVAL;
+	return 0;
+}
+
+int profile_load_stoke(const char *path, const struct profile_opts *o, struct tree *t,
+		       struct profile_info *info);
+
+int profile_load(const char *path, const struct profile_opts *o, struct tree **out,
+		 struct profile_info *info)
+{
+	char *text = NULL;
+	size_t len = 0;
+	int err;
+	struct tree *t = tree_new();
+
+	memset(info, 0, sizeof(*info));
+	err = read_file(path, &text, &len);
+	if (err)
+		goto out;
+	if (len >= 4 && !memcmp(text, "\x5e\x2a\x4d\x18", 4)) {
+		free(text);
+		text = NULL;
+		err = profile_load_stoke(path, o, t, info);
+	} else if (folded_sniff(text, len)) {
+		err = load_folded(text, len, o, t, info);
+	} else {
+		err = -FMT_EBADMAGIC;
+	}
+out:
+	free(text);
+	if (err) {
+		tree_free(t);
+		return err;
+	}
+	tree_sort(t);
+	*out = t;
+	return 0;
+}

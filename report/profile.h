@@ -1,0 +1,66 @@
+/* profile.h — load a profile (a stoke file or folded text) into a call tree, applying filters.
+ *
+ * The one entry point every report command uses, so filters mean the same
+ * thing in report, flamegraph, script, diff and callgraph.
+ */
+#ifndef STOKE_PROFILE_H
+#define STOKE_PROFILE_H
+
+#include "report/tree.h"
+
+#include <regex.h>
+#include <stdint.h>
+
+struct profile_opts {
+	const int *pids;  size_t nr_pids;   /* keep only these processes (none: all) */
+	const int *tids;  size_t nr_tids;   /* keep only these threads */
+	const char *const *comms; size_t nr_comms; /* keep only these command names */
+	double time_start, time_end;        /* seconds from the start; end < 0: no limit */
+	int per_thread;     /* root frame "comm-pid/tid" instead of "comm" */
+	int no_kernel;      /* drop kernel frames (and kernel-only samples keep their user part) */
+	int no_inline;      /* do not expand inlined frames */
+	int no_demangle;
+	int no_lines;       /* skip file:line lookups (faster) */
+	const char *event;  /* event name to keep when a file has several; NULL: the first */
+	const char *perf_map_dir;
+	const regex_t *focus;  /* keep only stacks with a frame matching this */
+	const regex_t *ignore; /* drop stacks with a frame matching this */
+	void (*warn)(void *ctx, const char *msg); /* one line per problem; may be NULL */
+	void *warn_ctx;
+};
+
+/* Sets every field to its default (no filters, no time limit). */
+void profile_opts_init(struct profile_opts *o);
+
+struct profile_info {
+	int is_folded;          /* input was folded text */
+	char *event;            /* event name ("" for folded) */
+	char *cmdline;          /* recorded command line, or NULL */
+	char *hostname;         /* or NULL */
+	uint64_t freq;          /* sampling frequency, 0 when by period */
+	uint64_t period;        /* sampling period when not by frequency */
+	uint64_t samples;       /* samples kept after filters (folded: sum of counts) */
+	uint64_t samples_total; /* samples in the file for the event */
+	uint64_t lost;          /* samples the kernel dropped */
+	uint64_t duration_ns;   /* recording length, 0 when unknown */
+	uint64_t malformed;     /* folded lines skipped */
+	int truncated;          /* the file ended early or had a corrupt frame */
+	uint64_t bad_offset;    /* offset of that frame */
+	int read_error;         /* the error met (negative), 0 if none */
+};
+
+void profile_info_release(struct profile_info *info);
+
+/*
+ * Read `path` (a stoke file, or folded stacks from any tool) into a new tree
+ * (caller frees it).  A file that is truncated or corrupt still loads what
+ * came before the damage: info->truncated/bad_offset/read_error say so and
+ * the return is 0.  Returns a negative error only when nothing could be read.
+ */
+int profile_load(const char *path, const struct profile_opts *o, struct tree **out,
+		 struct profile_info *info);
+
+/* 1 when the frame passes the focus/ignore logic helpers (name match). */
+int profile_frame_matches(const regex_t *re, const struct tree_frame *f);
+
+#endif
