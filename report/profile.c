@@ -4,6 +4,7 @@
 #include "report/folded.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,9 +27,6 @@ int profile_frame_matches(const regex_t *re, const struct tree_frame *f)
 	return regexec(re, f->name, 0, NULL, 0) == 0;
 }
 
-struct folded_filter {
-	const struct profile_opts *o;
-};
 
 static int keep_folded(void *ctx, const struct tree *t, const uint32_t *frames, size_t n)
 {
