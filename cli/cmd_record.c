@@ -1,2 +1,309 @@
+/* stoke record: option parsing, error messages and the summary. */
 #include "cli/cli.h"
-int cmd_record(int argc, char **argv) { (void)argc; (void)argv; return cli_error(1, "record: not built yet"); }
+#include "common/format.h"
+#include "common/strbuf.h"
+#include "common/util.h"
+#include "profiler/evspec.h"
+#include "profiler/record.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define MAX_EVENTS 16
+
+static void print_notice(void *ctx, const char *msg)
+{
+	(void)ctx;
+	cli_warn("%s", msg);
+}
+
+static long read_sysctl(const char *path)
+{
+	char *text;
+	if (read_file(path, &text, NULL))
+		return -9999;
+	long v = strtol(text, NULL, 10);
+	free(text);
+	return v;
+}
+
+static int add_events(const char *list, struct evspec *evs, size_t *nr)
+{
+	char *copy = xstrdup(list), *save = NULL;
+	int rc = 0;
+	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (*nr >= MAX_EVENTS) {
+			rc = cli_error(2, "too many events (at most %d)", MAX_EVENTS);
+			break;
+		}
+		int err = evspec_parse(tok, &evs[*nr]);
+		if (err == -EVSPEC_EMODIFIER) {
+			rc = cli_error(2, "event '%s': bad modifier (use :u, :k, :h, :p)", tok);
+			break;
+		}
+		if (err) {
+			rc = cli_error(2, "unknown event '%s'; see 'stoke help record' for event names",
+				       tok);
+			break;
+		}
+		(*nr)++;
+	}
+	free(copy);
+	return rc;
+}
+
+static int parse_u64(const char *opt, const char *s, uint64_t *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || end == s || *end || v == 0)
+		return cli_error(2, "%s: '%s' is not a positive integer", opt, s);
+	*out = v;
+	return 0;
+}
+
+static int report_failure(const struct record_opts *o, const struct record_result *res, int err)
+{
+	const char *out = o->output;
+	if (err == -RECORD_ENOPMU)
+		return cli_error(1, "event '%s' is not supported on this machine: it needs a hardware "
+				    "PMU (virtual machines often have none); use -e cpu-clock",
+				 res->event);
+	switch (res->stage) {
+	case STAGE_EXEC:
+		if (err == -ENOENT)
+			return cli_error(127, "command not found: %s", o->argv[0]);
+		return cli_error(126, "cannot run %s: %s", o->argv[0], strerror(-err));
+	case STAGE_TARGET:
+		return cli_error(1, "process %d not found (it may have exited); check the PID with ps",
+				 (int)res->pid);
+	case STAGE_OUTPUT:
+		if (err == -ENOSPC)
+			return cli_error(1, "disk full writing %s; every frame written before is "
+					    "readable with 'stoke report'", out);
+		return cli_error(1, "cannot write %s: %s", out, fmt_strerror(err));
+	case STAGE_MMAP:
+		return cli_error(1, "cannot map the ring buffer: %s; try a smaller -m or raise "
+				    "kernel.perf_event_mlock_kb", strerror(-err));
+	default:
+		break;
+	}
+	if (err == -EACCES || err == -EPERM) {
+		long paranoid = read_sysctl("/proc/sys/kernel/perf_event_paranoid");
+		return cli_error(1, "permission denied opening '%s' (kernel.perf_event_paranoid=%ld): "
+				    "run as root, or lower it with 'sysctl -w "
+				    "kernel.perf_event_paranoid=%d'",
+				 res->event, paranoid, o->system_wide ? -1 : 1);
+	}
+	if (err == -EMFILE || err == -ENFILE)
+		return cli_error(1, "too many open files (one event per thread and CPU); raise the "
+				    "limit with 'ulimit -n'");
+	if (err == -EINVAL && o->freq && !o->period) {
+		long max = read_sysctl("/proc/sys/kernel/perf_event_max_sample_rate");
+		if (max > 0 && (long)o->freq > max)
+			return cli_error(1, "-F %llu exceeds kernel.perf_event_max_sample_rate (%ld)",
+					 (unsigned long long)o->freq, max);
+	}
+	if (res->event[0])
+		return cli_error(1, "cannot open event '%s': %s", res->event, strerror(-err));
+	return cli_error(1, "record failed: %s", fmt_strerror(err));
+}
+
+static void print_summary(const struct record_opts *o, const struct record_result *res)
+{
+	double raw = (double)res->raw_bytes, file = (double)res->file_bytes;
+	fprintf(stderr, "[ stoke record: %llu samples, %llu lost, %llu wakeups, %.3f s",
+		(unsigned long long)res->samples, (unsigned long long)res->lost,
+		(unsigned long long)res->wakeups, res->seconds);
+	if (res->throttles)
+		fprintf(stderr, ", throttled %llu times", (unsigned long long)res->throttles);
+	fprintf(stderr, " ]\n[ stoke record: wrote %.3f MB to %s (%.3f MB raw, %.1fx) ]\n",
+		file / 1e6, o->output, raw / 1e6, file > 0 ? raw / file : 0.0);
+	if (res->lost)
+		cli_warn("the kernel dropped %llu samples (%llu LOST records): use a larger -m or a "
+			 "lower -F", (unsigned long long)res->lost,
+			 (unsigned long long)res->lost_records);
+}
+
+int cmd_record(int argc, char **argv)
+{
+	struct evspec evs[MAX_EVENTS];
+	size_t nr_events = 0;
+	int cpus[4096];
+	pid_t pids[256];
+	size_t nr_pids = 0;
+	int quiet = 0;
+	struct record_opts o = {
+		.output = "stoke.data", .freq = 999, .callgraph = CALLGRAPH_FP,
+		.stack_size = 8192, .zlevel = 1,
+	};
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+		int takes = 1;
+		if (!strcmp(a, "--")) {
+			i++;
+			break;
+		}
+		if (a[0] != '-')
+			break;
+		if (!strcmp(a, "-h") || !strcmp(a, "--help"))
+			return cli_help("record");
+		if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+			quiet = 1;
+			continue;
+		}
+		if (!strcmp(a, "-a") || !strcmp(a, "--all-cpus")) {
+			o.system_wide = 1;
+			continue;
+		}
+		if (!strcmp(a, "-g")) {
+			o.callgraph = CALLGRAPH_FP;
+			if (val && !strncmp(val, "dwarf", 5))
+				a = "--call-graph";
+			else
+				continue;
+		}
+		if (!strcmp(a, "--no-call-graph")) {
+			o.callgraph = CALLGRAPH_NONE;
+			continue;
+		}
+		if (!strncmp(a, "--call-graph=", 13)) {
+			val = a + 13;
+			a = "--call-graph";
+			takes = 0;
+		}
+		if (!val)
+			return cli_error(2, "%s needs a value; see 'stoke help record'", a);
+		if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+			o.output = val;
+		} else if (!strcmp(a, "-e") || !strcmp(a, "--event")) {
+			if (add_events(val, evs, &nr_events))
+				return 2;
+		} else if (!strcmp(a, "-F") || !strcmp(a, "--freq")) {
+			if (parse_u64(a, val, &o.freq))
+				return 2;
+			o.period = 0;
+			o.period_given = 1;
+		} else if (!strcmp(a, "-c") || !strcmp(a, "--count")) {
+			if (parse_u64(a, val, &o.period))
+				return 2;
+			o.period_given = 1;
+		} else if (!strcmp(a, "--call-graph")) {
+			if (!strcmp(val, "fp")) {
+				o.callgraph = CALLGRAPH_FP;
+			} else if (!strncmp(val, "dwarf", 5) && (!val[5] || val[5] == ',')) {
+				o.callgraph = CALLGRAPH_DWARF;
+				if (val[5]) {
+					uint64_t sz;
+					if (parse_u64("--call-graph dwarf,SIZE", val + 6, &sz))
+						return 2;
+					if (sz > 65528 || sz < 8)
+						return cli_error(2, "dwarf stack size must be 8..65528 bytes");
+					o.stack_size = (uint32_t)(sz & ~7ULL);
+				}
+			} else if (!strcmp(val, "none")) {
+				o.callgraph = CALLGRAPH_NONE;
+			} else {
+				return cli_error(2, "--call-graph: expected fp, dwarf[,SIZE] or none");
+			}
+		} else if (!strcmp(a, "-p") || !strcmp(a, "--pid")) {
+			char *copy = xstrdup(val), *save = NULL;
+			for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+				char *end;
+				long p = strtol(tok, &end, 10);
+				if (*end || p <= 0 || nr_pids >= ARRAY_SIZE(pids)) {
+					free(copy);
+					return cli_error(2, "-p: '%s' is not a process id", tok);
+				}
+				pids[nr_pids++] = (pid_t)p;
+			}
+			free(copy);
+		} else if (!strcmp(a, "-C") || !strcmp(a, "--cpu")) {
+			int n = parse_cpu_list(val, cpus, (int)ARRAY_SIZE(cpus));
+			if (n <= 0)
+				return cli_error(2, "-C: '%s' is not a CPU list such as 0-3,6", val);
+			long ncpu = sysconf(_SC_NPROCESSORS_CONF);
+			for (int k = 0; k < n; k++)
+				if (cpus[k] >= ncpu)
+					return cli_error(2, "-C: CPU %d does not exist (this machine has %ld)",
+							 cpus[k], ncpu);
+			o.cpus = cpus;
+			o.nr_cpus = (size_t)n;
+		} else if (!strcmp(a, "-d") || !strcmp(a, "--duration")) {
+			char *end;
+			o.duration = strtod(val, &end);
+			if (*end || !(o.duration > 0))
+				return cli_error(2, "-d: '%s' is not a positive number of seconds", val);
+		} else if (!strcmp(a, "-z") || !strcmp(a, "--compression-level")) {
+			char *end;
+			long lv = strtol(val, &end, 10);
+			if (*end || lv < -7 || lv > 19 || lv == 0)
+				return cli_error(2, "-z: level must be 1..19 (or -1..-7 for faster)");
+			o.zlevel = (int)lv;
+		} else if (!strcmp(a, "-m") || !strcmp(a, "--mmap-pages")) {
+			uint64_t p;
+			if (parse_u64(a, val, &p) || (p & (p - 1)))
+				return cli_error(2, "-m: pages must be a power of two");
+			o.mmap_pages = (size_t)p;
+		} else {
+			return cli_error(2, "unknown option '%s'; see 'stoke help record'", a);
+		}
+		i += takes;
+	}
+	if (i < argc)
+		o.argv = argv + i;
+	o.pids = pids;
+	o.nr_pids = nr_pids;
+	int targets = (o.argv != NULL) + (nr_pids > 0) + o.system_wide;
+	if (targets == 0) {
+		if (!o.cpus)
+			return cli_error(2, "nothing to record: give a command, -p PID or -a; "
+					    "see 'stoke help record'");
+		o.system_wide = 1; /* -C alone means those CPUs, system-wide */
+	}
+	if (targets > 1)
+		return cli_error(2, "give only one of: a command, -p PID, -a");
+	if (!nr_events)
+		evspec_parse("cpu-clock", &evs[nr_events++]);
+	o.events = evs;
+	o.nr_events = nr_events;
+
+	struct strbuf cmdline = STRBUF_INIT;
+	strbuf_adds(&cmdline, "stoke");
+	for (int k = 0; k < argc; k++)
+		strbuf_addf(&cmdline, " %s", argv[k]);
+	o.cmdline = cmdline.buf;
+	o.notice = print_notice;
+
+	struct record_result res;
+	int err = record_run(&o, &res);
+	strbuf_release(&cmdline);
+	if (err) {
+		int rc = report_failure(&o, &res, err);
+		if (res.file_bytes > STOKE_HEADER_SIZE && res.stage == STAGE_OUTPUT)
+			cli_warn("%s keeps the %llu frames written before the error", o.output,
+				 (unsigned long long)res.frames);
+		else if (res.stage != STAGE_OUTPUT || res.file_bytes <= STOKE_HEADER_SIZE)
+			unlink(o.output); /* nothing useful in it; do not leave a stub behind */
+		return rc;
+	}
+	if (!quiet)
+		print_summary(&o, &res);
+	if (res.has_exit && !res.timed_out && !res.interrupted) {
+		if (WIFEXITED(res.exit_status))
+			return WEXITSTATUS(res.exit_status);
+		if (WIFSIGNALED(res.exit_status))
+			return 128 + WTERMSIG(res.exit_status);
+	}
+	if (res.interrupted == 2 /* SIGINT */ && !res.has_exit)
+		return 0;
+	return 0;
+}

@@ -1,0 +1,78 @@
+/* sample.h — decode PERF_RECORD_SAMPLE bodies and the sample_id trailer of other records.
+ *
+ * Decoding depends on the event's sample_type; stoke writes every event of a
+ * file with the same sample_type (the first ATTR record's).  Pointers in the
+ * decoded structs point into the record, which must outlive them.
+ */
+#ifndef STOKE_SAMPLE_H
+#define STOKE_SAMPLE_H
+
+#include <linux/perf_event.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* x86-64 user registers stoke asks for in DWARF mode: every GPR, IP, SP,
+ * FLAGS, not DS/ES/FS/GS (perf_regs.h order: AX BX CX DX SI DI BP SP IP FLAGS
+ * CS SS DS ES FS GS R8..R15). */
+#define STOKE_REGS_USER_MASK 0xff0fffULL
+
+struct sample {
+	uint64_t id;        /* PERF_SAMPLE_IDENTIFIER */
+	uint64_t ip;
+	uint32_t pid, tid;
+	uint64_t time;      /* CLOCK_MONOTONIC ns */
+	uint32_t cpu;
+	uint64_t period;
+	uint64_t nr_callchain;
+	const uint64_t *callchain; /* including PERF_CONTEXT_* markers */
+	uint64_t regs_abi;         /* PERF_SAMPLE_REGS_ABI_*; 0: no registers */
+	uint64_t regs_mask;
+	const uint64_t *regs;      /* popcount(regs_mask) values in bit order */
+	uint64_t stack_size;       /* bytes copied (0 when none) */
+	const unsigned char *stack;
+	uint64_t stack_dyn_size;   /* valid bytes of the copy */
+	uint16_t misc;             /* header misc: PERF_RECORD_MISC_KERNEL/USER ... */
+};
+
+/* Body of PERF_RECORD_MMAP2 up to the file name (build-id flavour when
+ * header.misc has PERF_RECORD_MISC_MMAP_BUILD_ID; otherwise the 24 bytes
+ * from build_id_size hold maj, min, ino, ino_generation). */
+struct mmap2_body {
+	uint32_t pid, tid;
+	uint64_t addr, len, pgoff;
+	uint8_t build_id_size, res1;
+	uint16_t res2;
+	uint8_t build_id[20];
+	uint32_t prot, flags;
+	/* char filename[], then the sample_id trailer */
+};
+
+struct sample_id {
+	uint32_t pid, tid;
+	uint64_t time;
+	uint32_t cpu;
+	uint64_t id;
+	int valid;
+};
+
+/*
+ * Decode a PERF_RECORD_SAMPLE.  regs_mask is attr.sample_regs_user.
+ * Returns 0, or -EINVAL when the record is too short for its sample_type.
+ */
+int sample_parse(const struct perf_event_header *h, uint64_t sample_type, uint64_t regs_mask,
+		 struct sample *out);
+
+/* Decode the sample_id_all trailer of a non-sample record; 0 or -EINVAL. */
+int sample_id_parse(const struct perf_event_header *h, uint64_t sample_type,
+		    struct sample_id *out);
+
+/* Size of that trailer for sample_type. */
+size_t sample_id_size(uint64_t sample_type);
+
+/* Write a trailer for synthesized records; returns bytes written (sample_id_size). */
+size_t sample_id_write(void *dst, uint64_t sample_type, const struct sample_id *id);
+
+/* Offset of user register `reg` (perf_regs.h numbering) in s->regs, or -1. */
+int sample_reg_index(uint64_t mask, int reg);
+
+#endif

@@ -1,0 +1,728 @@
+/* The recording session: open per-CPU events, drain their rings in one loop, stream to the file. */
+#include "profiler/record.h"
+#include "common/format.h"
+#include "common/sample.h"
+#include "common/util.h"
+#include "profiler/buildids.h"
+#include "profiler/meta.h"
+#include "profiler/ring.h"
+#include "profiler/synth.h"
+#include "profiler/target.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#define DEFAULT_PAGES 128        /* 512 KiB per CPU: perf's default, within perf_event_mlock_kb */
+#define DEFAULT_PAGES_DWARF 1024 /* stack copies are ~100x larger per sample */
+#define FRAME_INTERVAL_NS 1000000000ULL /* close a frame at least every second */
+#define POLL_MS 100
+
+struct rb {
+	int cpu;
+	int fd;                  /* event fd the ring is mapped from */
+	struct ring *ring;
+	struct stoke_cpu_stats st;
+};
+
+struct rec {
+	struct record_opts *o;
+	struct record_result *res;
+	struct fmt_writer *w;
+	struct target *target;
+	int *cpus;
+	size_t nr_cpus;
+	pid_t *tasks;            /* pid argument of each open: the child, threads, or -1 */
+	size_t nr_tasks;
+	int *fds;
+	size_t nr_fds, alloc_fds;
+	struct rb *rbs;          /* one per CPU */
+	uint64_t **ids;          /* per event: kernel ids of its fds */
+	size_t *nr_ids, *alloc_ids;
+	size_t pages;
+	int use_build_id;        /* ask MMAP2 records to carry build-ids (Linux >= 5.12) */
+	int user_only;           /* kernel sampling refused: exclude it */
+	struct buildids *bids;
+	uint64_t sample_type;
+	int epfd, sigfd;
+	struct rb *cur;          /* ring being drained */
+	int write_err;
+	uint64_t start_ns;
+};
+
+static int sys_perf_event_open(struct perf_event_attr *a, pid_t pid, int cpu)
+{
+	return (int)syscall(__NR_perf_event_open, a, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+}
+
+static void notice(struct rec *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void notice(struct rec *r, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+	if (!r->o->notice)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	r->o->notice(r->o->notice_ctx, msg);
+}
+
+static int online_cpus(int **out)
+{
+	char *text;
+	int err = read_file("/sys/devices/system/cpu/online", &text, NULL);
+	int max = 4096;
+	int *cpus = xmalloc(sizeof(int) * (size_t)max);
+	int n;
+	if (err) {
+		long c = sysconf(_SC_NPROCESSORS_ONLN);
+		n = c > 0 ? (int)c : 1;
+		for (int i = 0; i < n; i++)
+			cpus[i] = i;
+	} else {
+		n = parse_cpu_list(text, cpus, max);
+		free(text);
+	}
+	if (n <= 0) {
+		free(cpus);
+		return -EINVAL;
+	}
+	*out = cpus;
+	return n;
+}
+
+static void setup_attr(struct rec *r, size_t ev, int tracking, struct perf_event_attr *a)
+{
+	const struct record_opts *o = r->o;
+	const struct evspec *e = &o->events[ev];
+
+	*a = e->attr;
+	a->size = sizeof(*a);
+	a->sample_type = r->sample_type;
+	if (o->period) {
+		a->sample_period = o->period;
+	} else if (!o->period_given && e->default_period) {
+		a->sample_period = 1;
+	} else {
+		a->freq = 1;
+		a->sample_freq = o->freq;
+	}
+	a->disabled = o->argv != NULL;
+	a->enable_on_exec = o->argv != NULL;
+	a->inherit = o->argv != NULL || o->nr_pids > 0;
+	a->use_clockid = 1;
+	a->clockid = CLOCK_MONOTONIC;
+	a->sample_id_all = 1;
+	a->watermark = 1;
+	a->wakeup_watermark = (uint32_t)(r->pages * (size_t)sysconf(_SC_PAGESIZE) / 4);
+	if (tracking) {
+		a->mmap = 1;
+		a->mmap2 = 1;
+		a->comm = 1;
+		a->comm_exec = 1;
+		a->task = 1;
+		a->build_id = r->use_build_id;
+	}
+	if (o->callgraph == CALLGRAPH_DWARF) {
+		a->sample_regs_user = STOKE_REGS_USER_MASK;
+		a->sample_stack_user = o->stack_size;
+		a->exclude_callchain_user = 1;
+	}
+	if (r->user_only) {
+		a->exclude_kernel = 1;
+		a->exclude_hv = 1;
+	}
+}
+
+/*
+ * Open event ev once on the first task and CPU to find out whether this
+ * machine takes it, applying the fallbacks: no build-id in MMAP2 on old
+ * kernels, cycles → cpu-clock without a PMU, user-only when kernel sampling
+ * is not allowed.
+ */
+static int probe_event(struct rec *r, size_t ev)
+{
+	struct evspec *e = &r->o->events[ev];
+	for (int tries = 0; tries < 4; tries++) {
+		struct perf_event_attr a;
+		setup_attr(r, ev, ev == 0, &a);
+		int fd = sys_perf_event_open(&a, r->tasks[0], r->cpus[0]);
+		if (fd >= 0) {
+			close(fd);
+			return 0;
+		}
+		int err = -errno;
+		if (err == -EINVAL && ev == 0 && r->use_build_id) {
+			r->use_build_id = 0;
+			continue;
+		}
+		if ((err == -ENOENT || err == -EOPNOTSUPP || err == -ENODEV) && evspec_needs_pmu(e)) {
+			if (e->attr.type == PERF_TYPE_HARDWARE &&
+			    e->attr.config == PERF_COUNT_HW_CPU_CYCLES) {
+				struct perf_event_attr keep = e->attr;
+				notice(r, "'%s' needs a hardware PMU, which this machine lacks; "
+					  "sampling cpu-clock instead", e->name);
+				evspec_parse("cpu-clock", e);
+				e->attr.exclude_user = keep.exclude_user;
+				e->attr.exclude_kernel = keep.exclude_kernel;
+				e->attr.exclude_hv = keep.exclude_hv;
+				continue;
+			}
+			snprintf(r->res->event, sizeof(r->res->event), "%s", e->name);
+			return -RECORD_ENOPMU;
+		}
+		if ((err == -EACCES || err == -EPERM) && !r->user_only && !a.exclude_kernel) {
+			r->user_only = 1;
+			r->res->user_only_fallback = 1;
+			notice(r, "kernel samples not allowed (kernel.perf_event_paranoid); "
+				  "recording user space only");
+			continue;
+		}
+		snprintf(r->res->event, sizeof(r->res->event), "%s", e->name);
+		if (err == -ESRCH)
+			r->res->stage = STAGE_TARGET, r->res->pid = r->tasks[0];
+		return err;
+	}
+	return -EINVAL;
+}
+
+static int map_ring(struct rec *r, struct rb *rb, int fd)
+{
+	size_t pages = r->pages;
+	for (;;) {
+		int err = ring_new(fd, pages, &rb->ring);
+		if (!err) {
+			rb->fd = fd;
+			r->pages = pages; /* later rings use what worked */
+			return 0;
+		}
+		/* Unprivileged users are held to perf_event_mlock_kb: shrink and retry. */
+		if (err != -EPERM || pages <= 8)
+			return err;
+		pages /= 2;
+	}
+}
+
+static int open_all(struct rec *r)
+{
+	struct perf_event_attr a;
+	r->rbs = xcalloc(r->nr_cpus, sizeof(*r->rbs));
+	for (size_t c = 0; c < r->nr_cpus; c++) {
+		struct rb *rb = &r->rbs[c];
+		rb->cpu = r->cpus[c];
+		rb->fd = -1;
+		rb->st.cpu = (uint32_t)r->cpus[c];
+		for (size_t t = 0; t < r->nr_tasks; t++) {
+			for (size_t ev = 0; ev < r->o->nr_events; ev++) {
+				setup_attr(r, ev, ev == 0, &a);
+				int fd = sys_perf_event_open(&a, r->tasks[t], rb->cpu);
+				if (fd < 0) {
+					int err = -errno;
+					/* A thread of -p that exited since we listed it. */
+					if (err == -ESRCH && r->o->nr_pids)
+						break;
+					snprintf(r->res->event, sizeof(r->res->event), "%s",
+						 r->o->events[ev].name);
+					r->res->stage = STAGE_OPEN;
+					return err;
+				}
+				ALLOC_GROW(r->fds, r->nr_fds + 1, r->alloc_fds);
+				r->fds[r->nr_fds++] = fd;
+				if (!rb->ring) {
+					int err = map_ring(r, rb, fd);
+					if (err) {
+						r->res->stage = STAGE_MMAP;
+						return err;
+					}
+				} else if (ioctl(fd, PERF_EVENT_IOC_SET_OUTPUT, rb->fd) < 0) {
+					r->res->stage = STAGE_MMAP;
+					return -errno;
+				}
+				uint64_t id;
+				if (ioctl(fd, PERF_EVENT_IOC_ID, &id) < 0) {
+					r->res->stage = STAGE_OPEN;
+					return -errno;
+				}
+				ALLOC_GROW(r->ids[ev], r->nr_ids[ev] + 1, r->alloc_ids[ev]);
+				r->ids[ev][r->nr_ids[ev]++] = id;
+			}
+		}
+	}
+	return 0;
+}
+
+/* ---- draining ----------------------------------------------------------- */
+
+static int on_record(void *ctx, const struct perf_event_header *h)
+{
+	struct rec *r = ctx;
+	struct stoke_cpu_stats *st = &r->cur->st;
+	const uint64_t *body = (const uint64_t *)(h + 1);
+
+	st->bytes += h->size;
+	switch (h->type) {
+	case PERF_RECORD_SAMPLE:
+		st->samples++;
+		break;
+	case PERF_RECORD_LOST:
+		st->lost_records++;
+		if (h->size >= sizeof(*h) + 16)
+			st->lost_samples += body[1];
+		break;
+	case PERF_RECORD_THROTTLE:
+		st->throttles++;
+		break;
+	case PERF_RECORD_UNTHROTTLE:
+		st->unthrottles++;
+		break;
+	case PERF_RECORD_MMAP2:
+		if (h->size > sizeof(*h) + sizeof(struct mmap2_body)) {
+			const struct mmap2_body *m = (const void *)(h + 1);
+			const char *name = (const char *)(m + 1);
+			size_t max = h->size - sizeof(*h) - sizeof(*m);
+			if (strnlen(name, max) < max && (m->prot & 4)) {
+				int has = h->misc & PERF_RECORD_MISC_MMAP_BUILD_ID;
+				buildids_note(r->bids, name, has ? m->build_id : NULL,
+					      has ? m->build_id_size : 0);
+			}
+		}
+		break;
+	}
+	int err = fmt_writer_append(r->w, h, h->size);
+	if (err && !r->write_err)
+		r->write_err = err;
+	return 0; /* keep consuming so the kernel is never blocked on us */
+}
+
+static void drain_all(struct rec *r)
+{
+	int any = 0;
+	for (size_t c = 0; c < r->nr_cpus; c++) {
+		r->cur = &r->rbs[c];
+		long n = ring_drain(r->rbs[c].ring, on_record, r);
+		if (n > 0) {
+			r->rbs[c].st.wakeups++;
+			any = 1;
+		}
+	}
+	if (any) {
+		int err = fmt_writer_add(r->w, STOKE_REC_FINISHED_ROUND, 0, NULL, 0);
+		if (err && !r->write_err)
+			r->write_err = err;
+	}
+}
+
+/* ---- metadata -------------------------------------------------------------- */
+
+static int write_header_records(struct rec *r)
+{
+	const struct record_opts *o = r->o;
+	struct utsname u;
+	char host[256] = "", cpus[1024] = "", rt[32], mono[32], freq[32], period[32], pagesz[32];
+	char stack[32], target[4096] = "";
+	struct timespec ts;
+	int err;
+
+	uname(&u);
+	gethostname(host, sizeof(host) - 1);
+	for (size_t i = 0; i < r->nr_cpus; i++) {
+		size_t n = strlen(cpus);
+		snprintf(cpus + n, sizeof(cpus) - n, "%s%d", i ? "," : "", r->cpus[i]);
+	}
+	clock_gettime(CLOCK_REALTIME, &ts);
+	snprintf(rt, sizeof(rt), "%llu", (unsigned long long)ts.tv_sec * 1000000000ULL + (unsigned long long)ts.tv_nsec);
+	snprintf(mono, sizeof(mono), "%llu", (unsigned long long)now_ns());
+	snprintf(freq, sizeof(freq), "%llu", (unsigned long long)(o->period ? 0 : o->freq));
+	snprintf(period, sizeof(period), "%llu", (unsigned long long)o->period);
+	snprintf(pagesz, sizeof(pagesz), "%ld", sysconf(_SC_PAGESIZE));
+	snprintf(stack, sizeof(stack), "%u", o->callgraph == CALLGRAPH_DWARF ? o->stack_size : 0);
+	if (o->argv) {
+		for (char *const *a = o->argv; *a; a++) {
+			size_t n = strlen(target);
+			snprintf(target + n, sizeof(target) - n, "%s%s", a == o->argv ? "" : " ", *a);
+		}
+	} else if (o->nr_pids) {
+		for (size_t i = 0; i < o->nr_pids; i++) {
+			size_t n = strlen(target);
+			snprintf(target + n, sizeof(target) - n, "%s%d", i ? "," : "pid ", o->pids[i]);
+		}
+	} else {
+		snprintf(target, sizeof(target), "system-wide");
+	}
+	const char *cg = o->callgraph == CALLGRAPH_DWARF ? "dwarf" :
+			 o->callgraph == CALLGRAPH_FP ? "fp" : "none";
+	const char *kv[] = {
+		"stoke-version", "0.1.0",
+		"hostname", host,
+		"release", u.release,
+		"arch", u.machine,
+		"cmdline", o->cmdline ? o->cmdline : "",
+		"target", target,
+		"cpus", cpus,
+		"start-realtime-ns", rt,
+		"start-monotonic-ns", mono,
+		"freq", freq,
+		"period", period,
+		"callgraph", cg,
+		"stack-size", stack,
+		"page-size", pagesz,
+		"user-only", r->user_only ? "1" : "0",
+		NULL, NULL,
+	};
+	err = meta_write_info(r->w, kv);
+	for (size_t ev = 0; !err && ev < o->nr_events; ev++) {
+		struct perf_event_attr a;
+		setup_attr(r, ev, ev == 0, &a);
+		err = meta_write_attr(r->w, &a, r->ids[ev], r->nr_ids[ev], o->events[ev].name);
+	}
+	if (!err) {
+		int hidden;
+		int kerr = meta_write_kallsyms(r->w, &hidden);
+		if (kerr && kerr != -ENOENT && kerr != -EACCES)
+			err = kerr;
+		else if (kerr)
+			notice(r, "cannot read /proc/kallsyms (%s); kernel frames will show as [kernel]",
+			       strerror(-kerr));
+		else if (hidden && !r->user_only)
+			notice(r, "kernel addresses are hidden (kernel.kptr_restrict); "
+				  "kernel frames will show as [kernel.kallsyms]");
+	}
+	return err;
+}
+
+static int emit_synth(void *ctx, const struct perf_event_header *h)
+{
+	struct rec *r = ctx;
+	if (h->type == PERF_RECORD_MMAP2) {
+		r->cur = &r->rbs[0];
+		return on_record(r, h) ? -EIO : (r->write_err ? r->write_err : 0);
+	}
+	return fmt_writer_append(r->w, h, h->size);
+}
+
+static int write_buildid(void *ctx, const char *path, const unsigned char *id, size_t len)
+{
+	struct rec *r = ctx;
+	unsigned char buf[8 + 24 + 4096];
+	size_t plen = strnlen(path, 4095);
+	memset(buf, 0, 32);
+	buf[0] = (unsigned char)len;
+	memcpy(buf + 8, id, len);
+	memcpy(buf + 32, path, plen);
+	buf[32 + plen] = '\0';
+	return fmt_writer_add(r->w, STOKE_REC_BUILD_ID, 0, buf, 32 + plen + 1);
+}
+
+static int write_trailer_records(struct rec *r, uint64_t end_ns)
+{
+	struct record_result *res = r->res;
+	struct stoke_end end = { .start_ns = r->start_ns, .end_ns = end_ns, .exit_status = -1 };
+	int err = 0;
+
+	for (size_t c = 0; c < r->nr_cpus && !err; c++) {
+		struct stoke_cpu_stats *st = &r->rbs[c].st;
+		err = fmt_writer_add(r->w, STOKE_REC_CPU_STATS, 0, st, sizeof(*st));
+		res->samples += st->samples;
+		res->lost += st->lost_samples;
+		res->lost_records += st->lost_records;
+		res->throttles += st->throttles;
+		res->wakeups += st->wakeups;
+	}
+	if (!err)
+		err = buildids_each(r->bids, write_buildid, r);
+	end.samples = res->samples;
+	end.lost = res->lost;
+	end.wakeups = res->wakeups;
+	if (res->has_exit)
+		end.exit_status = res->exit_status;
+	if (res->interrupted || res->timed_out)
+		end.flags |= STOKE_END_INTERRUPTED;
+	if (!err)
+		err = fmt_writer_add(r->w, STOKE_REC_END, 0, &end, sizeof(end));
+	return err;
+}
+
+/* ---- the loop --------------------------------------------------------------- */
+
+static int pids_alive(const struct record_opts *o)
+{
+	for (size_t i = 0; i < o->nr_pids; i++)
+		if (kill(o->pids[i], 0) == 0 || errno == EPERM)
+			return 1;
+	return 0;
+}
+
+static int setup_tasks(struct rec *r)
+{
+	const struct record_opts *o = r->o;
+	if (o->argv) {
+		int err = target_prepare(o->argv, &r->target);
+		if (err) {
+			r->res->stage = STAGE_EXEC;
+			return err;
+		}
+		r->tasks = xmalloc(sizeof(pid_t));
+		r->tasks[0] = target_pid(r->target);
+		r->nr_tasks = 1;
+	} else if (o->nr_pids) {
+		size_t alloc = 0;
+		for (size_t i = 0; i < o->nr_pids; i++) {
+			pid_t *tids;
+			int n = synth_threads(o->pids[i], &tids);
+			if (n <= 0) {
+				r->res->stage = STAGE_TARGET;
+				r->res->pid = o->pids[i];
+				return -ESRCH;
+			}
+			ALLOC_GROW(r->tasks, r->nr_tasks + (size_t)n, alloc);
+			memcpy(r->tasks + r->nr_tasks, tids, sizeof(pid_t) * (size_t)n);
+			r->nr_tasks += (size_t)n;
+			free(tids);
+		}
+	} else {
+		r->tasks = xmalloc(sizeof(pid_t));
+		r->tasks[0] = -1;
+		r->nr_tasks = 1;
+	}
+	return 0;
+}
+
+static int run_loop(struct rec *r)
+{
+	const struct record_opts *o = r->o;
+	struct record_result *res = r->res;
+	uint64_t deadline = o->duration > 0 ? r->start_ns + (uint64_t)(o->duration * 1e9) : 0;
+	struct epoll_event evs[64];
+
+	for (;;) {
+		int timeout = POLL_MS;
+		uint64_t now = now_ns();
+		if (deadline) {
+			if (now >= deadline) {
+				res->timed_out = 1;
+				break;
+			}
+			uint64_t left_ms = (deadline - now + 999999) / 1000000;
+			if (left_ms < (uint64_t)timeout)
+				timeout = (int)left_ms;
+		}
+		int n = epoll_wait(r->epfd, evs, 64, timeout);
+		if (n < 0 && errno != EINTR)
+			return -errno;
+		int stop = 0;
+		for (int i = 0; i < n; i++) {
+			if (evs[i].data.fd == r->sigfd) {
+				struct signalfd_siginfo si;
+				while (read(r->sigfd, &si, sizeof(si)) == sizeof(si)) {
+					if (si.ssi_signo == SIGCHLD)
+						continue;
+					res->interrupted = (int)si.ssi_signo;
+					stop = 1;
+				}
+			} else if (evs[i].events & (EPOLLHUP | EPOLLERR)) {
+				/* The owning task is gone; its ring is still drained every pass. */
+				epoll_ctl(r->epfd, EPOLL_CTL_DEL, evs[i].data.fd, NULL);
+			}
+		}
+		drain_all(r);
+		if (r->write_err)
+			return r->write_err;
+		int err = fmt_writer_tick(r->w, now_ns(), FRAME_INTERVAL_NS);
+		if (err)
+			return err;
+		if (r->target) {
+			int status;
+			if (target_reap(r->target, 0, &status) == 1) {
+				res->has_exit = 1;
+				res->exit_status = status;
+				stop = 1;
+			}
+		}
+		if (o->nr_pids && !pids_alive(o))
+			stop = 1;
+		if (stop)
+			break;
+	}
+	return 0;
+}
+
+static void stop_target(struct rec *r)
+{
+	struct record_result *res = r->res;
+	int status;
+	if (!r->target || res->has_exit)
+		return;
+	target_kill(r->target, SIGTERM);
+	for (int i = 0; i < 200; i++) {
+		if (target_reap(r->target, 0, &status) == 1) {
+			res->has_exit = 1;
+			res->exit_status = status;
+			return;
+		}
+		usleep(10000);
+	}
+	target_kill(r->target, SIGKILL);
+	if (target_reap(r->target, 1, &status) == 1) {
+		res->has_exit = 1;
+		res->exit_status = status;
+	}
+}
+
+int record_run(struct record_opts *o, struct record_result *res)
+{
+	struct rec rr = { .o = o, .res = res, .epfd = -1, .sigfd = -1, .use_build_id = 1 };
+	struct rec *r = &rr;
+	sigset_t mask, old;
+	int err, n;
+
+	memset(res, 0, sizeof(*res));
+	res->stage = STAGE_SETUP;
+	r->sample_type = PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_IP | PERF_SAMPLE_TID |
+			 PERF_SAMPLE_TIME | PERF_SAMPLE_CPU | PERF_SAMPLE_PERIOD;
+	if (o->callgraph != CALLGRAPH_NONE)
+		r->sample_type |= PERF_SAMPLE_CALLCHAIN;
+	if (o->callgraph == CALLGRAPH_DWARF)
+		r->sample_type |= PERF_SAMPLE_REGS_USER | PERF_SAMPLE_STACK_USER;
+	r->pages = o->mmap_pages ? o->mmap_pages :
+		   o->callgraph == CALLGRAPH_DWARF ? DEFAULT_PAGES_DWARF : DEFAULT_PAGES;
+	r->ids = xcalloc(o->nr_events, sizeof(*r->ids));
+	r->nr_ids = xcalloc(o->nr_events, sizeof(*r->nr_ids));
+	r->alloc_ids = xcalloc(o->nr_events, sizeof(*r->alloc_ids));
+	r->bids = buildids_new();
+
+	/* Signals arrive through a descriptor in the poll set: no race with epoll_wait. */
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &mask, &old);
+
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+
+	if (o->cpus) {
+		r->cpus = xmalloc(sizeof(int) * o->nr_cpus);
+		memcpy(r->cpus, o->cpus, sizeof(int) * o->nr_cpus);
+		n = (int)o->nr_cpus;
+	} else {
+		n = online_cpus(&r->cpus);
+	}
+	err = n;
+	if (n <= 0)
+		goto out;
+	r->nr_cpus = (size_t)n;
+
+	err = setup_tasks(r);
+	if (err)
+		goto out;
+
+	res->stage = STAGE_OPEN;
+	for (size_t ev = 0; ev < o->nr_events; ev++) {
+		err = probe_event(r, ev);
+		if (err)
+			goto out;
+	}
+	err = open_all(r);
+	if (err)
+		goto out;
+	res->nr_rings = r->nr_cpus;
+
+	res->stage = STAGE_OUTPUT;
+	err = fmt_writer_open(o->output, o->zlevel, 0, &r->w);
+	if (err)
+		goto out;
+	err = write_header_records(r);
+	if (err)
+		goto out;
+	if (o->nr_pids || o->system_wide) {
+		struct synth *s = synth_new(r->sample_type, r->ids[0][0]);
+		for (size_t i = 0; !err && i < o->nr_pids; i++)
+			err = synth_process(s, o->pids[i], emit_synth, r);
+		if (!err && o->system_wide)
+			err = synth_all(s, emit_synth, r);
+		synth_free(s);
+		if (err)
+			goto out;
+	}
+
+	r->epfd = epoll_create1(EPOLL_CLOEXEC);
+	r->sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (r->epfd < 0 || r->sigfd < 0) {
+		err = -errno;
+		res->stage = STAGE_SETUP;
+		goto out;
+	}
+	struct epoll_event pe = { .events = EPOLLIN, .data.fd = r->sigfd };
+	epoll_ctl(r->epfd, EPOLL_CTL_ADD, r->sigfd, &pe);
+	for (size_t c = 0; c < r->nr_cpus; c++) {
+		pe.data.fd = r->rbs[c].fd;
+		epoll_ctl(r->epfd, EPOLL_CTL_ADD, r->rbs[c].fd, &pe);
+	}
+
+	r->start_ns = now_ns();
+	if (r->target) {
+		res->stage = STAGE_EXEC;
+		err = target_start(r->target);
+		if (err)
+			goto out;
+	}
+	res->stage = STAGE_OUTPUT;
+	err = run_loop(r);
+	for (size_t i = 0; i < r->nr_fds; i++)
+		ioctl(r->fds[i], PERF_EVENT_IOC_DISABLE, 0);
+	stop_target(r);
+	drain_all(r);
+	uint64_t end_ns = now_ns();
+	res->seconds = (double)(end_ns - r->start_ns) / 1e9;
+	if (!err)
+		err = r->write_err;
+	if (!err)
+		err = write_trailer_records(r, end_ns);
+out:
+	if (r->w) {
+		struct fmt_writer_stats ws;
+		int cerr = fmt_writer_close(r->w, &ws);
+		if (!err && cerr)
+			err = cerr, res->stage = STAGE_OUTPUT;
+		res->raw_bytes = ws.raw_bytes;
+		res->file_bytes = ws.compressed_bytes;
+		res->frames = ws.frames;
+	}
+	for (size_t c = 0; r->rbs && c < r->nr_cpus; c++)
+		ring_free(r->rbs[c].ring);
+	for (size_t i = 0; i < r->nr_fds; i++)
+		close(r->fds[i]);
+	target_free(r->target); /* kills and reaps a child that never ran */
+	if (r->epfd >= 0)
+		close(r->epfd);
+	if (r->sigfd >= 0)
+		close(r->sigfd);
+	for (size_t ev = 0; ev < o->nr_events; ev++)
+		free(r->ids[ev]);
+	free(r->ids);
+	free(r->nr_ids);
+	free(r->alloc_ids);
+	free(r->rbs);
+	free(r->fds);
+	free(r->cpus);
+	free(r->tasks);
+	buildids_free(r->bids);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return err;
+}

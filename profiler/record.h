@@ -1,0 +1,71 @@
+/* record.h — one recording session: open events, drain rings, stream to a file.
+ *
+ * record_run() does everything between "options parsed" and "file closed".
+ * It never prints: problems that do not stop recording (fallbacks) go to
+ * opts->notice, and a failure is a negative error plus res->stage and
+ * res->event saying where it happened.
+ */
+#ifndef STOKE_RECORD_H
+#define STOKE_RECORD_H
+
+#include "profiler/evspec.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+enum record_callgraph { CALLGRAPH_NONE, CALLGRAPH_FP, CALLGRAPH_DWARF };
+
+struct record_opts {
+	const char *output;          /* file to write */
+	struct evspec *events;       /* at least one; may be rewritten by fallbacks (cycles → cpu-clock) */
+	size_t nr_events;
+	uint64_t freq;               /* samples per second when period == 0 */
+	uint64_t period;             /* fixed period; 0: use freq (or the event's default period) */
+	int period_given;            /* -F or -c was given (overrides event defaults) */
+	enum record_callgraph callgraph;
+	uint32_t stack_size;         /* DWARF: bytes of user stack per sample */
+	char *const *argv;           /* command to run, or NULL */
+	const pid_t *pids;           /* processes to attach to (every thread) */
+	size_t nr_pids;
+	int system_wide;             /* -a */
+	const int *cpus;             /* CPUs to use; NULL: every online CPU */
+	size_t nr_cpus;
+	double duration;             /* seconds; 0: until the command ends or a signal */
+	int zlevel;                  /* zstd level */
+	size_t mmap_pages;           /* data pages per ring; 0: default */
+	const char *cmdline;         /* stoke's own command line, stored in the file */
+	void (*notice)(void *ctx, const char *msg);
+	void *notice_ctx;
+};
+
+enum record_stage {
+	STAGE_SETUP,   /* CPU list, signals, resource limits */
+	STAGE_OUTPUT,  /* creating or writing the output file */
+	STAGE_OPEN,    /* perf_event_open of res->event */
+	STAGE_MMAP,    /* mapping a ring buffer */
+	STAGE_TARGET,  /* the PID in res->pid */
+	STAGE_EXEC,    /* exec of the command */
+};
+
+/* Extra error codes (negative) beside errno values: */
+#define RECORD_ENOPMU 4001 /* the event needs a hardware PMU this machine lacks */
+
+struct record_result {
+	enum record_stage stage; /* where a failure happened */
+	char event[64];          /* event that failed to open */
+	pid_t pid;               /* target that failed */
+	uint64_t samples, lost, lost_records, throttles, wakeups;
+	uint64_t raw_bytes, file_bytes, frames;
+	uint64_t nr_rings;
+	double seconds;          /* recording time */
+	int has_exit;            /* the command exited: exit_status is its wait status */
+	int exit_status;
+	int interrupted;         /* stopped by SIGINT/SIGTERM (signal number) */
+	int timed_out;           /* stopped by the duration */
+	int user_only_fallback;  /* kernel samples were refused; recorded user space only */
+};
+
+int record_run(struct record_opts *o, struct record_result *res);
+
+#endif
