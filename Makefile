@@ -1,7 +1,7 @@
 # stoke — plain GNU Makefile.  `make`, `make test`, `make demo`, `make SANITIZE=1`.
 PKGS     := libelf libdw libunwind libunwind-generic libzstd
 DEB_PKGS := build-essential pkg-config libelf-dev libdw-dev libunwind-dev libzstd-dev \
-            elfutils binutils zstd libxml2-utils graphviz chromium linux-perf nodejs
+            elfutils binutils gawk zstd libxml2-utils graphviz chromium linux-perf nodejs
 
 CC      ?= cc
 OPT     ?= -O2

@@ -83,9 +83,12 @@ static int report_failure(const struct record_opts *o, const struct record_resul
 		return cli_error(1, "process %d not found (it may have exited); check the PID with ps",
 				 (int)res->pid);
 	case STAGE_OUTPUT:
+		if (res->frames)
+			return cli_error(1, "%s writing %s; the %llu frames written before are kept "
+					    "and readable", err == -ENOSPC ? "disk full" : fmt_strerror(err),
+					 out, (unsigned long long)res->frames);
 		if (err == -ENOSPC)
-			return cli_error(1, "disk full writing %s; every frame written before is "
-					    "readable with 'stoke report'", out);
+			return cli_error(1, "disk full writing %s; nothing was recorded", out);
 		return cli_error(1, "cannot write %s: %s", out, fmt_strerror(err));
 	case STAGE_MMAP:
 		return cli_error(1, "cannot map the ring buffer: %s; try a smaller -m or raise "
@@ -288,10 +291,7 @@ int cmd_record(int argc, char **argv)
 	strbuf_release(&cmdline);
 	if (err) {
 		int rc = report_failure(&o, &res, err);
-		if (res.file_bytes > STOKE_HEADER_SIZE && res.stage == STAGE_OUTPUT)
-			cli_warn("%s keeps the %llu frames written before the error", o.output,
-				 (unsigned long long)res.frames);
-		else if (res.stage != STAGE_OUTPUT || res.file_bytes <= STOKE_HEADER_SIZE)
+		if (res.stage != STAGE_OUTPUT || !res.frames)
 			unlink(o.output); /* nothing useful in it; do not leave a stub behind */
 		return rc;
 	}
@@ -303,7 +303,5 @@ int cmd_record(int argc, char **argv)
 		if (WIFSIGNALED(res.exit_status))
 			return 128 + WTERMSIG(res.exit_status);
 	}
-	if (res.interrupted == 2 /* SIGINT */ && !res.has_exit)
-		return 0;
 	return 0;
 }

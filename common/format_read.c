@@ -119,16 +119,24 @@ static int load_frame(struct fmt_reader *r)
 			return -FMT_ETRUNCATED;
 		size_t csize = ZSTD_findFrameCompressedSize(p, left);
 		if (ZSTD_isError(csize)) {
-			/* Distinguish a cut-off frame from garbage. */
-			unsigned long long need = ZSTD_getFrameContentSize(p, left);
-			return need == ZSTD_CONTENTSIZE_ERROR ? -FMT_ECORRUPT : -FMT_ETRUNCATED;
+			/* A frame that starts right but cannot be delimited was cut off;
+			 * anything else is garbage. */
+			uint32_t magic;
+			memcpy(&magic, p, 4);
+			return magic == ZSTD_MAGICNUMBER ? -FMT_ETRUNCATED : -FMT_ECORRUPT;
+		}
+		uint32_t magic;
+		memcpy(&magic, p, 4);
+		if ((magic & 0xFFFFFFF0U) == 0x184D2A50U) {
+			r->next_frame = off + csize; /* skippable: room for extensions */
+			continue;
 		}
 		unsigned long long usize = ZSTD_getFrameContentSize(p, csize);
 		if (usize == ZSTD_CONTENTSIZE_ERROR || usize == ZSTD_CONTENTSIZE_UNKNOWN ||
 		    usize > (1ULL << 31))
 			return -FMT_ECORRUPT;
-		if (ZSTD_isSkippableFrame(p, csize) || usize == 0) {
-			r->next_frame = off + csize; /* room for future extensions */
+		if (usize == 0) {
+			r->next_frame = off + csize;
 			continue;
 		}
 		if (usize > r->buf_cap) {
