@@ -2,7 +2,7 @@
 # distribution, golden table and "stack before after" output.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../golden.sh"
-D=$ROOT/testdata
+cd "$ROOT" && D=testdata
 GEN=$ROOT/tests/gen-folded.sh
 
 golden diff-table.txt "$STOKE" diff "$D/diff-before.folded" "$D/diff-after.folded"

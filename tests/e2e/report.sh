@@ -1,7 +1,7 @@
 # stoke report on folded fixtures: golden views, options, errors.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../golden.sh"
-D=$ROOT/testdata
+cd "$ROOT" && D=testdata
 
 golden report-caller.txt "$STOKE" report "$D/report.folded"
 golden report-callee.txt "$STOKE" report --callee "$D/report.folded"
