@@ -73,8 +73,8 @@ const struct diff_func *diff_frame_stats(const struct diff *d, const char *name)
  * For node `after_node` of the after tree: the weight, in the before tree, of
  * the stack with the same frame names from the root to that node (total:
  * through it, self: ending there); 0 and 0 when the before profile never has
- * that stack.  Returns the function of the node's frame (never NULL for a
- * valid non-root node; NULL for node 0 or an out-of-range node).
+ * that stack.  Returns the function of the node's frame, or NULL for node
+ * 0, a command-name (FRAME_ROOT) frame or an out-of-range node.
  */
 const struct diff_func *diff_node_before(const struct diff *d, uint32_t after_node,
 					 uint64_t *total, uint64_t *self);
