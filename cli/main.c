@@ -7,6 +7,9 @@
 static const struct cli_command commands[] = {
 	{ "record", cmd_record, "record samples of a command, a process or the system" },
 	{ "dump", cmd_dump, "print every record of a stoke file" },
+	{ "report", cmd_report, "text call graph, bottom-up view or top table of a profile" },
+	{ "diff", cmd_diff, "compare two profiles: which functions' share changed, and significantly" },
+	{ "callgraph", cmd_callgraph, "call graph of functions as DOT, SVG or PNG (Graphviz)" },
 	{ NULL, NULL, NULL },
 };
 

@@ -1,0 +1,110 @@
+/* stoke diff BEFORE AFTER: which functions' share changed, and is it significant. */
+#include "cli/cli.h"
+#include "cli/profile_args.h"
+#include "common/strbuf.h"
+#include "report/diff.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int cmd_diff(int argc, char **argv)
+{
+	struct profile_args pa;
+	struct diff_opts dopts;
+	struct profile_info info[2] = { { 0 }, { 0 } };
+	struct tree *t[2] = { NULL, NULL };
+	struct strbuf out = STRBUF_INIT;
+	struct diff *d = NULL;
+	const char *paths[2] = { NULL, NULL }, *v;
+	size_t rows = 30;
+	int folded = 0, rc = 0, bad = 0, nr_paths = 0;
+
+	profile_args_init(&pa);
+	diff_opts_init(&dopts);
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i];
+		int r = profile_args_parse(&pa, argc, argv, &i);
+		if (r < 0) {
+			rc = 2;
+			goto out;
+		}
+		if (r)
+			continue;
+		if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
+			rc = cli_help("diff");
+			goto out;
+		} else if (!strcmp(arg, "--absolute")) {
+			dopts.absolute = 1;
+		} else if (!strcmp(arg, "--folded")) {
+			folded = 1;
+		} else if (!strcmp(arg, "-o") || !strncmp(arg, "--output", 8)) {
+			rc = cli_error(2, "diff: -o (a differential flame graph) is not available yet; "
+				       "use --folded or the text table");
+			goto out;
+		} else if ((v = cli_opt_value("--alpha", argc, argv, &i, &bad))) {
+			char *end;
+			dopts.alpha = strtod(v, &end);
+			if (*end || end == v || !(dopts.alpha > 0 && dopts.alpha < 1)) {
+				rc = cli_error(2, "--alpha: expected a level between 0 and 1, not '%s'", v);
+				goto out;
+			}
+		} else if ((v = cli_opt_value("--sort", argc, argv, &i, &bad))) {
+			if (!strcmp(v, "self"))
+				dopts.sort = DIFF_SORT_SELF;
+			else if (!strcmp(v, "total"))
+				dopts.sort = DIFF_SORT_TOTAL;
+			else {
+				rc = cli_error(2, "--sort: expected self or total, not '%s'", v);
+				goto out;
+			}
+		} else if ((v = cli_opt_value("--top", argc, argv, &i, &bad))) {
+			char *end;
+			long n = strtol(v, &end, 10);
+			if (*end || end == v || n < 0) {
+				rc = cli_error(2, "--top: '%s' is not a number of rows", v);
+				goto out;
+			}
+			rows = (size_t)n;
+		} else if (bad) {
+			rc = 2;
+			goto out;
+		} else if (arg[0] == '-' && arg[1]) {
+			rc = cli_error(2, "diff: unknown option '%s'; see 'stoke help diff'", arg);
+			goto out;
+		} else if (nr_paths < 2) {
+			paths[nr_paths++] = arg;
+		} else {
+			rc = cli_error(2, "diff: expected two files, BEFORE and AFTER");
+			goto out;
+		}
+	}
+	if (nr_paths != 2) {
+		rc = cli_error(2, "diff: expected two files, BEFORE and AFTER; see 'stoke help diff'");
+		goto out;
+	}
+	for (int s = 0; s < 2; s++) {
+		if (profile_args_load(&pa, paths[s], &t[s], &info[s])) {
+			rc = 1;
+			goto out;
+		}
+	}
+	d = diff_new(t[0], t[1], &dopts);
+	if (folded) {
+		diff_write_folded(d, &out);
+	} else {
+		strbuf_addf(&out, "# before: %s\n# after:  %s\n", paths[0], paths[1]);
+		diff_write_table(d, rows, &out);
+	}
+	if (strbuf_write_fd(&out, STDOUT_FILENO))
+		rc = cli_error(1, "diff: cannot write the output");
+out:
+	diff_free(d);
+	strbuf_release(&out);
+	for (int s = 0; s < 2; s++) {
+		tree_free(t[s]);
+		profile_info_release(&info[s]);
+	}
+	profile_args_release(&pa);
+	return rc;
+}
