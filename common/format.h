@@ -21,6 +21,11 @@
 #define STOKE_MAGIC "STOKE\0\0\0"
 #define STOKE_HEADER_SIZE 24
 #define STOKE_SKIPPABLE_MAGIC 0x184D2A5EU
+/* A skippable frame (payload "TRAILER\0") marks where the trailer begins:
+ * the frames after the last one hold the records written at the end of a
+ * recording (kernel symbols, build-ids, statistics), which a reader may want
+ * before the samples. */
+#define STOKE_TRAILER_MAGIC 0x184D2A5FU
 
 /* stoke's own record types, far above the kernel's PERF_RECORD_* values. */
 enum stoke_rec_type {
@@ -108,6 +113,20 @@ int fmt_writer_add(struct fmt_writer *w, uint32_t type, uint16_t misc,
 /* Close the current frame and queue it for writing (no-op when empty). */
 int fmt_writer_flush(struct fmt_writer *w);
 
+/*
+ * Scan callback, run on the writer thread for every frame's raw records just
+ * before compression (data is len bytes of whole records).  Set it before the
+ * first append; it must not touch the writer.
+ */
+typedef void (*fmt_scan_fn)(void *ctx, const unsigned char *data, size_t len);
+void fmt_writer_set_scan(struct fmt_writer *w, fmt_scan_fn fn, void *ctx);
+
+/* Flush and wait until the writer thread has written everything queued. */
+int fmt_writer_sync(struct fmt_writer *w);
+
+/* Flush, then write the trailer marker: what follows is the trailer. */
+int fmt_writer_mark_trailer(struct fmt_writer *w);
+
 /* Flush when the current frame is older than interval_ns. */
 int fmt_writer_tick(struct fmt_writer *w, uint64_t now, uint64_t interval_ns);
 
@@ -134,6 +153,16 @@ int fmt_reader_open_mem(const void *data, size_t len, struct fmt_reader **out);
  * before it has been returned.
  */
 int fmt_reader_next(struct fmt_reader *r, const struct perf_event_header **rec);
+
+/*
+ * Position the reader at the trailer (the frames after the last trailer
+ * marker).  Walks frame headers only, decompressing nothing.  Returns 1 when
+ * positioned, 0 when the file has no trailer (cut short), or a negative error.
+ */
+int fmt_reader_seek_trailer(struct fmt_reader *r);
+
+/* Back to the first frame. */
+void fmt_reader_rewind(struct fmt_reader *r);
 
 /* File offset of the frame being read (or of the error). */
 uint64_t fmt_reader_offset(const struct fmt_reader *r);

@@ -177,6 +177,35 @@ corrupt:
 	return -FMT_ECORRUPT;
 }
 
+int fmt_reader_seek_trailer(struct fmt_reader *r)
+{
+	size_t off = STOKE_HEADER_SIZE, trailer = 0;
+	while (off < r->map_len) {
+		size_t left = r->map_len - off;
+		if (left < 8)
+			break;
+		size_t csize = ZSTD_findFrameCompressedSize(r->map + off, left);
+		if (ZSTD_isError(csize))
+			break; /* cut short: records up to here are still readable normally */
+		uint32_t magic;
+		memcpy(&magic, r->map + off, 4);
+		if (magic == STOKE_TRAILER_MAGIC)
+			trailer = off + csize;
+		off += csize;
+	}
+	if (!trailer)
+		return 0;
+	r->next_frame = trailer;
+	r->pos = r->buf_len = 0;
+	return 1;
+}
+
+void fmt_reader_rewind(struct fmt_reader *r)
+{
+	r->next_frame = STOKE_HEADER_SIZE;
+	r->pos = r->buf_len = 0;
+}
+
 uint64_t fmt_reader_offset(const struct fmt_reader *r)
 {
 	return r->cur_frame;

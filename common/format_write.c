@@ -16,6 +16,7 @@
 struct chunk {
 	unsigned char *data;
 	size_t len;
+	int raw; /* written as is (a marker frame), neither scanned nor compressed */
 };
 
 struct fmt_writer {
@@ -33,6 +34,8 @@ struct fmt_writer {
 	struct chunk spare;     /* a drained buffer for reuse, or {NULL,0} */
 	int stop;               /* set by close: the thread exits when the queue is empty */
 	int err;                /* first error of the writer thread (sticky) */
+	fmt_scan_fn scan;       /* called on the writer thread before compression */
+	void *scan_ctx;
 	uint64_t good_offset;   /* file size after the last whole frame */
 	struct fmt_writer_stats stats;
 };
@@ -81,7 +84,12 @@ static void *writer_main(void *arg)
 
 		int err = 0;
 		size_t csize = 0;
-		if (!failed) {
+		if (!failed && w->scan && !c.raw)
+			w->scan(w->scan_ctx, c.data, c.len);
+		if (c.raw && !failed) {
+			csize = c.len;
+			err = write_all(w->fd, c.data, c.len);
+		} else if (!failed) {
 			size_t bound = ZSTD_compressBound(c.len);
 			if (bound > out_cap) {
 				free(out);
@@ -108,9 +116,9 @@ static void *writer_main(void *arg)
 		if (!failed && !err) {
 			w->good_offset += csize;
 			w->stats.compressed_bytes += csize;
-			w->stats.frames++;
+			w->stats.frames += !c.raw;
 		}
-		if (!w->spare.data) {
+		if (!w->spare.data && !c.raw) {
 			w->spare = c;
 			w->spare.len = 0;
 		} else {
@@ -165,6 +173,49 @@ int fmt_writer_open(const char *path, int level, size_t frame_bytes, struct fmt_
 	return 0;
 }
 
+static int queue_chunk(struct fmt_writer *w, struct chunk c)
+{
+	pthread_mutex_lock(&w->lock);
+	while (w->q_len == MAX_QUEUED)
+		pthread_cond_wait(&w->cond, &w->lock);
+	w->queue[(w->q_head + w->q_len) % MAX_QUEUED] = c;
+	w->q_len++;
+	int err = w->err;
+	pthread_cond_broadcast(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+	return err;
+}
+
+void fmt_writer_set_scan(struct fmt_writer *w, fmt_scan_fn fn, void *ctx)
+{
+	w->scan = fn;
+	w->scan_ctx = ctx;
+}
+
+int fmt_writer_sync(struct fmt_writer *w)
+{
+	int err = fmt_writer_flush(w);
+	pthread_mutex_lock(&w->lock);
+	while (w->q_len)
+		pthread_cond_wait(&w->cond, &w->lock);
+	if (!err)
+		err = w->err;
+	pthread_mutex_unlock(&w->lock);
+	return err;
+}
+
+int fmt_writer_mark_trailer(struct fmt_writer *w)
+{
+	int err = fmt_writer_flush(w);
+	struct chunk c = { xmalloc(16), 16, 1 };
+	uint32_t magic = STOKE_TRAILER_MAGIC, size = 8;
+	memcpy(c.data, &magic, 4);
+	memcpy(c.data + 4, &size, 4);
+	memcpy(c.data + 8, "TRAILER", 8);
+	int qerr = queue_chunk(w, c);
+	return err ? err : qerr;
+}
+
 int fmt_writer_flush(struct fmt_writer *w)
 {
 	int err;
@@ -174,24 +225,16 @@ int fmt_writer_flush(struct fmt_writer *w)
 		pthread_mutex_unlock(&w->lock);
 		return err;
 	}
-	pthread_mutex_lock(&w->lock);
-	while (w->q_len == MAX_QUEUED)
-		pthread_cond_wait(&w->cond, &w->lock);
-	w->queue[(w->q_head + w->q_len) % MAX_QUEUED] = w->cur;
-	w->q_len++;
 	w->stats.raw_bytes += w->cur.len;
-	if (w->spare.data) {
-		w->cur = w->spare;
-		w->spare.data = NULL;
-	} else {
-		w->cur.data = NULL;
-	}
-	err = w->err;
-	pthread_cond_broadcast(&w->cond);
+	err = queue_chunk(w, w->cur);
+	pthread_mutex_lock(&w->lock);
+	w->cur = w->spare;
+	w->spare.data = NULL;
 	pthread_mutex_unlock(&w->lock);
 	if (!w->cur.data)
 		w->cur.data = xmalloc(w->frame_bytes);
 	w->cur.len = 0;
+	w->cur.raw = 0;
 	return err;
 }
 

@@ -1,4 +1,5 @@
 #include "profiler/meta.h"
+#include "common/sample.h"
 #include "common/strbuf.h"
 #include "common/util.h"
 
@@ -39,7 +40,125 @@ int meta_write_attr(struct fmt_writer *w, const struct perf_event_attr *attr,
 	return err;
 }
 
-int meta_write_kallsyms(struct fmt_writer *w, int *hidden)
+struct kaddrs {
+	uint64_t sample_type, regs_mask;
+	uint64_t *slots; /* open addressing; 0 is empty (never a kernel address) */
+	size_t cap, used;
+};
+
+struct kaddrs *kaddrs_new(uint64_t sample_type, uint64_t regs_mask)
+{
+	struct kaddrs *k = xcalloc(1, sizeof(*k));
+	k->sample_type = sample_type;
+	k->regs_mask = regs_mask;
+	k->cap = 4096;
+	k->slots = xcalloc(k->cap, sizeof(*k->slots));
+	return k;
+}
+
+void kaddrs_free(struct kaddrs *k)
+{
+	if (!k)
+		return;
+	free(k->slots);
+	free(k);
+}
+
+size_t kaddrs_count(const struct kaddrs *k)
+{
+	return k->used;
+}
+
+static void kaddrs_put(struct kaddrs *k, uint64_t a);
+
+static void kaddrs_grow(struct kaddrs *k)
+{
+	uint64_t *old = k->slots;
+	size_t old_cap = k->cap;
+	k->cap *= 2;
+	k->used = 0;
+	k->slots = xcalloc(k->cap, sizeof(*k->slots));
+	for (size_t i = 0; i < old_cap; i++)
+		if (old[i])
+			kaddrs_put(k, old[i]);
+	free(old);
+}
+
+static void kaddrs_put(struct kaddrs *k, uint64_t a)
+{
+	if (!a)
+		return;
+	if ((k->used + 1) * 2 > k->cap)
+		kaddrs_grow(k);
+	size_t i = (size_t)((a * 0x9e3779b97f4a7c15ULL) >> 20) & (k->cap - 1);
+	while (k->slots[i] && k->slots[i] != a)
+		i = (i + 1) & (k->cap - 1);
+	if (!k->slots[i]) {
+		k->slots[i] = a;
+		k->used++;
+	}
+}
+
+void kaddrs_scan(void *ctx, const unsigned char *data, size_t len)
+{
+	struct kaddrs *k = ctx;
+	size_t off = 0;
+	while (off + sizeof(struct perf_event_header) <= len) {
+		const struct perf_event_header *h = (const void *)(data + off);
+		if (h->size < sizeof(*h) || h->size > len - off)
+			break;
+		off += h->size;
+		if (h->type != PERF_RECORD_SAMPLE)
+			continue;
+		struct sample s;
+		if (sample_parse(h, k->sample_type, k->regs_mask, &s))
+			continue;
+		int kernel = (s.misc & PERF_RECORD_MISC_CPUMODE_MASK) == PERF_RECORD_MISC_KERNEL;
+		if (kernel)
+			kaddrs_put(k, s.ip);
+		for (uint64_t i = 0; i < s.nr_callchain; i++) {
+			uint64_t a = s.callchain[i];
+			if (a >= PERF_CONTEXT_MAX)
+				kernel = a == PERF_CONTEXT_KERNEL;
+			else if (kernel)
+				kaddrs_put(k, a);
+		}
+	}
+}
+
+struct ksym_line {
+	uint64_t addr;
+	size_t off, len; /* the line in the text, without its newline */
+	int keep;
+};
+
+static int cmp_ksym(const void *a, const void *b)
+{
+	const struct ksym_line *x = a, *y = b;
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return (x->off > y->off) - (x->off < y->off);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return (x > y) - (x < y);
+}
+
+static int add_chunked(struct fmt_writer *w, struct strbuf *chunk, const char *line, size_t n)
+{
+	int err = 0;
+	if (chunk->len + n + 1 > 60000) {
+		err = fmt_writer_add(w, STOKE_REC_KALLSYMS, 0, chunk->buf, chunk->len);
+		strbuf_reset(chunk);
+	}
+	strbuf_add(chunk, line, n);
+	strbuf_addch(chunk, '\n');
+	return err;
+}
+
+int meta_write_kallsyms(struct fmt_writer *w, const struct kaddrs *used, int *hidden)
 {
 	char *text;
 	size_t len;
@@ -47,22 +166,60 @@ int meta_write_kallsyms(struct fmt_writer *w, int *hidden)
 	*hidden = 0;
 	if (err)
 		return err;
-	/* All-zero addresses mean kptr_restrict hides them from us. */
 	*hidden = len >= 16 && !strncmp(text, "0000000000000000", 16);
-	const size_t max = 60000;
-	size_t off = 0;
-	while (!err && off < len) {
-		size_t n = len - off;
-		if (n > max) {
-			n = max;
-			while (n && text[off + n - 1] != '\n')
-				n--;
-			if (!n)
-				n = max; /* a line longer than a record: cut it */
-		}
-		err = fmt_writer_add(w, STOKE_REC_KALLSYMS, 0, text + off, n);
-		off += n;
+
+	struct ksym_line *lines = NULL;
+	size_t nr = 0, alloc = 0;
+	for (size_t off = 0; off < len;) {
+		char *nl = memchr(text + off, '\n', len - off);
+		size_t end = nl ? (size_t)(nl - text) : len;
+		ALLOC_GROW(lines, nr + 1, alloc);
+		lines[nr].addr = strtoull(text + off, NULL, 16);
+		lines[nr].off = off;
+		lines[nr].len = end - off;
+		/* "ADDR T name [module]": the section markers bound kernel text. */
+		const char *name = text + off + 19 < text + end ? text + off + 19 : text + end;
+		size_t nlen = (size_t)(text + end - name);
+		lines[nr].keep = !used || *hidden ? (!*hidden || nr < 16) :
+				 (nlen == 5 && !memcmp(name, "_text", 5)) ||
+				 (nlen == 6 && (!memcmp(name, "_stext", 6) || !memcmp(name, "_etext", 6)));
+		nr++;
+		off = end + 1;
 	}
+	if (used && !*hidden) {
+		qsort(lines, nr, sizeof(*lines), cmp_ksym);
+		uint64_t *addrs = xmalloc(sizeof(uint64_t) * (used->used + 1));
+		size_t na = 0;
+		for (size_t i = 0; i < used->cap; i++)
+			if (used->slots[i])
+				addrs[na++] = used->slots[i];
+		qsort(addrs, na, sizeof(*addrs), cmp_u64);
+		/* Both sorted: one merge walk marks the containing symbol and its successor. */
+		size_t j = 0;
+		for (size_t i = 0; i < na; i++) {
+			while (j + 1 < nr && lines[j + 1].addr <= addrs[i])
+				j++;
+			if (lines[j].addr > addrs[i])
+				continue;
+			lines[j].keep = 1;
+			/* The next symbol at a higher address ends this one. */
+			for (size_t k = j + 1; k < nr; k++) {
+				if (lines[k].addr > lines[j].addr) {
+					lines[k].keep = 1;
+					break;
+				}
+			}
+		}
+		free(addrs);
+	}
+	struct strbuf chunk = STRBUF_INIT;
+	for (size_t i = 0; i < nr && !err; i++)
+		if (lines[i].keep)
+			err = add_chunked(w, &chunk, text + lines[i].off, lines[i].len);
+	if (!err && chunk.len)
+		err = fmt_writer_add(w, STOKE_REC_KALLSYMS, 0, chunk.buf, chunk.len);
+	strbuf_release(&chunk);
+	free(lines);
 	free(text);
 	return err;
 }

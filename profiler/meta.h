@@ -15,11 +15,25 @@ int meta_write_attr(struct fmt_writer *w, const struct perf_event_attr *attr,
 		    const uint64_t *ids, size_t nr_ids, const char *name);
 
 /*
- * Copy /proc/kallsyms into STOKE_REC_KALLSYMS records of whole lines.
- * Returns 0, or a negative errno (the file unreadable is not an error of the
- * recording: callers may go on without kernel symbols).  *hidden is set when
- * the kernel showed all addresses as zero (kptr_restrict).
+ * The set of kernel addresses seen in samples (IPs and callchain entries),
+ * so the kallsyms snapshot keeps only the symbols a report needs.
+ * kaddrs_scan() is a fmt_scan_fn: give it to fmt_writer_set_scan().
  */
-int meta_write_kallsyms(struct fmt_writer *w, int *hidden);
+struct kaddrs;
+struct kaddrs *kaddrs_new(uint64_t sample_type, uint64_t regs_mask);
+void kaddrs_free(struct kaddrs *k);
+void kaddrs_scan(void *ctx, const unsigned char *data, size_t len);
+size_t kaddrs_count(const struct kaddrs *k);
+
+/*
+ * Copy /proc/kallsyms into STOKE_REC_KALLSYMS records of whole lines: with
+ * `used`, only the symbols containing those addresses, the symbol after each
+ * (its end) and _text/_stext/_etext; without, every line.  Returns 0, or a
+ * negative errno (the file unreadable is not an error of the recording:
+ * callers may go on without kernel symbols).  *hidden is set when the kernel
+ * showed all addresses as zero (kptr_restrict); a few such lines are kept so
+ * a reader can tell.
+ */
+int meta_write_kallsyms(struct fmt_writer *w, const struct kaddrs *used, int *hidden);
 
 #endif

@@ -54,6 +54,7 @@ struct rec {
 	int use_build_id;        /* ask MMAP2 records to carry build-ids (Linux >= 5.12) */
 	int user_only;           /* kernel sampling refused: exclude it */
 	struct buildids *bids;
+	struct kaddrs *kaddrs;   /* kernel addresses in samples, filled on the writer thread */
 	uint64_t sample_type;
 	int epfd, sigfd;
 	struct rb *cur;          /* ring being drained */
@@ -387,18 +388,6 @@ static int write_header_records(struct rec *r)
 		setup_attr(r, ev, ev == 0, &a);
 		err = meta_write_attr(r->w, &a, r->ids[ev], r->nr_ids[ev], o->events[ev].name);
 	}
-	if (!err) {
-		int hidden;
-		int kerr = meta_write_kallsyms(r->w, &hidden);
-		if (kerr && kerr != -ENOENT && kerr != -EACCES)
-			err = kerr;
-		else if (kerr)
-			notice(r, "cannot read /proc/kallsyms (%s); kernel frames will show as [kernel]",
-			       strerror(-kerr));
-		else if (hidden && !r->user_only)
-			notice(r, "kernel addresses are hidden (kernel.kptr_restrict); "
-				  "kernel frames will show as [kernel.kallsyms]");
-	}
 	return err;
 }
 
@@ -429,8 +418,23 @@ static int write_trailer_records(struct rec *r, uint64_t end_ns)
 {
 	struct record_result *res = r->res;
 	struct stoke_end end = { .start_ns = r->start_ns, .end_ns = end_ns, .exit_status = -1 };
-	int err = 0;
+	int err, hidden;
 
+	/* Everything queued is scanned once the writer is idle; the trailer follows. */
+	err = fmt_writer_sync(r->w);
+	if (!err)
+		err = fmt_writer_mark_trailer(r->w);
+	if (!err) {
+		int kerr = meta_write_kallsyms(r->w, r->kaddrs, &hidden);
+		if (kerr && kerr != -ENOENT && kerr != -EACCES)
+			err = kerr;
+		else if (kerr)
+			notice(r, "cannot read /proc/kallsyms (%s); kernel frames will show as [kernel]",
+			       strerror(-kerr));
+		else if (hidden && !r->user_only)
+			notice(r, "kernel addresses are hidden (kernel.kptr_restrict); "
+				  "kernel frames will show as [kernel.kallsyms]");
+	}
 	for (size_t c = 0; c < r->nr_cpus && !err; c++) {
 		struct stoke_cpu_stats *st = &r->rbs[c].st;
 		err = fmt_writer_add(r->w, STOKE_REC_CPU_STATS, 0, st, sizeof(*st));
@@ -647,6 +651,8 @@ int record_run(struct record_opts *o, struct record_result *res)
 	err = fmt_writer_open(o->output, o->zlevel, 0, &r->w);
 	if (err)
 		goto out;
+	r->kaddrs = kaddrs_new(r->sample_type, o->callgraph == CALLGRAPH_DWARF ? STOKE_REGS_USER_MASK : 0);
+	fmt_writer_set_scan(r->w, kaddrs_scan, r->kaddrs);
 	err = write_header_records(r);
 	if (err)
 		goto out;
@@ -723,6 +729,7 @@ out:
 	free(r->cpus);
 	free(r->tasks);
 	buildids_free(r->bids);
+	kaddrs_free(r->kaddrs);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return err;
 }
