@@ -12,6 +12,7 @@ struct cli_command {
 
 int cmd_record(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
+int cmd_flamegraph(int argc, char **argv);
 
 /* Print the help text of a command to stdout; 0, or 2 for an unknown command. */
 int cli_help(const char *name);

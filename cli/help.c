@@ -1,5 +1,6 @@
 /* Help texts of the subcommands and the shared error printers. */
 #include "cli/cli.h"
+#include "cli/profile_args.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 struct help {
 	const char *name;
 	const char *text;
+	const char *filters; /* profile_args_help for commands that take the shared filters */
 };
 
 static const struct help helps[] = {
@@ -37,12 +39,33 @@ static const struct help helps[] = {
 	  "  -q                  print no summary\n"
 	  "\n"
 	  "Ctrl-C or SIGTERM stop recording cleanly.  With a command, stoke exits with\n"
-	  "the command's exit status.\n" },
+	  "the command's exit status.\n", NULL },
 	{ "dump",
 	  "usage: stoke dump [FILE]\n"
 	  "\n"
-	  "Print every record of a stoke file (default stoke.data) in readable form.\n" },
-	{ NULL, NULL },
+	  "Print every record of a stoke file (default stoke.data) in readable form.\n", NULL },
+	{ "flamegraph",
+	  "usage: stoke flamegraph [FILE] [-o OUT.svg] [options]\n"
+	  "\n"
+	  "Draw an interactive flame graph of FILE (a stoke file, default stoke.data,\n"
+	  "or folded stacks from any tool) as a self-contained SVG.  Open it in a\n"
+	  "browser: hover for details, click to zoom, Escape to reset, Ctrl-F or / to\n"
+	  "search; see docs/flamegraph.md.\n"
+	  "\n"
+	  "  -o, --output FILE   write the SVG to FILE (default: standard output)\n"
+	  "  --title TEXT        title (default \"Flame Graph\")\n"
+	  "  --subtitle TEXT     subtitle (default: event, samples, duration, lost)\n"
+	  "  --width PX          image width (default 1200)\n"
+	  "  --minwidth PX       leave out frames narrower than PX (default 0.1);\n"
+	  "                      their samples still count in their callers\n"
+	  "  --inverted          icicle graph: callers at the top\n"
+	  "  --colors hot|kind   warm colours (default), or hues by frame kind\n"
+	  "                      (user, kernel, JIT, inlined, unknown)\n"
+	  "  --count-name NAME   unit shown in details (default samples)\n"
+	  "\n"
+	  "Filters shared with the other report commands:\n",
+	  profile_args_help },
+	{ NULL, NULL, NULL },
 };
 
 int cli_help(const char *name)
@@ -50,6 +73,8 @@ int cli_help(const char *name)
 	for (const struct help *h = helps; h->name; h++) {
 		if (!strcmp(h->name, name)) {
 			fputs(h->text, stdout);
+			if (h->filters)
+				fputs(h->filters, stdout);
 			return 0;
 		}
 	}

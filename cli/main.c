@@ -7,6 +7,7 @@
 static const struct cli_command commands[] = {
 	{ "record", cmd_record, "record samples of a command, a process or the system" },
 	{ "dump", cmd_dump, "print every record of a stoke file" },
+	{ "flamegraph", cmd_flamegraph, "draw an interactive SVG flame graph" },
 	{ NULL, NULL, NULL },
 };
 
