@@ -97,13 +97,15 @@ int cmd_flamegraph(int argc, char **argv)
 	struct flamegraph_opts fo;
 	struct profile_info info;
 	struct strbuf svg = STRBUF_INIT, subtitle = STRBUF_INIT;
-	struct tree *t = NULL;
-	const char *input = NULL, *output = NULL, *val;
+	struct profile_info before_info;
+	struct tree *t = NULL, *before = NULL;
+	const char *input = NULL, *output = NULL, *before_path = NULL, *val;
 	int rc = 2, r;
 
 	profile_args_init(&pa);
 	flamegraph_opts_init(&fo);
 	memset(&info, 0, sizeof(info));
+	memset(&before_info, 0, sizeof(before_info));
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i];
 		if (!strcmp(arg, "--")) {
@@ -117,6 +119,20 @@ int cmd_flamegraph(int argc, char **argv)
 		}
 		if (!strcmp(arg, "--inverted")) {
 			fo.inverted = 1;
+			continue;
+		}
+		if (!strcmp(arg, "--negate")) {
+			fo.negate = 1;
+			continue;
+		}
+		if (!strcmp(arg, "--absolute")) {
+			fo.absolute = 1;
+			continue;
+		}
+		if ((r = opt_value("--diff", argc, argv, &i, &val))) {
+			if (r < 0)
+				goto out;
+			before_path = val;
 			continue;
 		}
 		if ((r = opt_value("-o", argc, argv, &i, &val)) ||
@@ -206,7 +222,23 @@ int cmd_flamegraph(int argc, char **argv)
 	rc = 1;
 	if (profile_args_load(&pa, input, &t, &info))
 		goto out;
-	if (!fo.subtitle) {
+	if (before_path) {
+		if (profile_args_load(&pa, before_path, &before, &before_info))
+			goto out;
+		fo.before = before;
+	} else if (fo.negate || fo.absolute) {
+		cli_error(2, "flamegraph: --negate and --absolute need --diff BEFORE");
+		rc = 2;
+		goto out;
+	}
+	if (!fo.subtitle && before) {
+		strbuf_adds(&subtitle, "before: ");
+		add_thousands(&subtitle, before_info.samples);
+		strbuf_adds(&subtitle, " samples \xc2\xb7 after: ");
+		add_thousands(&subtitle, info.samples);
+		strbuf_adds(&subtitle, " samples");
+		fo.subtitle = subtitle.buf;
+	} else if (!fo.subtitle) {
 		default_subtitle(&subtitle, &info);
 		fo.subtitle = subtitle.buf;
 	}
@@ -219,7 +251,9 @@ int cmd_flamegraph(int argc, char **argv)
 	rc = write_out(output, &svg);
 out:
 	tree_free(t);
+	tree_free(before);
 	profile_info_release(&info);
+	profile_info_release(&before_info);
 	profile_args_release(&pa);
 	strbuf_release(&svg);
 	strbuf_release(&subtitle);

@@ -62,6 +62,11 @@ static const struct help helps[] = {
 	  "  --colors hot|kind   warm colours (default), or hues by frame kind\n"
 	  "                      (user, kernel, JIT, inlined, unknown)\n"
 	  "  --count-name NAME   unit shown in details (default samples)\n"
+	  "  --diff BEFORE       differential graph: widths from FILE, colour from the\n"
+	  "                      change of each frame's share since BEFORE (red grew,\n"
+	  "                      blue shrank); subtrees only in BEFORE listed below\n"
+	  "  --absolute          with --diff: compare sample counts, not shares\n"
+	  "  --negate            with --diff: draw BEFORE's shape instead\n"
 	  "\n"
 	  "Filters shared with the other report commands:\n",
 	  profile_args_help },
