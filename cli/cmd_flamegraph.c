@@ -184,6 +184,18 @@ int cmd_flamegraph(int argc, char **argv)
 			fo.minwidth = m;
 			continue;
 		}
+		if ((r = opt_value("--max-frames", argc, argv, &i, &val))) {
+			char *end;
+			long long m = r > 0 ? strtoll(val, &end, 10) : 0;
+			if (r < 0)
+				goto out;
+			if (end == val || *end || m < 1) {
+				cli_error(2, "flamegraph: --max-frames: expected a positive count");
+				goto out;
+			}
+			fo.max_frames = (size_t)m;
+			continue;
+		}
 		if ((r = opt_value("--colors", argc, argv, &i, &val))) {
 			if (r < 0)
 				goto out;

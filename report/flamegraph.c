@@ -17,6 +17,8 @@ enum {
 	PANEL_MAX = 20,   /* lines listed there */
 };
 
+#define DEFAULT_MAX_FRAMES 1500000
+
 void flamegraph_opts_init(struct flamegraph_opts *o)
 {
 	memset(o, 0, sizeof(*o));
@@ -217,14 +219,65 @@ static uint32_t frame_map_child(struct frame_map *m, uint32_t to_parent, uint32_
 
 /* ---- The frame data. ---- */
 
+/*
+ * A JSON array written as consecutive <metadata class="CLS">[...]</metadata>
+ * chunks that the script concatenates: XML parsers limit one text node (libxml2
+ * to 10 MB without its "huge" option), and a large profile exceeds that.
+ */
+struct jarray {
+	const char *cls;      /* class of the chunks */
+	struct strbuf chunk;  /* elements of the chunk being filled, comma-separated */
+	struct strbuf xml;    /* finished chunks */
+};
+
+#define CHUNK_BYTES (1 << 20)
+
+static void jarray_init(struct jarray *a, const char *cls)
+{
+	a->cls = cls;
+	strbuf_init(&a->chunk);
+	strbuf_init(&a->xml);
+}
+
+static void jarray_flush(struct jarray *a)
+{
+	if (!a->chunk.len)
+		return;
+	strbuf_addf(&a->xml, "<metadata class=\"%s\">[", a->cls);
+	strbuf_add(&a->xml, a->chunk.buf, a->chunk.len);
+	strbuf_adds(&a->xml, "]</metadata>\n");
+	strbuf_reset(&a->chunk);
+}
+
+/* Call before appending one element to a->chunk. */
+static struct strbuf *jarray_next(struct jarray *a)
+{
+	if (a->chunk.len >= CHUNK_BYTES)
+		jarray_flush(a);
+	else if (a->chunk.len)
+		strbuf_addch(&a->chunk, ',');
+	return &a->chunk;
+}
+
+static void jarray_release(struct jarray *a)
+{
+	strbuf_release(&a->chunk);
+	strbuf_release(&a->xml);
+}
+
 struct render {
 	const struct tree *shape;  /* the tree whose widths are drawn */
 	const struct tree *other;  /* diff: the other profile, else NULL */
 	const struct flamegraph_opts *o;
-	uint64_t min_total;        /* narrowest weight drawn */
+	uint64_t min_total;        /* lightest frame kept in the data */
 	uint32_t *name_idx;        /* shape frame id -> index in names[], TREE_NONE if unused */
 	size_t nr_names;
-	struct strbuf names, kinds, src, nodes, other_vals, insignificant;
+	struct jarray names;       /* display names; index 0 is "all" */
+	struct jarray kinds;       /* kind code per name */
+	struct jarray src;         /* [name index, "file:line"] pairs */
+	struct jarray nodes;       /* pre-order frames: name index, total, depth */
+	struct jarray other_vals;  /* diff: weight in the other profile per frame */
+	struct jarray insignificant; /* diff: frames not significant */
 	struct flamegraph_stats st;
 };
 
@@ -254,15 +307,16 @@ static uint32_t name_of(struct render *r, uint32_t node)
 		return r->name_idx[id];
 	const struct tree_frame *f = tree_frame(r->shape, id);
 	r->name_idx[id] = (uint32_t)r->nr_names++;
-	strbuf_addch(&r->names, ',');
-	add_json_str(&r->names, f->name, r->o->annotate ? kind_suffix(f->kind) : "");
-	strbuf_addf(&r->kinds, ",%d", kind_code(f->kind));
+	add_json_str(jarray_next(&r->names), f->name, r->o->annotate ? kind_suffix(f->kind) : "");
+	strbuf_addf(jarray_next(&r->kinds), "%d", kind_code(f->kind));
 	if (f->file) {
-		strbuf_addf(&r->src, "%s\"%u\":", r->src.len ? "," : "", r->name_idx[id]);
+		struct strbuf *sb = jarray_next(&r->src);
 		char line[24] = "";
 		if (f->line > 0)
 			snprintf(line, sizeof(line), ":%d", f->line);
-		add_json_str(&r->src, f->file, line);
+		strbuf_addf(sb, "[%u,", r->name_idx[id]);
+		add_json_str(sb, f->file, line);
+		strbuf_addch(sb, ']');
 	}
 	return r->name_idx[id];
 }
@@ -271,18 +325,18 @@ static void emit_node(struct render *r, uint32_t node, size_t depth, uint32_t ot
 {
 	const struct tree_node *n = tree_node(r->shape, node);
 	size_t i = r->st.frames++;
-	strbuf_addf(&r->nodes, "%s%u,%llu,%zu", i ? "," : "", name_of(r, node),
-		    (unsigned long long)n->total, depth);
+	uint32_t name = name_of(r, node);
+	strbuf_addf(jarray_next(&r->nodes), "%u,%llu,%zu", name, (unsigned long long)n->total, depth);
 	if (depth > r->st.max_depth)
 		r->st.max_depth = depth;
 	if (!r->other)
 		return;
 	uint64_t ov = other_node == TREE_NONE ? 0 : tree_node(r->other, other_node)->total;
-	strbuf_addf(&r->other_vals, "%s%llu", i ? "," : "", (unsigned long long)ov);
+	strbuf_addf(jarray_next(&r->other_vals), "%llu", (unsigned long long)ov);
 	if (r->o->not_significant) {
 		uint64_t before = r->o->negate ? n->total : ov, after = r->o->negate ? ov : n->total;
 		if (r->o->not_significant(r->o->significance_ctx, node, before, after))
-			strbuf_addf(&r->insignificant, "%s%zu", r->insignificant.len ? "," : "", i);
+			strbuf_addf(jarray_next(&r->insignificant), "%zu", i);
 	}
 }
 
@@ -449,6 +503,34 @@ static const char css[] =
 	".panel-h{font-weight:bold}\n"
 	".panel{font-size:11px;fill:#333}\n";
 
+static int cmp_u64_desc(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/*
+ * The smallest weight a frame needs to be kept in the data so that at most
+ * max_frames frames are.  A child never outweighs its parent, so the kept
+ * frames always form a tree.
+ */
+static uint64_t min_total_for(const struct tree *t, size_t max_frames)
+{
+	size_t n = tree_nr_nodes(t);
+	if (n <= max_frames)
+		return 1;
+	uint64_t *w = xmalloc(n * sizeof(*w));
+	for (size_t i = 0; i < n; i++)
+		w[i] = tree_node(t, (uint32_t)i)->total;
+	qsort(w, n, sizeof(*w), cmp_u64_desc);
+	uint64_t min = w[max_frames > 0 ? max_frames - 1 : 0];
+	/* Frames tied at the cut would overshoot: keep only the heavier ones. */
+	if (max_frames < n && w[max_frames] == min)
+		min++;
+	free(w);
+	return min ? min : 1;
+}
+
 int flamegraph_write(const struct tree *t, const struct flamegraph_opts *o, struct strbuf *out)
 {
 	struct flamegraph_opts defaults;
@@ -469,26 +551,23 @@ int flamegraph_write(const struct tree *t, const struct flamegraph_opts *o, stru
 	r.o = o;
 	r.shape = o->before && o->negate ? o->before : t;
 	r.other = o->before ? (o->negate ? t : o->before) : NULL;
-	strbuf_init(&r.names);
-	strbuf_init(&r.kinds);
-	strbuf_init(&r.src);
-	strbuf_init(&r.nodes);
-	strbuf_init(&r.other_vals);
-	strbuf_init(&r.insignificant);
+	jarray_init(&r.names, "stoke-names");
+	jarray_init(&r.kinds, "stoke-kinds");
+	jarray_init(&r.src, "stoke-src");
+	jarray_init(&r.nodes, "stoke-nodes");
+	jarray_init(&r.other_vals, "stoke-other");
+	jarray_init(&r.insignificant, "stoke-ns");
 
 	uint64_t total = tree_total(r.shape);
-	/* The smallest total whose width reaches minwidth: total*w/T >= minwidth. */
-	double px = (double)(width - 2 * PAD);
-	double need = o->minwidth * (double)total / px;
-	r.min_total = need <= 1 ? 1 : (uint64_t)need + ((double)(uint64_t)need < need);
+	r.min_total = min_total_for(r.shape, o->max_frames ? o->max_frames : DEFAULT_MAX_FRAMES);
 
 	size_t nf = tree_nr_frames(r.shape);
 	r.name_idx = xmalloc((nf ? nf : 1) * sizeof(*r.name_idx));
 	for (size_t i = 0; i < nf; i++)
 		r.name_idx[i] = TREE_NONE;
 	r.nr_names = 1;
-	strbuf_adds(&r.names, "\"all\"");
-	strbuf_adds(&r.kinds, "5");
+	strbuf_adds(jarray_next(&r.names), "\"all\"");
+	strbuf_adds(jarray_next(&r.kinds), "5");
 
 	if (r.other)
 		frame_map_init(&map, r.shape, r.other);
@@ -546,29 +625,22 @@ int flamegraph_write(const struct tree *t, const struct flamegraph_opts *o, stru
 	/* The data: JSON that is also plain XML text (no <, >, & inside). */
 	strbuf_adds(out, "<metadata id=\"stoke-data\">{\"v\":1,\"width\":");
 	strbuf_addf(out, "%u,\"pad\":%d,\"fh\":%d,\"top\":%d,\"maxd\":%zu,\"inverted\":%d,"
-		    "\"colors\":\"%s\",\"minwidth\":%g,\"count\":",
+		    "\"colors\":\"%s\",\"minwidth\":%g,\"elided\":%zu,\"count\":",
 		    width, PAD, FRAME_H, TOP, r.st.max_depth, o->inverted ? 1 : 0,
-		    o->colors == FLAMEGRAPH_KIND ? "kind" : "hot", o->minwidth);
+		    o->colors == FLAMEGRAPH_KIND ? "kind" : "hot", o->minwidth, r.st.elided);
 	add_json_str(out, o->count_name ? o->count_name : "samples", "");
-	strbuf_adds(out, ",\n\"names\":[");
-	strbuf_add(out, r.names.buf, r.names.len);
-	strbuf_adds(out, "],\n\"kinds\":[");
-	strbuf_add(out, r.kinds.buf, r.kinds.len);
-	strbuf_adds(out, "],\n\"src\":{");
-	strbuf_add(out, r.src.buf, r.src.len);
-	strbuf_adds(out, "},\n\"nodes\":[");
-	strbuf_add(out, r.nodes.buf, r.nodes.len);
-	strbuf_adds(out, "]");
-	if (r.other) {
-		strbuf_addf(out, ",\n\"diff\":{\"negate\":%d,\"absolute\":%d,\"other_total\":%llu,\"other\":[",
+	if (r.other)
+		strbuf_addf(out, ",\"diff\":{\"negate\":%d,\"absolute\":%d,\"other_total\":%llu}",
 			    o->negate ? 1 : 0, o->absolute ? 1 : 0,
 			    (unsigned long long)tree_total(r.other));
-		strbuf_add(out, r.other_vals.buf, r.other_vals.len);
-		strbuf_adds(out, "],\"ns\":[");
-		strbuf_add(out, r.insignificant.buf, r.insignificant.len);
-		strbuf_adds(out, "]}");
+	strbuf_adds(out, "}</metadata>\n");
+	struct jarray *arrays[] = { &r.names, &r.kinds, &r.src, &r.nodes, &r.other_vals,
+				    &r.insignificant };
+	for (size_t k = 0; k < ARRAY_SIZE(arrays); k++) {
+		jarray_flush(arrays[k]);
+		strbuf_add(out, arrays[k]->xml.buf, arrays[k]->xml.len);
 	}
-	strbuf_adds(out, "}</metadata>\n<script type=\"text/ecmascript\"><![CDATA[\n");
+	strbuf_adds(out, "<script type=\"text/ecmascript\"><![CDATA[\n");
 	strbuf_adds(out, flamegraph_js);
 	strbuf_adds(out, "]]></script>\n</svg>\n");
 
@@ -576,11 +648,11 @@ int flamegraph_write(const struct tree *t, const struct flamegraph_opts *o, stru
 		*o->stats = r.st;
 	free(vanished);
 	free(r.name_idx);
-	strbuf_release(&r.names);
-	strbuf_release(&r.kinds);
-	strbuf_release(&r.src);
-	strbuf_release(&r.nodes);
-	strbuf_release(&r.other_vals);
-	strbuf_release(&r.insignificant);
+	jarray_release(&r.names);
+	jarray_release(&r.kinds);
+	jarray_release(&r.src);
+	jarray_release(&r.nodes);
+	jarray_release(&r.other_vals);
+	jarray_release(&r.insignificant);
 	return 0;
 }

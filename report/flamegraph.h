@@ -1,11 +1,13 @@
 /* flamegraph.h — an interactive, self-contained SVG flame graph (and its differential form).
  *
  * The SVG carries its own CSS and JavaScript and needs no network.  Frame
- * data is embedded compactly as JSON and drawn by the script, so a large
- * profile stays a few MiB and the browser only builds elements for frames
- * that are visible at the current zoom.  Frames narrower than `minwidth`
- * pixels in the full view are left out of the data; their weight stays in
- * their parent's width, so every total is still right.
+ * data is embedded compactly as JSON (about 10 bytes a frame) and drawn by
+ * the script, which only builds elements for frames at least `minwidth`
+ * pixels wide at the current zoom: zooming in reveals the small frames, and
+ * search counts them.  Past `max_frames` frames the narrowest subtrees are
+ * left out of the data (elided); their weight stays in their callers, so
+ * widths and totals are still right, and the graph then says that a search
+ * may miss matches inside them.
  *
  * Every name reaches the document as XML-escaped text or as an escaped JSON
  * string that the script only ever puts into text nodes: a frame called
@@ -29,7 +31,7 @@ enum flamegraph_colors {
 /* What flamegraph_write() drew and left out; for tests and messages. */
 struct flamegraph_stats {
 	size_t frames;          /* frames in the data, the root ("all") included */
-	size_t elided;          /* subtrees left out for being narrower than minwidth */
+	size_t elided;          /* subtrees left out to stay within max_frames */
 	uint64_t elided_weight; /* their total weight (still counted in their parents) */
 	size_t max_depth;       /* deepest frame drawn (root = 0) */
 	size_t only_other;      /* diff: subtrees found only in the other profile */
@@ -51,7 +53,9 @@ struct flamegraph_opts {
 	const char *title;      /* NULL: "Flame Graph", "Icicle Graph" or "Differential Flame Graph" */
 	const char *subtitle;   /* shown under the title; NULL: none */
 	unsigned width;         /* image width in px; 0: 1200 */
-	double minwidth;        /* px in the full view; narrower frames are elided (default 0.1) */
+	double minwidth;        /* px at the current zoom; narrower frames are not drawn
+				 * (default 0.1; the script never goes below 0.1) */
+	size_t max_frames;      /* frames kept in the data; 0: 1,500,000 */
 	int inverted;           /* 1: icicle graph, root at the top */
 	enum flamegraph_colors colors;
 	int annotate;           /* 1: show kind suffixes _[k] _[i] _[j] after names */

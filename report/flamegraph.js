@@ -1,13 +1,23 @@
 // Flame graph viewer embedded in stoke's SVG output (see docs/flamegraph.md).
-// The frame data is the JSON in <metadata id="stoke-data">: frames in
-// pre-order as [name index, total, depth] triples.  Names only ever reach the
+// The settings are the JSON in <metadata id="stoke-data">; the frames are in
+// <metadata class="stoke-nodes"> chunks: pre-order [name index, total, depth].  Names only ever reach the
 // document through textContent, never as markup.
 (function () {
 	'use strict';
 	var NS = 'http://www.w3.org/2000/svg';
 	var D = JSON.parse(document.getElementById('stoke-data').textContent);
-	var names = D.names, kinds = D.kinds, src = D.src || {};
-	var raw = D.nodes, N = raw.length / 3;
+	// Arrays come in chunks (XML parsers limit the size of one text node).
+	function chunked(cls) {
+		var els = document.getElementsByClassName(cls), out = [], k, j, part;
+		for (k = 0; k < els.length; k++) {
+			part = JSON.parse(els[k].textContent);
+			for (j = 0; j < part.length; j++) out.push(part[j]);
+		}
+		return out;
+	}
+	var names = chunked('stoke-names'), kinds = chunked('stoke-kinds'), src = {};
+	var raw = chunked('stoke-nodes'), N = raw.length / 3;
+	chunked('stoke-src').forEach(function (p) { src[p[0]] = p[1]; });
 	var W = D.width, PAD = D.pad, FH = D.fh, TOP = D.top, MAXD = D.maxd;
 	var nm = new Int32Array(N), val = new Float64Array(N), dep = new Int32Array(N);
 	var x = new Float64Array(N), par = new Int32Array(N), end = new Int32Array(N);
@@ -61,11 +71,11 @@
 	// Differential: before/after per frame and the change of its share.
 	var diff = D.diff, before, after, delta, ns, maxDelta = 0;
 	if (diff) {
-		var other = diff.other, tb, ta;
+		var other = chunked('stoke-other'), nsList = chunked('stoke-ns'), tb, ta;
 		before = diff.negate ? val : other; after = diff.negate ? other : val;
 		tb = diff.negate ? TOTAL : diff.other_total; ta = diff.negate ? diff.other_total : TOTAL;
 		delta = new Float64Array(N); ns = new Uint8Array(N);
-		for (i = 0; i < diff.ns.length; i++) ns[diff.ns[i]] = 1;
+		for (i = 0; i < nsList.length; i++) ns[nsList[i]] = 1;
 		for (i = 0; i < N; i++) {
 			delta[i] = diff.absolute ? after[i] - before[i]
 				: (ta ? after[i] / ta : 0) - (tb ? before[i] / tb : 0);
@@ -165,7 +175,8 @@
 				hit[i] = 1;
 				if (i >= coverEnd) { sum += val[i]; coverEnd = end[i]; }
 			}
-			matchedT.textContent = 'Matched: ' + pct(sum, TOTAL);
+			// With elided subtrees (max_frames), matches inside them are not seen.
+			matchedT.textContent = 'Matched: ' + (D.elided ? '\u2265' : '') + pct(sum, TOTAL);
 			matchedT.setAttribute('data-value', TOTAL ? (100 * sum / TOTAL) : 0);
 		}
 		searchB.textContent = term ? 'Clear' : 'Search';

@@ -27,10 +27,11 @@ const near = (a, b, eps) => Math.abs(a - b) <= (eps || 0.6);
 // Every drawn frame: its name (from the embedded data), geometry and fill.
 function frames(page) {
 	return page.evaluate(() => {
-		const D = JSON.parse(document.getElementById('stoke-data').textContent);
+		const names = [].concat(...Array.from(document.getElementsByClassName('stoke-names'), (e) => JSON.parse(e.textContent)));
+		const nodes = [].concat(...Array.from(document.getElementsByClassName('stoke-nodes'), (e) => JSON.parse(e.textContent)));
 		return Array.from(document.querySelectorAll('#frames rect')).map((r) => ({
 			fi: r.fi,
-			name: D.names[D.nodes[3 * r.fi]],
+			name: names[nodes[3 * r.fi]],
 			x: +r.getAttribute('x'),
 			width: +r.getAttribute('width'),
 			fill: r.getAttribute('fill'),
