@@ -85,7 +85,8 @@
 	function diffColor(i) {
 		if (ns[i]) return 'rgb(200,200,200)';
 		var f = maxDelta > 0 ? delta[i] / maxDelta : 0;
-		var c = Math.round(255 * (1 - Math.min(1, Math.abs(f))));
+		// Never darker than 65, so the black labels stay readable.
+		var c = Math.round(255 - 190 * Math.min(1, Math.abs(f)));
 		return f > 0 ? 'rgb(255,' + c + ',' + c + ')' : 'rgb(' + c + ',' + c + ',255)';
 	}
 	function color(i) {
