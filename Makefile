@@ -1,7 +1,7 @@
 # stoke — plain GNU Makefile.  `make`, `make test`, `make demo`, `make SANITIZE=1`.
 PKGS     := libelf libdw libunwind libunwind-generic libzstd
 DEB_PKGS := build-essential pkg-config libelf-dev libdw-dev libunwind-dev libzstd-dev \
-            elfutils binutils gawk zstd libxml2-utils graphviz chromium linux-perf nodejs
+            elfutils binutils gawk zstd libxml2-utils graphviz chromium linux-perf nodejs npm hyperfine
 
 CC      ?= cc
 OPT     ?= -O2
@@ -47,6 +47,18 @@ $(BUILD)/libstoke.a: $(LIB_OBJS)
 $(BUILD)/%.o: %.c
 	$(Q)mkdir -p $(dir $@)
 	$(QCC)$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+# The flame graph's script is kept as plain JavaScript and embedded as a C string.
+$(BUILD)/gen/flamegraph_js.h: report/flamegraph.js
+	$(Q)mkdir -p $(dir $@)
+	$(Q)printf '  GEN     %s\n' $@
+	$(Q){ echo '/* generated from report/flamegraph.js; do not edit */'; \
+	  echo 'static const char flamegraph_js[] ='; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; \
+	  echo ';'; } >$@
+
+$(BUILD)/report/flamegraph.o: $(BUILD)/gen/flamegraph_js.h
+$(BUILD)/report/flamegraph.o: CFLAGS += -I$(BUILD)
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/libstoke.a
 	$(QLD)$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/libstoke.a $(LDLIBS)

@@ -9,6 +9,7 @@
 struct help {
 	const char *name;
 	const char *text;
+	const char *filters; /* profile_args_help for commands that take the shared filters */
 };
 
 static const struct help helps[] = {
@@ -38,11 +39,11 @@ static const struct help helps[] = {
 	  "  -q                  print no summary\n"
 	  "\n"
 	  "Ctrl-C or SIGTERM stop recording cleanly.  With a command, stoke exits with\n"
-	  "the command's exit status.\n" },
+	  "the command's exit status.\n", NULL },
 	{ "dump",
 	  "usage: stoke dump [FILE]\n"
 	  "\n"
-	  "Print every record of a stoke file (default stoke.data) in readable form.\n" },
+	  "Print every record of a stoke file (default stoke.data) in readable form.\n", NULL },
 	{ "report",
 	  "usage: stoke report [options] [FILE]\n"
 	  "\n"
@@ -57,7 +58,8 @@ static const struct help helps[] = {
 	  "  --sort self|total   order of functions (default: total; self for --top)\n"
 	  "  --percent-limit P   hide functions and graph lines below P% (default 0.5)\n"
 	  "  --folded            write folded stacks instead (see --kernel-suffix)\n"
-	  "\n" },
+	  "\nFilters shared with the other report commands:\n",
+	  profile_args_help },
 	{ "diff",
 	  "usage: stoke diff [options] BEFORE AFTER\n"
 	  "\n"
@@ -70,7 +72,8 @@ static const struct help helps[] = {
 	  "  --sort self|total   rank by the change of self or total (default total)\n"
 	  "  --top N             rows to show (default 30; 0: all)\n"
 	  "  --folded            write \"stack BEFORE AFTER\" lines, stacks matched by name\n"
-	  "\n" },
+	  "\nFilters shared with the other report commands:\n",
+	  profile_args_help },
 	{ "callgraph",
 	  "usage: stoke callgraph [options] [FILE]\n"
 	  "\n"
@@ -83,8 +86,37 @@ static const struct help helps[] = {
 	  "  --by function|module  what a node is (default function)\n"
 	  "  --node-fraction F   drop nodes whose total is below F of all samples (default 0.005)\n"
 	  "  --edge-fraction F   drop arcs below F of all samples (default 0.001)\n"
-	  "\n" },
-	{ NULL, NULL },
+	  "\nFilters shared with the other report commands:\n",
+	  profile_args_help },
+	{ "flamegraph",
+	  "usage: stoke flamegraph [FILE] [-o OUT.svg] [options]\n"
+	  "\n"
+	  "Draw an interactive flame graph of FILE (a stoke file, default stoke.data,\n"
+	  "or folded stacks from any tool) as a self-contained SVG.  Open it in a\n"
+	  "browser: hover for details, click to zoom, Escape to reset, Ctrl-F or / to\n"
+	  "search; see docs/flamegraph.md.\n"
+	  "\n"
+	  "  -o, --output FILE   write the SVG to FILE (default: standard output)\n"
+	  "  --title TEXT        title (default \"Flame Graph\")\n"
+	  "  --subtitle TEXT     subtitle (default: event, samples, duration, lost)\n"
+	  "  --width PX          image width (default 1200)\n"
+	  "  --minwidth PX       do not draw frames narrower than PX at the current\n"
+	  "                      zoom (default 0.1); their samples still count\n"
+	  "  --max-frames N      keep at most N frames in the file (default 1500000);\n"
+	  "                      the narrowest are left out, still counted in callers\n"
+	  "  --inverted          icicle graph: callers at the top\n"
+	  "  --colors hot|kind   warm colours (default), or hues by frame kind\n"
+	  "                      (user, kernel, JIT, inlined, unknown)\n"
+	  "  --count-name NAME   unit shown in details (default samples)\n"
+	  "  --diff BEFORE       differential graph: widths from FILE, colour from the\n"
+	  "                      change of each frame's share since BEFORE (red grew,\n"
+	  "                      blue shrank); subtrees only in BEFORE listed below\n"
+	  "  --absolute          with --diff: compare sample counts, not shares\n"
+	  "  --negate            with --diff: draw BEFORE's shape instead\n"
+	  "\n"
+	  "Filters shared with the other report commands:\n",
+	  profile_args_help },
+	{ NULL, NULL, NULL },
 };
 
 int cli_help(const char *name)
@@ -92,9 +124,8 @@ int cli_help(const char *name)
 	for (const struct help *h = helps; h->name; h++) {
 		if (!strcmp(h->name, name)) {
 			fputs(h->text, stdout);
-			/* report commands share the filter options */
-			if (!strcmp(name, "report") || !strcmp(name, "diff") || !strcmp(name, "callgraph"))
-				printf("filters:\n%s", profile_args_help);
+			if (h->filters)
+				fputs(h->filters, stdout);
 			return 0;
 		}
 	}

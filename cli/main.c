@@ -10,6 +10,7 @@ static const struct cli_command commands[] = {
 	{ "report", cmd_report, "text call graph, bottom-up view or top table of a profile" },
 	{ "diff", cmd_diff, "compare two profiles: which functions' share changed, and significantly" },
 	{ "callgraph", cmd_callgraph, "call graph of functions as DOT, SVG or PNG (Graphviz)" },
+	{ "flamegraph", cmd_flamegraph, "draw an interactive SVG flame graph" },
 	{ NULL, NULL, NULL },
 };
 

@@ -1,0 +1,273 @@
+/* stoke flamegraph: a profile (stoke file or folded stacks) to an interactive SVG. */
+#include "cli/cli.h"
+#include "cli/profile_args.h"
+#include "common/strbuf.h"
+#include "report/flamegraph.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* "--opt value" or "--opt=value"; 1 when argv[*i] is opt (value in *val), -1 when it lacks one. */
+static int opt_value(const char *opt, int argc, char **argv, int *i, const char **val)
+{
+	size_t n = strlen(opt);
+	const char *arg = argv[*i];
+	if (strncmp(arg, opt, n))
+		return 0;
+	if (arg[n] == '=') {
+		*val = arg + n + 1;
+		return 1;
+	}
+	if (arg[n])
+		return 0;
+	if (*i + 1 >= argc) {
+		cli_error(2, "flamegraph: %s needs a value", opt);
+		return -1;
+	}
+	*val = argv[++*i];
+	return 1;
+}
+
+static void add_thousands(struct strbuf *sb, unsigned long long v)
+{
+	char d[32];
+	int len = snprintf(d, sizeof(d), "%llu", v);
+	for (int k = 0; k < len; k++) {
+		if (k && (len - k) % 3 == 0)
+			strbuf_addch(sb, ',');
+		strbuf_addch(sb, d[k]);
+	}
+}
+
+/* "cpu-clock @ 999 Hz · 12,345 samples · 10.0 s · 0 lost" from what the profile says. */
+static void default_subtitle(struct strbuf *sb, const struct profile_info *info)
+{
+	static const char dot[] = " \xc2\xb7 ";
+	if (info->event && *info->event) {
+		strbuf_adds(sb, info->event);
+		if (info->freq)
+			strbuf_addf(sb, " @ %llu Hz", (unsigned long long)info->freq);
+		else if (info->period)
+			strbuf_addf(sb, " every %llu", (unsigned long long)info->period);
+		strbuf_adds(sb, dot);
+	}
+	add_thousands(sb, info->samples);
+	strbuf_adds(sb, " samples");
+	if (info->samples_total && info->samples_total != info->samples) {
+		strbuf_adds(sb, " of ");
+		add_thousands(sb, info->samples_total);
+	}
+	if (info->duration_ns)
+		strbuf_addf(sb, "%s%.1f s", dot, (double)info->duration_ns / 1e9);
+	if (!info->is_folded) {
+		strbuf_adds(sb, dot);
+		add_thousands(sb, info->lost);
+		strbuf_adds(sb, " lost");
+	}
+	if (info->truncated)
+		strbuf_addf(sb, "%sfile truncated", dot);
+	if (info->cmdline && *info->cmdline)
+		strbuf_addf(sb, "%s%s", dot, info->cmdline);
+}
+
+static int write_out(const char *path, const struct strbuf *sb)
+{
+	int fd = 1, err;
+	if (path && strcmp(path, "-")) {
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (fd < 0)
+			return cli_error(1, "flamegraph: cannot create %s: %s", path, strerror(errno));
+	}
+	err = strbuf_write_fd(sb, fd);
+	if (fd != 1 && close(fd) && !err)
+		err = -errno;
+	if (err)
+		return cli_error(1, "flamegraph: writing %s: %s", path ? path : "standard output",
+				 strerror(-err));
+	return 0;
+}
+
+int cmd_flamegraph(int argc, char **argv)
+{
+	struct profile_args pa;
+	struct flamegraph_opts fo;
+	struct profile_info info;
+	struct strbuf svg = STRBUF_INIT, subtitle = STRBUF_INIT;
+	struct profile_info before_info;
+	struct tree *t = NULL, *before = NULL;
+	const char *input = NULL, *output = NULL, *before_path = NULL, *val;
+	int rc = 2, r;
+
+	profile_args_init(&pa);
+	flamegraph_opts_init(&fo);
+	memset(&info, 0, sizeof(info));
+	memset(&before_info, 0, sizeof(before_info));
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i];
+		if (!strcmp(arg, "--")) {
+			cli_error(2, "flamegraph: recording a command is not supported here yet; "
+				     "run 'stoke record -- CMD' first, then 'stoke flamegraph'");
+			goto out;
+		}
+		if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
+			rc = cli_help("flamegraph");
+			goto out;
+		}
+		if (!strcmp(arg, "--inverted")) {
+			fo.inverted = 1;
+			continue;
+		}
+		if (!strcmp(arg, "--negate")) {
+			fo.negate = 1;
+			continue;
+		}
+		if (!strcmp(arg, "--absolute")) {
+			fo.absolute = 1;
+			continue;
+		}
+		if ((r = opt_value("--diff", argc, argv, &i, &val))) {
+			if (r < 0)
+				goto out;
+			before_path = val;
+			continue;
+		}
+		if ((r = opt_value("-o", argc, argv, &i, &val)) ||
+		    (r = opt_value("--output", argc, argv, &i, &val))) {
+			if (r < 0)
+				goto out;
+			output = val;
+			continue;
+		}
+		if ((r = opt_value("--title", argc, argv, &i, &val))) {
+			if (r < 0)
+				goto out;
+			fo.title = val;
+			continue;
+		}
+		if ((r = opt_value("--subtitle", argc, argv, &i, &val))) {
+			if (r < 0)
+				goto out;
+			fo.subtitle = val;
+			continue;
+		}
+		if ((r = opt_value("--count-name", argc, argv, &i, &val))) {
+			if (r < 0)
+				goto out;
+			fo.count_name = val;
+			continue;
+		}
+		if ((r = opt_value("--width", argc, argv, &i, &val))) {
+			char *end;
+			long w = r > 0 ? strtol(val, &end, 10) : 0;
+			if (r < 0)
+				goto out;
+			if (end == val || *end || w < 100 || w > 100000) {
+				cli_error(2, "flamegraph: --width: expected pixels between 100 and 100000");
+				goto out;
+			}
+			fo.width = (unsigned)w;
+			continue;
+		}
+		if ((r = opt_value("--minwidth", argc, argv, &i, &val))) {
+			char *end;
+			double m = r > 0 ? strtod(val, &end) : 0;
+			if (r < 0)
+				goto out;
+			if (end == val || *end || !(m >= 0) || m > 1000) {
+				cli_error(2, "flamegraph: --minwidth: expected pixels (e.g. 0.1)");
+				goto out;
+			}
+			fo.minwidth = m;
+			continue;
+		}
+		if ((r = opt_value("--max-frames", argc, argv, &i, &val))) {
+			char *end;
+			long long m = r > 0 ? strtoll(val, &end, 10) : 0;
+			if (r < 0)
+				goto out;
+			if (end == val || *end || m < 1) {
+				cli_error(2, "flamegraph: --max-frames: expected a positive count");
+				goto out;
+			}
+			fo.max_frames = (size_t)m;
+			continue;
+		}
+		if ((r = opt_value("--colors", argc, argv, &i, &val))) {
+			if (r < 0)
+				goto out;
+			if (!strcmp(val, "hot")) {
+				fo.colors = FLAMEGRAPH_HOT;
+			} else if (!strcmp(val, "kind")) {
+				fo.colors = FLAMEGRAPH_KIND;
+			} else {
+				cli_error(2, "flamegraph: --colors: expected hot or kind, not '%s'", val);
+				goto out;
+			}
+			continue;
+		}
+		r = profile_args_parse(&pa, argc, argv, &i);
+		if (r < 0)
+			goto out;
+		if (r > 0)
+			continue;
+		if (arg[0] == '-' && arg[1]) {
+			cli_error(2, "flamegraph: unknown option '%s'; see 'stoke help flamegraph'", arg);
+			goto out;
+		}
+		if (input) {
+			cli_error(2, "flamegraph: one input file only ('%s' and '%s')", input, arg);
+			goto out;
+		}
+		input = arg;
+	}
+	if (!input)
+		input = "stoke.data";
+	if (!output && isatty(1)) {
+		cli_error(2, "flamegraph: give an output file with -o FILE.svg");
+		goto out;
+	}
+
+	rc = 1;
+	if (profile_args_load(&pa, input, &t, &info))
+		goto out;
+	if (before_path) {
+		if (profile_args_load(&pa, before_path, &before, &before_info))
+			goto out;
+		fo.before = before;
+	} else if (fo.negate || fo.absolute) {
+		cli_error(2, "flamegraph: --negate and --absolute need --diff BEFORE");
+		rc = 2;
+		goto out;
+	}
+	if (!fo.subtitle && before) {
+		strbuf_adds(&subtitle, "before: ");
+		add_thousands(&subtitle, before_info.samples);
+		strbuf_adds(&subtitle, " samples \xc2\xb7 after: ");
+		add_thousands(&subtitle, info.samples);
+		strbuf_adds(&subtitle, " samples");
+		fo.subtitle = subtitle.buf;
+	} else if (!fo.subtitle) {
+		default_subtitle(&subtitle, &info);
+		fo.subtitle = subtitle.buf;
+	}
+	fo.annotate = pa.annotate;
+	r = flamegraph_write(t, &fo, &svg);
+	if (r) {
+		cli_error(1, "flamegraph: %s", strerror(-r));
+		goto out;
+	}
+	rc = write_out(output, &svg);
+out:
+	tree_free(t);
+	tree_free(before);
+	profile_info_release(&info);
+	profile_info_release(&before_info);
+	profile_args_release(&pa);
+	strbuf_release(&svg);
+	strbuf_release(&subtitle);
+	return rc;
+}
