@@ -3,10 +3,66 @@
 #include "cli/profile_args.h"
 #include "common/strbuf.h"
 #include "report/diff.h"
+#include "report/flamegraph.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+struct sig_ctx {
+	const struct diff *d;
+	const struct tree *shape; /* the tree whose nodes the flame graph draws */
+};
+
+/* A frame whose function's change is within sampling noise is drawn neutral. */
+static int not_significant(void *ctx, uint32_t node, uint64_t before, uint64_t after)
+{
+	const struct sig_ctx *c = ctx;
+	(void)before;
+	(void)after;
+	uint32_t frame = tree_node(c->shape, node)->frame;
+	if (frame == TREE_NONE)
+		return 1; /* the root: "all" */
+	const struct tree_frame *f = tree_frame(c->shape, frame);
+	if (f->kind == FRAME_ROOT)
+		return 1;
+	const struct diff_func *fn = diff_frame_stats(c->d, f->name);
+	return !fn || !fn->significant;
+}
+
+static int write_svg(const char *path, const struct diff *d, struct tree *t[2],
+		     const struct profile_info info[2], int absolute, int negate, int annotate)
+{
+	struct flamegraph_opts fo;
+	struct strbuf svg = STRBUF_INIT, sub = STRBUF_INIT;
+	struct sig_ctx sc = { d, negate ? t[0] : t[1] };
+	flamegraph_opts_init(&fo);
+	fo.before = t[0];
+	fo.absolute = absolute;
+	fo.negate = negate;
+	fo.annotate = annotate;
+	fo.not_significant = not_significant;
+	fo.significance_ctx = &sc;
+	strbuf_addf(&sub, "before %llu samples, after %llu samples; %zu of %zu functions changed "
+			  "significantly (grey: within noise)",
+		    (unsigned long long)info[0].samples, (unsigned long long)info[1].samples,
+		    diff_nr_significant(d), diff_nr_tested(d));
+	fo.subtitle = sub.buf;
+	int err = flamegraph_write(t[1], &fo, &svg);
+	if (!err) {
+		int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		err = fd < 0 ? -errno : strbuf_write_fd(&svg, fd);
+		if (fd >= 0 && close(fd) < 0 && !err)
+			err = -errno;
+	}
+	strbuf_release(&svg);
+	strbuf_release(&sub);
+	return err;
+}
 
 int cmd_diff(int argc, char **argv)
 {
@@ -18,7 +74,8 @@ int cmd_diff(int argc, char **argv)
 	struct diff *d = NULL;
 	const char *paths[2] = { NULL, NULL }, *v;
 	size_t rows = 30;
-	int folded = 0, rc = 0, bad = 0, nr_paths = 0;
+	const char *svg_path = NULL;
+	int folded = 0, negate = 0, rc = 0, bad = 0, nr_paths = 0;
 
 	profile_args_init(&pa);
 	diff_opts_init(&dopts);
@@ -38,10 +95,11 @@ int cmd_diff(int argc, char **argv)
 			dopts.absolute = 1;
 		} else if (!strcmp(arg, "--folded")) {
 			folded = 1;
-		} else if (!strcmp(arg, "-o") || !strncmp(arg, "--output", 8)) {
-			rc = cli_error(2, "diff: -o (a differential flame graph) is not available yet; "
-				       "use --folded or the text table");
-			goto out;
+		} else if (!strcmp(arg, "--negate")) {
+			negate = 1;
+		} else if ((v = cli_opt_value("-o", argc, argv, &i, &bad)) ||
+			   (v = cli_opt_value("--output", argc, argv, &i, &bad))) {
+			svg_path = v;
 		} else if ((v = cli_opt_value("--alpha", argc, argv, &i, &bad))) {
 			char *end;
 			dopts.alpha = strtod(v, &end);
@@ -90,6 +148,12 @@ int cmd_diff(int argc, char **argv)
 		}
 	}
 	d = diff_new(t[0], t[1], &dopts);
+	if (svg_path) {
+		int err = write_svg(svg_path, d, t, info, dopts.absolute, negate, pa.annotate);
+		if (err)
+			rc = cli_error(1, "diff: cannot write %s: %s", svg_path, strerror(-err));
+		goto out;
+	}
 	if (folded) {
 		diff_write_folded(d, &out);
 	} else {

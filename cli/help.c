@@ -72,6 +72,10 @@ static const struct help helps[] = {
 	  "  --sort self|total   rank by the change of self or total (default total)\n"
 	  "  --top N             rows to show (default 30; 0: all)\n"
 	  "  --folded            write \"stack BEFORE AFTER\" lines, stacks matched by name\n"
+	  "  -o FILE.svg         differential flame graph: widths from AFTER, red grew,\n"
+	  "                      blue shrank, grey within noise; frames only in BEFORE\n"
+	  "                      are listed under the graph\n"
+	  "  --negate            with -o: draw BEFORE's shape instead\n"
 	  "\nFilters shared with the other report commands:\n",
 	  profile_args_help },
 	{ "callgraph",
