@@ -64,7 +64,7 @@ static void add_name(struct strbuf *out, const struct tree_frame *f)
 {
 	strbuf_adds(out, f->name);
 	if (f->module)
-		strbuf_addf(out, "  [%s]", f->module);
+		strbuf_addf(out, f->module[0] == '[' ? "  %s" : "  [%s]", f->module);
 	else if (f->kind == FRAME_KERNEL)
 		strbuf_adds(out, "  [kernel]");
 }

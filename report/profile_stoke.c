@@ -1,0 +1,565 @@
+/* profile_load_stoke(): a stoke file → call tree, through the session and the symbolizer. */
+#include "report/profile.h"
+#include "common/arena.h"
+#include "common/strbuf.h"
+#include "common/util.h"
+#include "report/session.h"
+#include "symbolize/symbolize.h"
+#include "symbolize/unwind.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#define MAX_INLINE 32 /* frames one address may expand into */
+
+struct comm_slot {
+	uint32_t tid;   /* 0: empty */
+	const char *comm;
+};
+
+struct ptr_slot {
+	uintptr_t key;  /* 0: empty */
+	uint32_t id;
+};
+
+struct loader {
+	const struct profile_opts *o;
+	struct profile_info *info;
+	struct tree *t;
+	struct session *s;
+	struct symbolizer *sym;
+	struct unwinder *unwinder; /* DWARF recordings only */
+	uint64_t *ips;            /* unwound user stack */
+	struct arena *arena;
+	long event;               /* selected event index; -1 until known, -2 not in file */
+	uint64_t t_lo, t_hi;      /* absolute sample time window */
+	int window_ready;
+	struct strbuf kallsyms;   /* accumulated KALLSYMS records */
+	int kallsyms_given;
+	struct comm_slot *comms;  /* tid -> comm */
+	size_t comms_cap, comms_used;
+	struct ptr_slot *ids;     /* symbol name pointer|kind -> frame id */
+	size_t ids_cap, ids_used;
+	signed char *match;       /* per frame id: focus/ignore result cache */
+	size_t match_len;
+	uint32_t *leaf_first;     /* frames of the current sample, leaf first */
+	size_t alloc_leaf;
+	uint32_t *root_first;
+	size_t alloc_root;
+	struct strbuf name;
+};
+
+static uint64_t hash64(uint64_t x)
+{
+	x ^= x >> 31;
+	x *= 0x7fb5d329728ea185ULL;
+	x ^= x >> 27;
+	x *= 0x81dadef4bc2dd44dULL;
+	return x ^ (x >> 33);
+}
+
+/* ---- tid → comm -------------------------------------------------------- */
+
+static struct comm_slot *comm_find(struct loader *l, uint32_t tid)
+{
+	size_t i = hash64(tid) & (l->comms_cap - 1);
+	while (l->comms[i].tid && l->comms[i].tid != tid)
+		i = (i + 1) & (l->comms_cap - 1);
+	return &l->comms[i];
+}
+
+static void comm_set(struct loader *l, uint32_t tid, const char *comm)
+{
+	if (!tid)
+		return;
+	if ((l->comms_used + 1) * 2 > l->comms_cap) {
+		struct comm_slot *old = l->comms;
+		size_t old_cap = l->comms_cap;
+		l->comms_cap = old_cap ? old_cap * 2 : 1024;
+		l->comms = xcalloc(l->comms_cap, sizeof(*l->comms));
+		for (size_t i = 0; i < old_cap; i++)
+			if (old[i].tid)
+				*comm_find(l, old[i].tid) = old[i];
+		free(old);
+	}
+	struct comm_slot *c = comm_find(l, tid);
+	if (!c->tid) {
+		c->tid = tid;
+		l->comms_used++;
+	}
+	c->comm = comm;
+}
+
+static const char *comm_get(struct loader *l, uint32_t tid)
+{
+	if (!l->comms_cap)
+		return NULL;
+	struct comm_slot *c = comm_find(l, tid);
+	return c->tid ? c->comm : NULL;
+}
+
+/* ---- frames -------------------------------------------------------------- */
+
+static enum frame_kind kind_of(const struct sym_frame *f)
+{
+	if (f->inlined)
+		return FRAME_INLINE;
+	if (!f->name)
+		return FRAME_UNKNOWN;
+	switch (f->kind) {
+	case SYM_KERNEL: return FRAME_KERNEL;
+	case SYM_JIT: return FRAME_JIT;
+	case SYM_UNKNOWN: return FRAME_UNKNOWN;
+	default: return FRAME_USER;
+	}
+}
+
+static uint32_t intern_frame(struct loader *l, const struct sym_frame *f)
+{
+	enum frame_kind kind = kind_of(f);
+	if (f->name) {
+		/* Symbolizer strings live as long as it does: their address is a key. */
+		uintptr_t key = (uintptr_t)f->name ^ ((uintptr_t)kind << 1) ^
+				((uintptr_t)f->module << 7);
+		if (!key)
+			key = 1;
+		if ((l->ids_used + 1) * 2 > l->ids_cap) {
+			struct ptr_slot *old = l->ids;
+			size_t old_cap = l->ids_cap;
+			l->ids_cap = old_cap ? old_cap * 2 : 4096;
+			l->ids = xcalloc(l->ids_cap, sizeof(*l->ids));
+			for (size_t i = 0; i < old_cap; i++) {
+				if (!old[i].key)
+					continue;
+				size_t j = hash64(old[i].key) & (l->ids_cap - 1);
+				while (l->ids[j].key)
+					j = (j + 1) & (l->ids_cap - 1);
+				l->ids[j] = old[i];
+			}
+			free(old);
+		}
+		size_t i = hash64(key) & (l->ids_cap - 1);
+		while (l->ids[i].key && l->ids[i].key != key)
+			i = (i + 1) & (l->ids_cap - 1);
+		if (l->ids[i].key)
+			return l->ids[i].id;
+		uint32_t id = tree_intern(l->t, f->name, f->module, kind, f->file, f->line);
+		l->ids[i].key = key;
+		l->ids[i].id = id;
+		l->ids_used++;
+		return id;
+	}
+	strbuf_reset(&l->name);
+	if (f->module && f->module[0] == '[') /* [vdso], [heap] */
+		strbuf_addf(&l->name, "%.*s+0x%llx]", (int)strlen(f->module) - 1, f->module,
+			    (unsigned long long)f->rel);
+	else if (f->module)
+		strbuf_addf(&l->name, "[%s+0x%llx]", f->module, (unsigned long long)f->rel);
+	else
+		strbuf_adds(&l->name, "[unknown]");
+	return tree_intern(l->t, l->name.buf, f->module, FRAME_UNKNOWN, NULL, 0);
+}
+
+static size_t push_frame(struct loader *l, size_t n, uint32_t id)
+{
+	ALLOC_GROW(l->leaf_first, n + 1, l->alloc_leaf);
+	l->leaf_first[n] = id;
+	return n + 1;
+}
+
+static size_t add_address(struct loader *l, size_t n, uint32_t pid, uint64_t addr, int kernel,
+			  int caller)
+{
+	struct sym_frame sf[MAX_INLINE];
+	if (kernel && l->o->no_kernel)
+		return n;
+	int k = sym_lookup(l->sym, pid, addr, kernel, caller, sf, MAX_INLINE);
+	for (int i = 0; i < k; i++) {
+		if (sf[i].inlined && l->o->no_inline)
+			continue;
+		n = push_frame(l, n, intern_frame(l, &sf[i]));
+	}
+	return n;
+}
+
+#define MAX_USER_FRAMES 1024
+
+static int find_map_cb(void *ctx, uint32_t pid, uint64_t addr, struct unwind_map *out)
+{
+	struct loader *l = ctx;
+	return sym_find_map(l->sym, pid, addr, &out->start, &out->end, &out->pgoff, &out->path);
+}
+
+/*
+ * DWARF recordings keep the user stack out of the callchain: unwind it from
+ * the sampled registers and stack copy.  A stack deeper than the copy ends in
+ * a [truncated] frame.
+ */
+static size_t user_frames_from_regs(struct loader *l, const struct sample *s, size_t n)
+{
+	int truncated = 0;
+	if (!l->unwinder) {
+		l->unwinder = unwind_new(find_map_cb, l);
+		l->ips = xmalloc(sizeof(*l->ips) * MAX_USER_FRAMES);
+	}
+	int k = unwind_sample(l->unwinder, s, l->ips, MAX_USER_FRAMES, &truncated);
+	for (int i = 0; i < k; i++)
+		n = add_address(l, n, s->pid, l->ips[i], 0, i > 0);
+	if (truncated)
+		n = push_frame(l, n, tree_intern(l->t, "[truncated]", NULL, FRAME_TRUNCATED, NULL, 0));
+	return n;
+}
+
+/* Frames of a sample, leaf first; returns the count. */
+static size_t sample_frames(struct loader *l, const struct sample *s)
+{
+	size_t n = 0;
+	int user_seen = 0;
+	if (s->nr_callchain) {
+		int kernel = (s->misc & PERF_RECORD_MISC_CPUMODE_MASK) == PERF_RECORD_MISC_KERNEL;
+		int first = 1, skip = 0;
+		for (uint64_t i = 0; i < s->nr_callchain; i++) {
+			uint64_t a = s->callchain[i];
+			if (a >= PERF_CONTEXT_MAX) {
+				kernel = a == PERF_CONTEXT_KERNEL;
+				skip = a != PERF_CONTEXT_KERNEL && a != PERF_CONTEXT_USER; /* guest, hv */
+				continue;
+			}
+			if (skip)
+				continue;
+			user_seen |= !kernel;
+			n = add_address(l, n, s->pid, a, kernel, !first);
+			first = 0;
+		}
+	} else {
+		int kernel = (s->misc & PERF_RECORD_MISC_CPUMODE_MASK) == PERF_RECORD_MISC_KERNEL;
+		user_seen = !kernel;
+		n = add_address(l, n, s->pid, s->ip, kernel, 0);
+	}
+	if (!user_seen && s->regs_abi && s->regs)
+		n = user_frames_from_regs(l, s, n);
+	return n;
+}
+
+/* ---- filters ------------------------------------------------------------- */
+
+static int in_list(const int *v, size_t n, uint32_t x)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((uint32_t)v[i] == x)
+			return 1;
+	return 0;
+}
+
+/* 1: frame matches re (cached per frame id; bit 0 focus, bit 1 ignore). */
+static int frame_match(struct loader *l, uint32_t id, int which, const regex_t *re)
+{
+	if (id >= l->match_len) {
+		size_t n = tree_nr_frames(l->t) + 1024;
+		l->match = xrealloc(l->match, n);
+		memset(l->match + l->match_len, -1, n - l->match_len);
+		l->match_len = n;
+	}
+	signed char *m = &l->match[id];
+	if (*m < 0)
+		*m = 0;
+	int known = (*m >> (2 + which)) & 1;
+	if (!known) {
+		int hit = profile_frame_matches(re, tree_frame(l->t, id));
+		*m = (signed char)(*m | (1 << (2 + which)) | (hit << which));
+	}
+	return (*m >> which) & 1;
+}
+
+static int keep_stack(struct loader *l, const uint32_t *frames, size_t n)
+{
+	const struct profile_opts *o = l->o;
+	int focus = !o->focus;
+	for (size_t i = 0; i < n; i++) {
+		if (o->ignore && frame_match(l, frames[i], 1, o->ignore))
+			return 0;
+		if (!focus && frame_match(l, frames[i], 0, o->focus))
+			focus = 1;
+	}
+	return focus;
+}
+
+static void select_event(struct loader *l)
+{
+	size_t n = session_nr_events(l->s);
+	l->event = 0;
+	if (!l->o->event)
+		return;
+	l->event = -2;
+	for (size_t i = 0; i < n; i++) {
+		const char *name = session_event(l->s, i)->name;
+		size_t len = strlen(l->o->event);
+		/* "cycles" selects "cycles:u" too. */
+		if (!strncmp(name, l->o->event, len) && (!name[len] || name[len] == ':')) {
+			l->event = (long)i;
+			return;
+		}
+	}
+}
+
+static void setup_window(struct loader *l, uint64_t first_time)
+{
+	const char *start = session_info(l->s, "start-monotonic-ns");
+	uint64_t base = start ? strtoull(start, NULL, 10) : first_time;
+	if (!base || base > first_time)
+		base = first_time;
+	l->t_lo = base + (uint64_t)(l->o->time_start * 1e9);
+	l->t_hi = l->o->time_end < 0 ? UINT64_MAX : base + (uint64_t)(l->o->time_end * 1e9);
+	l->window_ready = 1;
+}
+
+static void give_kallsyms(struct loader *l)
+{
+	l->kallsyms_given = 1;
+	if (l->kallsyms.len) {
+		sym_set_kallsyms(l->sym, l->kallsyms.buf, l->kallsyms.len);
+		strbuf_release(&l->kallsyms);
+		return;
+	}
+	/* An older or cut-short file without a snapshot: the running kernel's
+	 * symbols are right only when this is the machine and boot it came from. */
+	const char *release = session_info(l->s, "release");
+	char host[256] = "";
+	gethostname(host, sizeof(host) - 1);
+	const char *rec_host = session_info(l->s, "hostname");
+	struct utsname u;
+	if (release && rec_host && !uname(&u) && !strcmp(u.release, release) &&
+	    !strcmp(host, rec_host)) {
+		char *text;
+		size_t len;
+		if (!read_file("/proc/kallsyms", &text, &len)) {
+			sym_set_kallsyms(l->sym, text, len);
+			free(text);
+		}
+	}
+}
+
+/* ---- session handlers ------------------------------------------------------ */
+
+static int on_sample(void *ctx, const struct sample *s, size_t ev, const struct perf_event_header *h)
+{
+	struct loader *l = ctx;
+	const struct profile_opts *o = l->o;
+	(void)h;
+	if (l->event == -1)
+		select_event(l);
+	if ((long)ev != l->event)
+		return 0;
+	l->info->samples_total++;
+	if (!l->window_ready)
+		setup_window(l, s->time);
+	if (s->time < l->t_lo || s->time > l->t_hi)
+		return 0;
+	if (o->nr_pids && !in_list(o->pids, o->nr_pids, s->pid))
+		return 0;
+	if (o->nr_tids && !in_list(o->tids, o->nr_tids, s->tid))
+		return 0;
+	const char *comm = comm_get(l, s->tid);
+	if (!comm)
+		comm = comm_get(l, s->pid);
+	if (!comm)
+		comm = "[unknown]";
+	if (o->nr_comms) {
+		int hit = 0;
+		for (size_t i = 0; i < o->nr_comms && !hit; i++)
+			hit = !strcmp(o->comms[i], comm);
+		if (!hit)
+			return 0;
+	}
+	if (!l->kallsyms_given)
+		give_kallsyms(l);
+
+	size_t n = sample_frames(l, s);
+	if (!n)
+		return 0; /* e.g. a kernel-only sample under --no-kernel */
+	ALLOC_GROW(l->root_first, n + 1, l->alloc_root);
+	strbuf_reset(&l->name);
+	if (o->per_thread)
+		strbuf_addf(&l->name, "%s-%u/%u", comm, s->pid, s->tid);
+	else
+		strbuf_adds(&l->name, comm);
+	l->root_first[0] = tree_intern(l->t, l->name.buf, NULL, FRAME_ROOT, NULL, 0);
+	for (size_t i = 0; i < n; i++)
+		l->root_first[i + 1] = l->leaf_first[n - 1 - i];
+	if ((o->focus || o->ignore) && !keep_stack(l, l->root_first + 1, n))
+		return 0;
+	tree_add(l->t, l->root_first, n + 1, 1);
+	l->info->samples++;
+	return 0;
+}
+
+static int on_record(void *ctx, const struct perf_event_header *h, const struct sample_id *id)
+{
+	struct loader *l = ctx;
+	const unsigned char *body = (const unsigned char *)(h + 1);
+	size_t blen = h->size - sizeof(*h);
+	(void)id;
+
+	switch (h->type) {
+	case PERF_RECORD_COMM:
+		if (blen > 8) {
+			uint32_t v[2];
+			memcpy(v, body, 8);
+			const char *c = (const char *)body + 8;
+			char *comm = arena_strndup(l->arena, c, strnlen(c, blen - 8));
+			comm_set(l, v[1], comm);
+			sym_comm(l->sym, v[0], v[1], comm, !!(h->misc & PERF_RECORD_MISC_COMM_EXEC));
+			if (l->unwinder && (h->misc & PERF_RECORD_MISC_COMM_EXEC))
+				unwind_flush(l->unwinder, v[0]);
+		}
+		break;
+	case PERF_RECORD_FORK:
+		if (blen >= 16) {
+			uint32_t v[4]; /* pid, ppid, tid, ptid */
+			memcpy(v, body, 16);
+			const char *parent = comm_get(l, v[3]);
+			if (parent)
+				comm_set(l, v[2], parent);
+			sym_fork(l->sym, v[1], v[0]);
+		}
+		break;
+	case PERF_RECORD_EXIT:
+		if (blen >= 16) {
+			uint32_t v[4];
+			memcpy(v, body, 16);
+			if (v[0] == v[2])
+				sym_exit(l->sym, v[0]);
+		}
+		break;
+	case PERF_RECORD_MMAP2:
+		if (blen > sizeof(struct mmap2_body)) {
+			const struct mmap2_body *m = (const void *)body;
+			const char *path = (const char *)(m + 1);
+			size_t max = blen - sizeof(*m);
+			if (strnlen(path, max) == max)
+				break;
+			int has_id = h->misc & PERF_RECORD_MISC_MMAP_BUILD_ID;
+			size_t id_len = has_id && m->build_id_size <= 20 ? m->build_id_size : 0;
+			sym_mmap(l->sym, m->pid, m->addr, m->len, m->pgoff, m->prot, path,
+				 id_len ? m->build_id : NULL, id_len);
+			if (l->unwinder)
+				unwind_flush(l->unwinder, m->pid);
+		}
+		break;
+	case PERF_RECORD_MMAP:
+		if (blen > 32) {
+			uint32_t v[2];
+			uint64_t a[3];
+			memcpy(v, body, 8);
+			memcpy(a, body + 8, 24);
+			const char *path = (const char *)body + 32;
+			if (strnlen(path, blen - 32) < blen - 32)
+				sym_mmap(l->sym, v[0], a[0], a[1], a[2], 5, path, NULL, 0);
+		}
+		break;
+	}
+	return 0;
+}
+
+static int on_meta(void *ctx, const struct perf_event_header *h)
+{
+	struct loader *l = ctx;
+	if (h->type == STOKE_REC_KALLSYMS && !l->kallsyms_given)
+		strbuf_add(&l->kallsyms, h + 1, h->size - sizeof(*h));
+	return 0;
+}
+
+static void forward_warning(void *ctx, const char *msg)
+{
+	const struct profile_opts *o = ctx;
+	if (o->warn)
+		o->warn(o->warn_ctx, msg);
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+int profile_load_stoke(const char *path, const struct profile_opts *o, struct tree *t,
+		       struct profile_info *info)
+{
+	struct sym_opts so = {
+		.demangle = !o->no_demangle,
+		.inline_frames = !o->no_inline,
+		.lines = !o->no_lines,
+		.perf_map_dir = o->perf_map_dir,
+		.warn = forward_warning,
+		.warn_ctx = (void *)o,
+	};
+	struct loader l = { .o = o, .info = info, .t = t, .event = -1 };
+	struct session_handlers hd = { on_sample, on_record, on_meta, &l };
+	int ret;
+
+	l.sym = sym_new(&so);
+	l.arena = arena_new();
+	l.s = session_new();
+	strbuf_init(&l.kallsyms);
+	strbuf_init(&l.name);
+	ret = session_read(l.s, path, &hd);
+	if (ret < 0)
+		goto out;
+	if (l.event == -1)
+		select_event(&l);
+	if (l.event < 0) {
+		struct strbuf names = STRBUF_INIT;
+		for (size_t i = 0; i < session_nr_events(l.s); i++)
+			strbuf_addf(&names, "%s%s", i ? ", " : "", session_event(l.s, i)->name);
+		if (o->warn) {
+			char msg[512];
+			snprintf(msg, sizeof(msg), "event '%s' is not in this file (it has: %s)",
+				 o->event, names.len ? names.buf : "none");
+			o->warn(o->warn_ctx, msg);
+		}
+		strbuf_release(&names);
+		ret = -ENOENT;
+		goto out;
+	}
+	const struct session_event *ev = l.event < (long)session_nr_events(l.s) ?
+					 session_event(l.s, (size_t)l.event) : NULL;
+	info->event = xstrdup(ev ? ev->name : "");
+	if (ev && ev->attr.freq)
+		info->freq = ev->attr.sample_freq;
+	else if (ev)
+		info->period = ev->attr.sample_period;
+	info->cmdline = dup_or_null(session_info(l.s, "target"));
+	info->hostname = dup_or_null(session_info(l.s, "hostname"));
+	struct stoke_end end;
+	if (!session_end(l.s, &end)) {
+		info->lost = end.lost;
+		info->duration_ns = end.end_ns > end.start_ns ? end.end_ns - end.start_ns : 0;
+	} else {
+		info->lost = session_lost(l.s);
+		info->duration_ns = session_last_time(l.s) - session_first_time(l.s);
+	}
+	if (ret == 1) {
+		uint64_t off;
+		info->truncated = 1;
+		info->read_error = session_error(l.s, &off);
+		info->bad_offset = off;
+	}
+	ret = 0;
+out:
+	session_free(l.s);
+	unwind_free(l.unwinder);
+	free(l.ips);
+	sym_free(l.sym);
+	arena_free(l.arena);
+	strbuf_release(&l.kallsyms);
+	strbuf_release(&l.name);
+	free(l.comms);
+	free(l.ids);
+	free(l.match);
+	free(l.leaf_first);
+	free(l.root_first);
+	return ret;
+}

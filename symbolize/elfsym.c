@@ -1,0 +1,364 @@
+#include "symbolize/elfsym.h"
+#include "common/arena.h"
+#include "common/util.h"
+#include "symbolize/demangle.h"
+
+#include <dwarf.h>
+#include <elfutils/libdw.h>
+#include <elfutils/libdwfl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MAX_FRAMES 32 /* inline depth kept per address */
+
+struct cached {
+	uint64_t key;          /* vaddr << 1 | caller; 0 empty (vaddr 0 is never code) */
+	uint32_t nr;
+	struct sym_frame *frames;
+};
+
+struct dso {
+	const char *path, *name;  /* interned */
+	unsigned char build_id[20];
+	size_t build_id_len;
+	int opened;               /* tried to open */
+	int usable;
+	Dwfl *dwfl;
+	Dwfl_Module *mod;
+	GElf_Phdr *loads;         /* runtime file's PT_LOAD headers */
+	size_t nr_loads;
+	struct cached *cache;     /* open addressing */
+	size_t cache_cap, cache_used;
+	struct dso *next;         /* hash chain */
+};
+
+#define NR_BUCKETS 1024
+
+struct dso_set {
+	const struct sym_opts *opts;
+	struct strtab *strings;
+	struct arena *arena;      /* cached frame arrays */
+	struct dso *buckets[NR_BUCKETS];
+	uint64_t files, debug_files, hits;
+	char *debuginfo_path;
+};
+
+struct dso_set *dso_set_new(const struct sym_opts *opts, struct strtab *strings)
+{
+	struct dso_set *d = xcalloc(1, sizeof(*d));
+	d->opts = opts;
+	d->strings = strings;
+	d->arena = arena_new();
+	elf_version(EV_CURRENT);
+	return d;
+}
+
+void dso_set_free(struct dso_set *d)
+{
+	if (!d)
+		return;
+	for (size_t b = 0; b < NR_BUCKETS; b++) {
+		for (struct dso *f = d->buckets[b], *next; f; f = next) {
+			next = f->next;
+			if (f->dwfl)
+				dwfl_end(f->dwfl);
+			free(f->loads);
+			free(f->cache);
+			free(f);
+		}
+	}
+	arena_free(d->arena);
+	free(d);
+}
+
+static void warn(struct dso_set *d, const char *fmt, const char *a, const char *b)
+{
+	if (!d->opts->warn)
+		return;
+	char msg[1024];
+	snprintf(msg, sizeof(msg), fmt, a, b);
+	d->opts->warn(d->opts->warn_ctx, msg);
+}
+
+static void hex(char *out, const unsigned char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		sprintf(out + 2 * i, "%02x", p[i]);
+	out[2 * n] = '\0';
+}
+
+static char *debuginfo_path_default = NULL;
+
+static const Dwfl_Callbacks callbacks = {
+	.find_elf = dwfl_build_id_find_elf,
+	.find_debuginfo = dwfl_standard_find_debuginfo,
+	.section_address = dwfl_offline_section_address,
+	.debuginfo_path = &debuginfo_path_default,
+};
+
+static void open_dso(struct dso_set *d, struct dso *f)
+{
+	f->opened = 1;
+	int fd = open(f->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		warn(d, "cannot open %s (%s): its frames show as [module+offset]", f->path,
+		     strerror(errno));
+		return;
+	}
+	Elf *elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	size_t n = 0;
+	if (!elf || elf_kind(elf) != ELF_K_ELF || elf_getphdrnum(elf, &n)) {
+		if (elf)
+			elf_end(elf);
+		close(fd);
+		return; /* not ELF: [vdso] copies, data files, ... */
+	}
+	for (size_t i = 0; i < n; i++) {
+		GElf_Phdr ph;
+		if (gelf_getphdr(elf, (int)i, &ph) && ph.p_type == PT_LOAD) {
+			f->loads = xrealloc(f->loads, (f->nr_loads + 1) * sizeof(*f->loads));
+			f->loads[f->nr_loads++] = ph;
+		}
+	}
+	elf_end(elf);
+
+	f->dwfl = dwfl_begin(&callbacks);
+	if (!f->dwfl) {
+		close(fd);
+		return;
+	}
+	/* Base 0: module addresses are the file's virtual addresses (fd consumed). */
+	f->mod = dwfl_report_elf(f->dwfl, f->name, f->path, fd, 0, false);
+	dwfl_report_end(f->dwfl, NULL, NULL);
+	if (!f->mod)
+		return;
+	d->files++;
+
+	if (f->build_id_len) {
+		const unsigned char *bits;
+		GElf_Addr vaddr;
+		int len = dwfl_module_build_id(f->mod, &bits, &vaddr);
+		if (len > 0 && ((size_t)len != f->build_id_len || memcmp(bits, f->build_id, f->build_id_len))) {
+			char want[41], have[41];
+			hex(want, f->build_id, f->build_id_len);
+			hex(have, bits, (size_t)len < 20 ? (size_t)len : 20);
+			char msg[160];
+			snprintf(msg, sizeof(msg), "build-id %s, recorded %s", have, want);
+			warn(d, "%s changed since the recording (%s): not trusting its symbols",
+			     f->path, msg);
+			return;
+		}
+	}
+	f->usable = 1;
+}
+
+struct dso *dso_get(struct dso_set *d, const char *path, const unsigned char *build_id,
+		    size_t build_id_len)
+{
+	uint64_t h = fnv1a(FNV_INIT, path, strlen(path));
+	if (build_id_len)
+		h = fnv1a(h, build_id, build_id_len);
+	size_t b = h % NR_BUCKETS;
+	if (build_id_len > 20)
+		build_id_len = 20;
+	for (struct dso *f = d->buckets[b]; f; f = f->next)
+		if (!strcmp(f->path, path) && f->build_id_len == build_id_len &&
+		    !memcmp(f->build_id, build_id, build_id_len))
+			return f;
+	struct dso *f = xcalloc(1, sizeof(*f));
+	f->path = strtab_intern(d->strings, path);
+	const char *slash = strrchr(path, '/');
+	f->name = strtab_intern(d->strings, slash ? slash + 1 : path);
+	if (build_id_len)
+		memcpy(f->build_id, build_id, build_id_len);
+	f->build_id_len = build_id_len;
+	f->next = d->buckets[b];
+	d->buckets[b] = f;
+	return f;
+}
+
+const char *dso_name(const struct dso *f) { return f->name; }
+const char *dso_path(const struct dso *f) { return f->path; }
+
+int dso_offset_to_vaddr(struct dso_set *d, struct dso *f, uint64_t off, uint64_t *vaddr)
+{
+	if (!f->opened)
+		open_dso(d, f);
+	for (size_t i = 0; i < f->nr_loads; i++) {
+		const GElf_Phdr *ph = &f->loads[i];
+		if (off >= ph->p_offset && off < ph->p_offset + ph->p_filesz) {
+			*vaddr = off - ph->p_offset + ph->p_vaddr;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+static const char *name_of(struct dso_set *d, const char *raw)
+{
+	/* Drop a symbol version ("clock_gettime@@GLIBC_2.17"): one function, one name. */
+	const char *at = strchr(raw, '@');
+	if (at && at != raw) {
+		char *plain = xstrndup(raw, (size_t)(at - raw));
+		const char *r = name_of(d, plain);
+		free(plain);
+		return r;
+	}
+	if (d->opts->demangle) {
+		char *dm = demangle(raw);
+		if (dm) {
+			const char *s = strtab_intern(d->strings, dm);
+			free(dm);
+			return s;
+		}
+	}
+	return strtab_intern(d->strings, raw);
+}
+
+/* Name of an inlined subroutine: its abstract origin's linkage or plain name. */
+static const char *inline_name(struct dso_set *d, Dwarf_Die *scope)
+{
+	Dwarf_Attribute attr;
+	Dwarf_Die origin;
+	Dwarf_Die *die = scope;
+	if (dwarf_attr(scope, DW_AT_abstract_origin, &attr) && dwarf_formref_die(&attr, &origin))
+		die = &origin;
+	const char *linkage = NULL;
+	if (dwarf_attr_integrate(die, DW_AT_linkage_name, &attr) ||
+	    dwarf_attr_integrate(die, DW_AT_MIPS_linkage_name, &attr))
+		linkage = dwarf_formstring(&attr);
+	if (linkage)
+		return name_of(d, linkage);
+	const char *n = dwarf_diename(die);
+	return n ? strtab_intern(d->strings, n) : NULL;
+}
+
+static const char *call_file(struct dso_set *d, Dwarf_Die *cu, Dwarf_Die *scope, int *line)
+{
+	Dwarf_Attribute attr;
+	Dwarf_Word idx = 0, ln = 0;
+	Dwarf_Files *files;
+	size_t nfiles;
+	*line = 0;
+	if (dwarf_attr(scope, DW_AT_call_line, &attr) && !dwarf_formudata(&attr, &ln))
+		*line = (int)ln;
+	if (!dwarf_attr(scope, DW_AT_call_file, &attr) || dwarf_formudata(&attr, &idx) ||
+	    dwarf_getsrcfiles(cu, &files, &nfiles) || idx >= nfiles)
+		return NULL;
+	const char *f = dwarf_filesrc(files, idx, NULL, NULL);
+	return f ? strtab_intern(d->strings, f) : NULL;
+}
+
+static int resolve(struct dso_set *d, struct dso *f, uint64_t addr, struct sym_frame *out, int max)
+{
+	GElf_Off off;
+	GElf_Sym sym;
+	const char *sname = dwfl_module_addrinfo(f->mod, addr, &off, &sym, NULL, NULL, NULL);
+	const char *file = NULL;
+	int line = 0, n = 0;
+
+	if (d->opts->lines) {
+		Dwfl_Line *l = dwfl_module_getsrc(f->mod, addr);
+		if (l) {
+			const char *src = dwfl_lineinfo(l, NULL, &line, NULL, NULL, NULL);
+			file = src ? strtab_intern(d->strings, src) : NULL;
+		}
+	}
+	if (d->opts->inline_frames) {
+		Dwarf_Addr bias = 0;
+		Dwarf_Die *cu = dwfl_module_addrdie(f->mod, addr, &bias);
+		Dwarf_Die *scopes = NULL;
+		int ns = cu ? dwarf_getscopes(cu, addr - bias, &scopes) : 0;
+		for (int i = 0; i < ns && n < max - 1; i++) {
+			int tag = dwarf_tag(&scopes[i]);
+			if (tag == DW_TAG_subprogram)
+				break;
+			if (tag != DW_TAG_inlined_subroutine)
+				continue;
+			const char *iname = inline_name(d, &scopes[i]);
+			out[n++] = (struct sym_frame){
+				.name = iname ? iname : strtab_intern(d->strings, "[inlined]"),
+				.file = file, .line = line, .inlined = 1,
+			};
+			/* The caller's line is where this inline call sits. */
+			file = call_file(d, cu, &scopes[i], &line);
+		}
+		free(scopes);
+	}
+	if (!sname && !n)
+		return 0;
+	out[n++] = (struct sym_frame){
+		.name = sname ? name_of(d, sname) : NULL, .file = file, .line = line,
+	};
+	return n;
+}
+
+static struct cached *cache_slot(struct dso *f, uint64_t key)
+{
+	size_t i = (size_t)((key * 0x9e3779b97f4a7c15ULL) >> 17) & (f->cache_cap - 1);
+	while (f->cache[i].key && f->cache[i].key != key)
+		i = (i + 1) & (f->cache_cap - 1);
+	return &f->cache[i];
+}
+
+int dso_lookup(struct dso_set *d, struct dso *f, uint64_t vaddr, int caller,
+	       struct sym_frame *out, int max)
+{
+	if (!f->opened)
+		open_dso(d, f);
+	if (!f->usable || max <= 0)
+		return 0;
+	uint64_t key = (vaddr << 1) | (caller ? 1 : 0);
+	if (!key)
+		key = 2;
+	if ((f->cache_used + 1) * 2 > f->cache_cap) {
+		struct cached *old = f->cache;
+		size_t old_cap = f->cache_cap;
+		f->cache_cap = old_cap ? old_cap * 2 : 256;
+		f->cache = xcalloc(f->cache_cap, sizeof(*f->cache));
+		for (size_t i = 0; i < old_cap; i++)
+			if (old[i].key)
+				*cache_slot(f, old[i].key) = old[i];
+		free(old);
+	}
+	struct cached *c = cache_slot(f, key);
+	if (!c->key) {
+		struct sym_frame tmp[MAX_FRAMES];
+		/* A return address may be one past the end of its function: look at the call. */
+		int n = resolve(d, f, caller && vaddr ? vaddr - 1 : vaddr, tmp, MAX_FRAMES);
+		c->key = key;
+		c->nr = (uint32_t)n;
+		c->frames = n ? arena_alloc(d->arena, sizeof(*tmp) * (size_t)n) : NULL;
+		if (n)
+			memcpy(c->frames, tmp, sizeof(*tmp) * (size_t)n);
+		f->cache_used++;
+	} else {
+		d->hits++;
+	}
+	int n = (int)c->nr < max ? (int)c->nr : max;
+	if (n < (int)c->nr && n > 0) {
+		/* Keep the real function (last) when the caller has less room. */
+		memcpy(out, c->frames + (c->nr - (uint32_t)n), sizeof(*out) * (size_t)n);
+	} else if (n) {
+		memcpy(out, c->frames, sizeof(*out) * (size_t)n);
+	}
+	for (int i = 0; i < n; i++) {
+		out[i].module = f->name;
+		out[i].path = f->path;
+		out[i].rel = vaddr;
+		out[i].kind = SYM_USER;
+	}
+	return n;
+}
+
+void dso_stats(const struct dso_set *d, uint64_t *files, uint64_t *debug_files, uint64_t *hits)
+{
+	*files = d->files;
+	*debug_files = d->debug_files;
+	*hits = d->hits;
+}

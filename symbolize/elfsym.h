@@ -1,0 +1,43 @@
+/* elfsym.h — one ELF file's symbols, lines and inline chains through libdwfl, cached per address. */
+#ifndef STOKE_ELFSYM_H
+#define STOKE_ELFSYM_H
+
+#include "symbolize/strtab.h"
+#include "symbolize/symbolize.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct dso;
+struct dso_set;
+
+/* Files are opened lazily and shared by every process that maps them. */
+struct dso_set *dso_set_new(const struct sym_opts *opts, struct strtab *strings);
+void dso_set_free(struct dso_set *d);
+
+/*
+ * The file at path with the recorded build-id (NULL when unknown).  Never
+ * NULL; a file that cannot be read, or whose build-id differs from the
+ * recorded one, resolves nothing (and says why once through opts->warn).
+ */
+struct dso *dso_get(struct dso_set *d, const char *path, const unsigned char *build_id,
+		    size_t build_id_len);
+
+/* Short name (basename) and full path. */
+const char *dso_name(const struct dso *f);
+const char *dso_path(const struct dso *f);
+
+/* File offset → ELF virtual address, through the runtime file's PT_LOAD headers. 0 or -ENOENT. */
+int dso_offset_to_vaddr(struct dso_set *d, struct dso *f, uint64_t off, uint64_t *vaddr);
+
+/*
+ * Frames for vaddr (innermost inlined first): see sym_lookup.  Frames' addr
+ * is left for the caller to set.  Returns the count, 0 when nothing is known
+ * (the caller shows the module and offset).
+ */
+int dso_lookup(struct dso_set *d, struct dso *f, uint64_t vaddr, int caller,
+	       struct sym_frame *out, int max);
+
+void dso_stats(const struct dso_set *d, uint64_t *files, uint64_t *debug_files, uint64_t *hits);
+
+#endif

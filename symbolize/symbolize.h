@@ -1,0 +1,76 @@
+/* symbolize.h — (process, address) → frames: function, inline chain, source line, module.
+ *
+ * The caller replays a recording's process events in time order (sym_comm,
+ * sym_fork, sym_exit, sym_mmap) and looks addresses up as samples come.
+ * Names come from ELF symbol tables and DWARF through libdwfl (separate debug
+ * files by build-id and .gnu_debuglink included), from the kallsyms snapshot
+ * for the kernel, and from /tmp/perf-PID.map files for JIT code.  Results are
+ * cached per ELF file and address, so a report looks each address up once.
+ * Every string returned lives until sym_free().  Nothing here prints.
+ */
+#ifndef STOKE_SYMBOLIZE_H
+#define STOKE_SYMBOLIZE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct sym_opts {
+	int demangle;             /* 1: demangle C++ and Rust names */
+	int inline_frames;        /* 1: expand inlined calls into frames */
+	int lines;                /* 1: source file:line */
+	const char *perf_map_dir; /* where perf-PID.map files are (NULL: /tmp) */
+	void (*warn)(void *ctx, const char *msg); /* each distinct problem once; may be NULL */
+	void *warn_ctx;
+};
+
+enum sym_kind { SYM_USER, SYM_KERNEL, SYM_JIT, SYM_UNKNOWN };
+
+struct sym_frame {
+	const char *name;   /* function (demangled when asked); NULL when unknown */
+	const char *module; /* basename of the mapped file, "[kernel.kallsyms]", "[ext4]", "[jit]" */
+	const char *path;   /* full path of the mapped file, or NULL */
+	const char *file;   /* source file or NULL */
+	int line;           /* 0 when unknown */
+	uint64_t addr;      /* the address looked up */
+	uint64_t rel;       /* address within the module (ELF vaddr), for "[libfoo.so+0x1a2b]" */
+	enum sym_kind kind;
+	int inlined;        /* 1: inlined into the next (outer) frame */
+};
+
+struct symbolizer;
+
+struct symbolizer *sym_new(const struct sym_opts *opts);
+void sym_free(struct symbolizer *s); /* NULL is a no-op */
+
+/* exec = 1: the process exec'd, its old maps are gone. */
+void sym_comm(struct symbolizer *s, uint32_t pid, uint32_t tid, const char *comm, int exec);
+/* A new process starts with a copy of its parent's maps (pid == ppid: a thread). */
+void sym_fork(struct symbolizer *s, uint32_t ppid, uint32_t pid);
+/* Maps are kept: samples of a process may be ordered after its exit. */
+void sym_exit(struct symbolizer *s, uint32_t pid);
+/* A mapping; replaces the parts of older ones it overlaps.  build_id may be NULL. */
+void sym_mmap(struct symbolizer *s, uint32_t pid, uint64_t start, uint64_t len, uint64_t pgoff,
+	      uint32_t prot, const char *path, const unsigned char *build_id, size_t build_id_len);
+/* The kallsyms snapshot (whole text; a second call replaces it).  0 or a negative errno. */
+int sym_set_kallsyms(struct symbolizer *s, const char *text, size_t len);
+
+/*
+ * Resolve addr in pid.  kernel: a kernel address.  caller: a return address
+ * (lines and inlines are looked up at addr - 1).  Writes up to max frames,
+ * innermost inlined first, the real function last; returns the count (>= 1
+ * when max >= 1).
+ */
+int sym_lookup(struct symbolizer *s, uint32_t pid, uint64_t addr, int kernel, int caller,
+	       struct sym_frame *out, int max);
+
+/* The mapping of addr in pid (for the DWARF unwinder): 0, or -ENOENT. */
+int sym_find_map(struct symbolizer *s, uint32_t pid, uint64_t addr, uint64_t *start,
+		 uint64_t *end, uint64_t *pgoff, const char **path);
+
+/* Counters for benchmarks. */
+struct sym_stats {
+	uint64_t lookups, cache_hits, elf_files, debug_files;
+};
+void sym_get_stats(const struct symbolizer *s, struct sym_stats *st);
+
+#endif
