@@ -218,9 +218,10 @@ static size_t user_frames_from_regs(struct loader *l, const struct sample *s, si
 static size_t sample_frames(struct loader *l, const struct sample *s)
 {
 	size_t n = 0;
-	int user_seen = 0;
+	int dwarf = s->regs_abi && s->regs; /* user part unwound from the stack copy */
+	int kernel = (s->misc & PERF_RECORD_MISC_CPUMODE_MASK) == PERF_RECORD_MISC_KERNEL;
+
 	if (s->nr_callchain) {
-		int kernel = (s->misc & PERF_RECORD_MISC_CPUMODE_MASK) == PERF_RECORD_MISC_KERNEL;
 		int first = 1, skip = 0;
 		for (uint64_t i = 0; i < s->nr_callchain; i++) {
 			uint64_t a = s->callchain[i];
@@ -229,18 +230,15 @@ static size_t sample_frames(struct loader *l, const struct sample *s)
 				skip = a != PERF_CONTEXT_KERNEL && a != PERF_CONTEXT_USER; /* guest, hv */
 				continue;
 			}
-			if (skip)
+			if (skip || (dwarf && !kernel))
 				continue;
-			user_seen |= !kernel;
 			n = add_address(l, n, s->pid, a, kernel, !first);
 			first = 0;
 		}
-	} else {
-		int kernel = (s->misc & PERF_RECORD_MISC_CPUMODE_MASK) == PERF_RECORD_MISC_KERNEL;
-		user_seen = !kernel;
+	} else if (!dwarf || kernel) {
 		n = add_address(l, n, s->pid, s->ip, kernel, 0);
 	}
-	if (!user_seen && s->regs_abi && s->regs)
+	if (dwarf)
 		n = user_frames_from_regs(l, s, n);
 	return n;
 }

@@ -55,6 +55,11 @@ struct walk {
 	const struct sample *s;
 	uint64_t sp;         /* stack pointer at the sample: start of the copy */
 	int stack_miss;      /* a read just past the copy was refused */
+	/* The file whose unwind table is being searched, and its load bias: the
+	 * table and the FDEs often sit in a read-only segment the recording has
+	 * no map for (only executable maps are recorded). */
+	struct elf_file *cur;
+	uint64_t cur_bias;
 };
 
 static struct elf_file *elf_get(struct unwinder *u, const char *path)
@@ -168,6 +173,9 @@ static int access_mem(unw_addr_space_t as, unw_word_t addr, unw_word_t *valp, in
 	struct unwind_map m;
 	struct elf_file *f;
 	uint64_t bias, off;
+	if (w->cur && addr >= w->cur_bias && !vaddr_to_off(w->cur, addr - w->cur_bias, &off) &&
+	    !file_read(w->cur, off, valp))
+		return 0;
 	if (find_map(w, addr, &m) || !(f = elf_get(w->u, m.path)) || elf_bias(f, &m, &bias) ||
 	    vaddr_to_off(f, addr - bias, &off) || file_read(f, off, valp))
 		return -UNW_EINVAL;
@@ -272,6 +280,8 @@ static int find_proc_info(unw_addr_space_t as, unw_word_t ip, unw_proc_info_t *p
 	    hdr_u32(f, hdr_off + 8, &fde_count) || !fde_count)
 		return -UNW_ENOINFO;
 
+	w->cur = f;
+	w->cur_bias = bias;
 	unw_dyn_info_t di;
 	memset(&di, 0, sizeof(di));
 	di.format = UNW_INFO_FORMAT_REMOTE_TABLE;
