@@ -1,25 +1,14 @@
 /* profile_load_stoke(): a stoke file → call tree, through the session and the symbolizer. */
 #include "report/profile.h"
-#include "common/arena.h"
 #include "common/strbuf.h"
 #include "common/util.h"
 #include "report/session.h"
-#include "symbolize/symbolize.h"
-#include "symbolize/unwind.h"
+#include "report/resolve.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
-#include <unistd.h>
-
-#define MAX_INLINE 32 /* frames one address may expand into */
-
-struct comm_slot {
-	uint32_t tid;   /* 0: empty */
-	const char *comm;
-};
 
 struct ptr_slot {
 	uintptr_t key;  /* 0: empty */
@@ -31,23 +20,14 @@ struct loader {
 	struct profile_info *info;
 	struct tree *t;
 	struct session *s;
-	struct symbolizer *sym;
-	struct unwinder *unwinder; /* DWARF recordings only */
-	uint64_t *ips;            /* unwound user stack */
-	struct arena *arena;
+	struct resolver *res;
 	long event;               /* selected event index; -1 until known, -2 not in file */
 	uint64_t t_lo, t_hi;      /* absolute sample time window */
 	int window_ready;
-	struct strbuf kallsyms;   /* accumulated KALLSYMS records */
-	int kallsyms_given;
-	struct comm_slot *comms;  /* tid -> comm */
-	size_t comms_cap, comms_used;
 	struct ptr_slot *ids;     /* symbol name pointer|kind -> frame id */
 	size_t ids_cap, ids_used;
 	signed char *match;       /* per frame id: focus/ignore result cache */
 	size_t match_len;
-	uint32_t *leaf_first;     /* frames of the current sample, leaf first */
-	size_t alloc_leaf;
 	uint32_t *root_first;
 	size_t alloc_root;
 	struct strbuf name;
@@ -62,50 +42,13 @@ static uint64_t hash64(uint64_t x)
 	return x ^ (x >> 33);
 }
 
-/* ---- tid → comm -------------------------------------------------------- */
-
-static struct comm_slot *comm_find(struct loader *l, uint32_t tid)
-{
-	size_t i = hash64(tid) & (l->comms_cap - 1);
-	while (l->comms[i].tid && l->comms[i].tid != tid)
-		i = (i + 1) & (l->comms_cap - 1);
-	return &l->comms[i];
-}
-
-static void comm_set(struct loader *l, uint32_t tid, const char *comm)
-{
-	if (!tid)
-		return;
-	if ((l->comms_used + 1) * 2 > l->comms_cap) {
-		struct comm_slot *old = l->comms;
-		size_t old_cap = l->comms_cap;
-		l->comms_cap = old_cap ? old_cap * 2 : 1024;
-		l->comms = xcalloc(l->comms_cap, sizeof(*l->comms));
-		for (size_t i = 0; i < old_cap; i++)
-			if (old[i].tid)
-				*comm_find(l, old[i].tid) = old[i];
-		free(old);
-	}
-	struct comm_slot *c = comm_find(l, tid);
-	if (!c->tid) {
-		c->tid = tid;
-		l->comms_used++;
-	}
-	c->comm = comm;
-}
-
-static const char *comm_get(struct loader *l, uint32_t tid)
-{
-	if (!l->comms_cap)
-		return NULL;
-	struct comm_slot *c = comm_find(l, tid);
-	return c->tid ? c->comm : NULL;
-}
-
 /* ---- frames -------------------------------------------------------------- */
 
-static enum frame_kind kind_of(const struct sym_frame *f)
+static enum frame_kind kind_of(const struct rframe *rf)
 {
+	const struct sym_frame *f = &rf->sym;
+	if (rf->truncated)
+		return FRAME_TRUNCATED;
 	if (f->inlined)
 		return FRAME_INLINE;
 	if (!f->name)
@@ -118,9 +61,10 @@ static enum frame_kind kind_of(const struct sym_frame *f)
 	}
 }
 
-static uint32_t intern_frame(struct loader *l, const struct sym_frame *f)
+static uint32_t intern_frame(struct loader *l, const struct rframe *rf)
 {
-	enum frame_kind kind = kind_of(f);
+	const struct sym_frame *f = &rf->sym;
+	enum frame_kind kind = kind_of(rf);
 	if (f->name) {
 		/* Symbolizer strings live as long as it does: their address is a key. */
 		uintptr_t key = (uintptr_t)f->name ^ ((uintptr_t)kind << 1) ^
@@ -162,85 +106,6 @@ static uint32_t intern_frame(struct loader *l, const struct sym_frame *f)
 	else
 		strbuf_adds(&l->name, "[unknown]");
 	return tree_intern(l->t, l->name.buf, f->module, FRAME_UNKNOWN, NULL, 0);
-}
-
-static size_t push_frame(struct loader *l, size_t n, uint32_t id)
-{
-	ALLOC_GROW(l->leaf_first, n + 1, l->alloc_leaf);
-	l->leaf_first[n] = id;
-	return n + 1;
-}
-
-static size_t add_address(struct loader *l, size_t n, uint32_t pid, uint64_t addr, int kernel,
-			  int caller)
-{
-	struct sym_frame sf[MAX_INLINE];
-	if (kernel && l->o->no_kernel)
-		return n;
-	int k = sym_lookup(l->sym, pid, addr, kernel, caller, sf, MAX_INLINE);
-	for (int i = 0; i < k; i++) {
-		if (sf[i].inlined && l->o->no_inline)
-			continue;
-		n = push_frame(l, n, intern_frame(l, &sf[i]));
-	}
-	return n;
-}
-
-#define MAX_USER_FRAMES 1024
-
-static int find_map_cb(void *ctx, uint32_t pid, uint64_t addr, struct unwind_map *out)
-{
-	struct loader *l = ctx;
-	return sym_find_map(l->sym, pid, addr, &out->start, &out->end, &out->pgoff, &out->path);
-}
-
-/*
- * DWARF recordings keep the user stack out of the callchain: unwind it from
- * the sampled registers and stack copy.  A stack deeper than the copy ends in
- * a [truncated] frame.
- */
-static size_t user_frames_from_regs(struct loader *l, const struct sample *s, size_t n)
-{
-	int truncated = 0;
-	if (!l->unwinder) {
-		l->unwinder = unwind_new(find_map_cb, l);
-		l->ips = xmalloc(sizeof(*l->ips) * MAX_USER_FRAMES);
-	}
-	int k = unwind_sample(l->unwinder, s, l->ips, MAX_USER_FRAMES, &truncated);
-	for (int i = 0; i < k; i++)
-		n = add_address(l, n, s->pid, l->ips[i], 0, i > 0);
-	if (truncated)
-		n = push_frame(l, n, tree_intern(l->t, "[truncated]", NULL, FRAME_TRUNCATED, NULL, 0));
-	return n;
-}
-
-/* Frames of a sample, leaf first; returns the count. */
-static size_t sample_frames(struct loader *l, const struct sample *s)
-{
-	size_t n = 0;
-	int dwarf = s->regs_abi && s->regs; /* user part unwound from the stack copy */
-	int kernel = (s->misc & PERF_RECORD_MISC_CPUMODE_MASK) == PERF_RECORD_MISC_KERNEL;
-
-	if (s->nr_callchain) {
-		int first = 1, skip = 0;
-		for (uint64_t i = 0; i < s->nr_callchain; i++) {
-			uint64_t a = s->callchain[i];
-			if (a >= PERF_CONTEXT_MAX) {
-				kernel = a == PERF_CONTEXT_KERNEL;
-				skip = a != PERF_CONTEXT_KERNEL && a != PERF_CONTEXT_USER; /* guest, hv */
-				continue;
-			}
-			if (skip || (dwarf && !kernel))
-				continue;
-			n = add_address(l, n, s->pid, a, kernel, !first);
-			first = 0;
-		}
-	} else if (!dwarf || kernel) {
-		n = add_address(l, n, s->pid, s->ip, kernel, 0);
-	}
-	if (dwarf)
-		n = user_frames_from_regs(l, s, n);
-	return n;
 }
 
 /* ---- filters ------------------------------------------------------------- */
@@ -315,32 +180,6 @@ static void setup_window(struct loader *l, uint64_t first_time)
 	l->window_ready = 1;
 }
 
-static void give_kallsyms(struct loader *l)
-{
-	l->kallsyms_given = 1;
-	if (l->kallsyms.len) {
-		sym_set_kallsyms(l->sym, l->kallsyms.buf, l->kallsyms.len);
-		strbuf_release(&l->kallsyms);
-		return;
-	}
-	/* An older or cut-short file without a snapshot: the running kernel's
-	 * symbols are right only when this is the machine and boot it came from. */
-	const char *release = session_info(l->s, "release");
-	char host[256] = "";
-	gethostname(host, sizeof(host) - 1);
-	const char *rec_host = session_info(l->s, "hostname");
-	struct utsname u;
-	if (release && rec_host && !uname(&u) && !strcmp(u.release, release) &&
-	    !strcmp(host, rec_host)) {
-		char *text;
-		size_t len;
-		if (!read_file("/proc/kallsyms", &text, &len)) {
-			sym_set_kallsyms(l->sym, text, len);
-			free(text);
-		}
-	}
-}
-
 /* ---- session handlers ------------------------------------------------------ */
 
 static int on_sample(void *ctx, const struct sample *s, size_t ev, const struct perf_event_header *h)
@@ -361,11 +200,7 @@ static int on_sample(void *ctx, const struct sample *s, size_t ev, const struct 
 		return 0;
 	if (o->nr_tids && !in_list(o->tids, o->nr_tids, s->tid))
 		return 0;
-	const char *comm = comm_get(l, s->tid);
-	if (!comm)
-		comm = comm_get(l, s->pid);
-	if (!comm)
-		comm = "[unknown]";
+	const char *comm = resolver_comm(l->res, s->pid, s->tid);
 	if (o->nr_comms) {
 		int hit = 0;
 		for (size_t i = 0; i < o->nr_comms && !hit; i++)
@@ -373,10 +208,8 @@ static int on_sample(void *ctx, const struct sample *s, size_t ev, const struct 
 		if (!hit)
 			return 0;
 	}
-	if (!l->kallsyms_given)
-		give_kallsyms(l);
-
-	size_t n = sample_frames(l, s);
+	const struct rframe *frames;
+	size_t n = resolver_sample(l->res, s, o->no_kernel, o->no_inline, &frames);
 	if (!n)
 		return 0; /* e.g. a kernel-only sample under --no-kernel */
 	ALLOC_GROW(l->root_first, n + 1, l->alloc_root);
@@ -387,7 +220,7 @@ static int on_sample(void *ctx, const struct sample *s, size_t ev, const struct 
 		strbuf_adds(&l->name, comm);
 	l->root_first[0] = tree_intern(l->t, l->name.buf, NULL, FRAME_ROOT, NULL, 0);
 	for (size_t i = 0; i < n; i++)
-		l->root_first[i + 1] = l->leaf_first[n - 1 - i];
+		l->root_first[i + 1] = intern_frame(l, &frames[n - 1 - i]);
 	if ((o->focus || o->ignore) && !keep_stack(l, l->root_first + 1, n))
 		return 0;
 	tree_add(l->t, l->root_first, n + 1, 1);
@@ -398,76 +231,15 @@ static int on_sample(void *ctx, const struct sample *s, size_t ev, const struct 
 static int on_record(void *ctx, const struct perf_event_header *h, const struct sample_id *id)
 {
 	struct loader *l = ctx;
-	const unsigned char *body = (const unsigned char *)(h + 1);
-	size_t blen = h->size - sizeof(*h);
 	(void)id;
-
-	switch (h->type) {
-	case PERF_RECORD_COMM:
-		if (blen > 8) {
-			uint32_t v[2];
-			memcpy(v, body, 8);
-			const char *c = (const char *)body + 8;
-			char *comm = arena_strndup(l->arena, c, strnlen(c, blen - 8));
-			comm_set(l, v[1], comm);
-			sym_comm(l->sym, v[0], v[1], comm, !!(h->misc & PERF_RECORD_MISC_COMM_EXEC));
-			if (l->unwinder && (h->misc & PERF_RECORD_MISC_COMM_EXEC))
-				unwind_flush(l->unwinder, v[0]);
-		}
-		break;
-	case PERF_RECORD_FORK:
-		if (blen >= 16) {
-			uint32_t v[4]; /* pid, ppid, tid, ptid */
-			memcpy(v, body, 16);
-			const char *parent = comm_get(l, v[3]);
-			if (parent)
-				comm_set(l, v[2], parent);
-			sym_fork(l->sym, v[1], v[0]);
-		}
-		break;
-	case PERF_RECORD_EXIT:
-		if (blen >= 16) {
-			uint32_t v[4];
-			memcpy(v, body, 16);
-			if (v[0] == v[2])
-				sym_exit(l->sym, v[0]);
-		}
-		break;
-	case PERF_RECORD_MMAP2:
-		if (blen > sizeof(struct mmap2_body)) {
-			const struct mmap2_body *m = (const void *)body;
-			const char *path = (const char *)(m + 1);
-			size_t max = blen - sizeof(*m);
-			if (strnlen(path, max) == max)
-				break;
-			int has_id = h->misc & PERF_RECORD_MISC_MMAP_BUILD_ID;
-			size_t id_len = has_id && m->build_id_size <= 20 ? m->build_id_size : 0;
-			sym_mmap(l->sym, m->pid, m->addr, m->len, m->pgoff, m->prot, path,
-				 id_len ? m->build_id : NULL, id_len);
-			if (l->unwinder)
-				unwind_flush(l->unwinder, m->pid);
-		}
-		break;
-	case PERF_RECORD_MMAP:
-		if (blen > 32) {
-			uint32_t v[2];
-			uint64_t a[3];
-			memcpy(v, body, 8);
-			memcpy(a, body + 8, 24);
-			const char *path = (const char *)body + 32;
-			if (strnlen(path, blen - 32) < blen - 32)
-				sym_mmap(l->sym, v[0], a[0], a[1], a[2], 5, path, NULL, 0);
-		}
-		break;
-	}
+	resolver_record(l->res, h);
 	return 0;
 }
 
 static int on_meta(void *ctx, const struct perf_event_header *h)
 {
 	struct loader *l = ctx;
-	if (h->type == STOKE_REC_KALLSYMS && !l->kallsyms_given)
-		strbuf_add(&l->kallsyms, h + 1, h->size - sizeof(*h));
+	resolver_meta(l->res, h);
 	return 0;
 }
 
@@ -498,10 +270,8 @@ int profile_load_stoke(const char *path, const struct profile_opts *o, struct tr
 	struct session_handlers hd = { on_sample, on_record, on_meta, &l };
 	int ret;
 
-	l.sym = sym_new(&so);
-	l.arena = arena_new();
 	l.s = session_new();
-	strbuf_init(&l.kallsyms);
+	l.res = resolver_new(&so, l.s);
 	strbuf_init(&l.name);
 	ret = session_read(l.s, path, &hd);
 	if (ret < 0)
@@ -547,17 +317,11 @@ int profile_load_stoke(const char *path, const struct profile_opts *o, struct tr
 	}
 	ret = 0;
 out:
+	resolver_free(l.res);
 	session_free(l.s);
-	unwind_free(l.unwinder);
-	free(l.ips);
-	sym_free(l.sym);
-	arena_free(l.arena);
-	strbuf_release(&l.kallsyms);
 	strbuf_release(&l.name);
-	free(l.comms);
 	free(l.ids);
 	free(l.match);
-	free(l.leaf_first);
 	free(l.root_first);
 	return ret;
 }

@@ -41,8 +41,10 @@ check "folded pairs: one line per stack" eval '[ "$(wc -l <"$T/pairs")" = "$(wc 
 check "folded pairs: counts from both sides" \
 	eval 'awk "{ b += \$(NF-1); a += \$NF } END { exit !(b == 200000 && a == 200000) }" "$T/pairs"'
 
-"$STOKE" diff -o x.svg "$D/diff-before.folded" "$D/diff-after.folded" 2>"$T/err"
-check "-o refused for now" grep -q "not available yet" "$T/err"
+"$STOKE" diff -o "$T/d.svg" "$D/diff-before.folded" "$D/diff-after.folded" 2>"$T/err"
+check "-o writes a differential flame graph" [ $? = 0 -a -s "$T/d.svg" ]
+check "the differential SVG is well-formed XML" xmllint --noout "$T/d.svg"
+check "the differential SVG says how many functions changed significantly" grep -q 'changed significantly' "$T/d.svg"
 "$STOKE" diff "$D/diff-before.folded" 2>"$T/err"
 check "one file is an error" grep -q "expected two files" "$T/err"
 "$STOKE" diff --alpha 2 "$D/diff-before.folded" "$D/diff-after.folded" 2>"$T/err"

@@ -1,0 +1,297 @@
+#include "report/resolve.h"
+#include "common/arena.h"
+#include "common/format.h"
+#include "common/strbuf.h"
+#include "common/util.h"
+#include "symbolize/unwind.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#define MAX_INLINE 32         /* frames one address may expand into */
+#define MAX_USER_FRAMES 1024  /* unwound user frames per sample */
+
+struct comm_slot {
+	uint32_t tid;   /* 0: empty */
+	const char *comm;
+};
+
+struct resolver {
+	struct session *s;
+	struct symbolizer *sym;
+	struct unwinder *unwinder; /* created for the first DWARF sample */
+	uint64_t *ips;
+	struct arena *arena;       /* command names */
+	struct strbuf kallsyms;    /* KALLSYMS records until the first sample */
+	int kallsyms_given;
+	struct comm_slot *comms;   /* tid -> comm, open addressing */
+	size_t comms_cap, comms_used;
+	struct rframe *frames;     /* the current sample's, leaf first */
+	size_t alloc_frames;
+};
+
+static uint64_t hash64(uint64_t x)
+{
+	x ^= x >> 31;
+	x *= 0x7fb5d329728ea185ULL;
+	x ^= x >> 27;
+	x *= 0x81dadef4bc2dd44dULL;
+	return x ^ (x >> 33);
+}
+
+struct resolver *resolver_new(const struct sym_opts *so, struct session *s)
+{
+	struct resolver *r = xcalloc(1, sizeof(*r));
+	r->s = s;
+	r->sym = sym_new(so);
+	r->arena = arena_new();
+	strbuf_init(&r->kallsyms);
+	return r;
+}
+
+void resolver_free(struct resolver *r)
+{
+	if (!r)
+		return;
+	unwind_free(r->unwinder);
+	sym_free(r->sym);
+	arena_free(r->arena);
+	strbuf_release(&r->kallsyms);
+	free(r->ips);
+	free(r->comms);
+	free(r->frames);
+	free(r);
+}
+
+/* ---- tid → comm ------------------------------------------------------------ */
+
+static struct comm_slot *comm_find(struct resolver *r, uint32_t tid)
+{
+	size_t i = hash64(tid) & (r->comms_cap - 1);
+	while (r->comms[i].tid && r->comms[i].tid != tid)
+		i = (i + 1) & (r->comms_cap - 1);
+	return &r->comms[i];
+}
+
+static void comm_set(struct resolver *r, uint32_t tid, const char *comm)
+{
+	if (!tid)
+		return;
+	if ((r->comms_used + 1) * 2 > r->comms_cap) {
+		struct comm_slot *old = r->comms;
+		size_t old_cap = r->comms_cap;
+		r->comms_cap = old_cap ? old_cap * 2 : 1024;
+		r->comms = xcalloc(r->comms_cap, sizeof(*r->comms));
+		for (size_t i = 0; i < old_cap; i++)
+			if (old[i].tid)
+				*comm_find(r, old[i].tid) = old[i];
+		free(old);
+	}
+	struct comm_slot *c = comm_find(r, tid);
+	if (!c->tid) {
+		c->tid = tid;
+		r->comms_used++;
+	}
+	c->comm = comm;
+}
+
+static const char *comm_get(struct resolver *r, uint32_t tid)
+{
+	if (!r->comms_cap)
+		return NULL;
+	struct comm_slot *c = comm_find(r, tid);
+	return c->tid ? c->comm : NULL;
+}
+
+const char *resolver_comm(struct resolver *r, uint32_t pid, uint32_t tid)
+{
+	const char *c = comm_get(r, tid);
+	if (!c)
+		c = comm_get(r, pid);
+	return c ? c : "[unknown]";
+}
+
+/* ---- records ----------------------------------------------------------------- */
+
+void resolver_record(struct resolver *r, const struct perf_event_header *h)
+{
+	const unsigned char *body = (const unsigned char *)(h + 1);
+	size_t blen = h->size - sizeof(*h);
+	uint32_t v[4];
+
+	switch (h->type) {
+	case PERF_RECORD_COMM:
+		if (blen > 8) {
+			memcpy(v, body, 8);
+			const char *c = (const char *)body + 8;
+			const char *comm = arena_strndup(r->arena, c, strnlen(c, blen - 8));
+			int exec = !!(h->misc & PERF_RECORD_MISC_COMM_EXEC);
+			comm_set(r, v[1], comm);
+			sym_comm(r->sym, v[0], v[1], comm, exec);
+			if (exec && r->unwinder)
+				unwind_flush(r->unwinder, v[0]);
+		}
+		break;
+	case PERF_RECORD_FORK:
+		if (blen >= 16) {
+			memcpy(v, body, 16); /* pid, ppid, tid, ptid */
+			const char *parent = comm_get(r, v[3]);
+			if (parent)
+				comm_set(r, v[2], parent);
+			sym_fork(r->sym, v[1], v[0]);
+		}
+		break;
+	case PERF_RECORD_EXIT:
+		if (blen >= 16) {
+			memcpy(v, body, 16);
+			if (v[0] == v[2])
+				sym_exit(r->sym, v[0]);
+		}
+		break;
+	case PERF_RECORD_MMAP2:
+		if (blen > sizeof(struct mmap2_body)) {
+			const struct mmap2_body *m = (const void *)body;
+			const char *path = (const char *)(m + 1);
+			size_t max = blen - sizeof(*m);
+			if (strnlen(path, max) == max)
+				break;
+			int has_id = h->misc & PERF_RECORD_MISC_MMAP_BUILD_ID;
+			size_t id_len = has_id && m->build_id_size <= 20 ? m->build_id_size : 0;
+			sym_mmap(r->sym, m->pid, m->addr, m->len, m->pgoff, m->prot, path,
+				 id_len ? m->build_id : NULL, id_len);
+			if (r->unwinder)
+				unwind_flush(r->unwinder, m->pid);
+		}
+		break;
+	case PERF_RECORD_MMAP:
+		if (blen > 32) {
+			uint64_t a[3];
+			memcpy(v, body, 8);
+			memcpy(a, body + 8, 24);
+			const char *path = (const char *)body + 32;
+			if (strnlen(path, blen - 32) < blen - 32)
+				sym_mmap(r->sym, v[0], a[0], a[1], a[2], 5, path, NULL, 0);
+		}
+		break;
+	}
+}
+
+void resolver_meta(struct resolver *r, const struct perf_event_header *h)
+{
+	if (h->type == STOKE_REC_KALLSYMS && !r->kallsyms_given)
+		strbuf_add(&r->kallsyms, h + 1, h->size - sizeof(*h));
+}
+
+static void give_kallsyms(struct resolver *r)
+{
+	r->kallsyms_given = 1;
+	if (r->kallsyms.len) {
+		sym_set_kallsyms(r->sym, r->kallsyms.buf, r->kallsyms.len);
+		strbuf_release(&r->kallsyms);
+		return;
+	}
+	/* A file cut short has no snapshot: the running kernel's symbols are
+	 * right only on the machine and kernel it was recorded on. */
+	const char *release = session_info(r->s, "release");
+	const char *rec_host = session_info(r->s, "hostname");
+	char host[256] = "";
+	struct utsname u;
+	gethostname(host, sizeof(host) - 1);
+	if (release && rec_host && !uname(&u) && !strcmp(u.release, release) &&
+	    !strcmp(host, rec_host)) {
+		char *text;
+		size_t len;
+		if (!read_file("/proc/kallsyms", &text, &len)) {
+			sym_set_kallsyms(r->sym, text, len);
+			free(text);
+		}
+	}
+}
+
+/* ---- samples ------------------------------------------------------------------ */
+
+struct walk_opts {
+	int no_kernel, no_inline;
+};
+
+static size_t add_address(struct resolver *r, size_t n, uint32_t pid, uint64_t addr, int kernel,
+			  int caller, const struct walk_opts *wo)
+{
+	struct sym_frame sf[MAX_INLINE];
+	if (kernel && wo->no_kernel)
+		return n;
+	int k = sym_lookup(r->sym, pid, addr, kernel, caller, sf, MAX_INLINE);
+	for (int i = 0; i < k; i++) {
+		if (sf[i].inlined && wo->no_inline)
+			continue;
+		ALLOC_GROW(r->frames, n + 1, r->alloc_frames);
+		r->frames[n].sym = sf[i];
+		r->frames[n].truncated = 0;
+		n++;
+	}
+	return n;
+}
+
+static int find_map_cb(void *ctx, uint32_t pid, uint64_t addr, struct unwind_map *out)
+{
+	struct resolver *r = ctx;
+	return sym_find_map(r->sym, pid, addr, &out->start, &out->end, &out->pgoff, &out->path);
+}
+
+/* DWARF recordings: unwind the user part from the sampled registers and stack copy. */
+static size_t unwound_user(struct resolver *r, const struct sample *s, size_t n,
+			   const struct walk_opts *wo)
+{
+	int truncated = 0;
+	if (!r->unwinder) {
+		r->unwinder = unwind_new(find_map_cb, r);
+		r->ips = xmalloc(sizeof(*r->ips) * MAX_USER_FRAMES);
+	}
+	int k = unwind_sample(r->unwinder, s, r->ips, MAX_USER_FRAMES, &truncated);
+	for (int i = 0; i < k; i++)
+		n = add_address(r, n, s->pid, r->ips[i], 0, i > 0, wo);
+	if (truncated) {
+		ALLOC_GROW(r->frames, n + 1, r->alloc_frames);
+		memset(&r->frames[n], 0, sizeof(r->frames[n]));
+		r->frames[n].sym.name = "[truncated]";
+		r->frames[n].sym.kind = SYM_UNKNOWN;
+		r->frames[n].truncated = 1;
+		n++;
+	}
+	return n;
+}
+
+size_t resolver_sample(struct resolver *r, const struct sample *s, int no_kernel, int no_inline,
+		       const struct rframe **out)
+{
+	struct walk_opts wo = { no_kernel, no_inline };
+	int dwarf = s->regs_abi && s->regs;
+	int kernel = (s->misc & PERF_RECORD_MISC_CPUMODE_MASK) == PERF_RECORD_MISC_KERNEL;
+	size_t n = 0;
+
+	if (!r->kallsyms_given)
+		give_kallsyms(r);
+	if (s->nr_callchain) {
+		int first = 1, skip = 0;
+		for (uint64_t i = 0; i < s->nr_callchain; i++) {
+			uint64_t a = s->callchain[i];
+			if (a >= PERF_CONTEXT_MAX) {
+				kernel = a == PERF_CONTEXT_KERNEL;
+				skip = a != PERF_CONTEXT_KERNEL && a != PERF_CONTEXT_USER; /* guest, hv */
+				continue;
+			}
+			if (skip || (dwarf && !kernel))
+				continue;
+			n = add_address(r, n, s->pid, a, kernel, !first, &wo);
+			first = 0;
+		}
+	} else if (!dwarf || kernel) {
+		n = add_address(r, n, s->pid, s->ip, kernel, 0, &wo);
+	}
+	if (dwarf)
+		n = unwound_user(r, s, n, &wo);
+	*out = r->frames;
+	return n;
+}
