@@ -4,6 +4,7 @@
 #include "common/util.h"
 #include "report/session.h"
 #include "report/resolve.h"
+#include "report/sample_filter.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -21,9 +22,7 @@ struct loader {
 	struct tree *t;
 	struct session *s;
 	struct resolver *res;
-	long event;               /* selected event index; -1 until known, -2 not in file */
-	uint64_t t_lo, t_hi;      /* absolute sample time window */
-	int window_ready;
+	struct sample_filter filter;
 	struct ptr_slot *ids;     /* symbol name pointer|kind -> frame id */
 	size_t ids_cap, ids_used;
 	signed char *match;       /* per frame id: focus/ignore result cache */
@@ -110,14 +109,6 @@ static uint32_t intern_frame(struct loader *l, const struct rframe *rf)
 
 /* ---- filters ------------------------------------------------------------- */
 
-static int in_list(const int *v, size_t n, uint32_t x)
-{
-	for (size_t i = 0; i < n; i++)
-		if ((uint32_t)v[i] == x)
-			return 1;
-	return 0;
-}
-
 /* 1: frame matches re (cached per frame id; bit 0 focus, bit 1 ignore). */
 static int frame_match(struct loader *l, uint32_t id, int which, const regex_t *re)
 {
@@ -151,35 +142,6 @@ static int keep_stack(struct loader *l, const uint32_t *frames, size_t n)
 	return focus;
 }
 
-static void select_event(struct loader *l)
-{
-	size_t n = session_nr_events(l->s);
-	l->event = 0;
-	if (!l->o->event)
-		return;
-	l->event = -2;
-	for (size_t i = 0; i < n; i++) {
-		const char *name = session_event(l->s, i)->name;
-		size_t len = strlen(l->o->event);
-		/* "cycles" selects "cycles:u" too. */
-		if (!strncmp(name, l->o->event, len) && (!name[len] || name[len] == ':')) {
-			l->event = (long)i;
-			return;
-		}
-	}
-}
-
-static void setup_window(struct loader *l, uint64_t first_time)
-{
-	const char *start = session_info(l->s, "start-monotonic-ns");
-	uint64_t base = start ? strtoull(start, NULL, 10) : first_time;
-	if (!base || base > first_time)
-		base = first_time;
-	l->t_lo = base + (uint64_t)(l->o->time_start * 1e9);
-	l->t_hi = l->o->time_end < 0 ? UINT64_MAX : base + (uint64_t)(l->o->time_end * 1e9);
-	l->window_ready = 1;
-}
-
 /* ---- session handlers ------------------------------------------------------ */
 
 static int on_sample(void *ctx, const struct sample *s, size_t ev, const struct perf_event_header *h)
@@ -187,27 +149,12 @@ static int on_sample(void *ctx, const struct sample *s, size_t ev, const struct 
 	struct loader *l = ctx;
 	const struct profile_opts *o = l->o;
 	(void)h;
-	if (l->event == -1)
-		select_event(l);
-	if ((long)ev != l->event)
+	if (!sample_filter_event(&l->filter, ev))
 		return 0;
 	l->info->samples_total++;
-	if (!l->window_ready)
-		setup_window(l, s->time);
-	if (s->time < l->t_lo || s->time > l->t_hi)
-		return 0;
-	if (o->nr_pids && !in_list(o->pids, o->nr_pids, s->pid))
-		return 0;
-	if (o->nr_tids && !in_list(o->tids, o->nr_tids, s->tid))
-		return 0;
 	const char *comm = resolver_comm(l->res, s->pid, s->tid);
-	if (o->nr_comms) {
-		int hit = 0;
-		for (size_t i = 0; i < o->nr_comms && !hit; i++)
-			hit = !strcmp(o->comms[i], comm);
-		if (!hit)
-			return 0;
-	}
+	if (!sample_filter_keep(&l->filter, s, comm))
+		return 0;
 	const struct rframe *frames;
 	size_t n = resolver_sample(l->res, s, o->no_kernel, o->no_inline, &frames);
 	if (!n)
@@ -266,19 +213,20 @@ int profile_load_stoke(const char *path, const struct profile_opts *o, struct tr
 		.warn = forward_warning,
 		.warn_ctx = (void *)o,
 	};
-	struct loader l = { .o = o, .info = info, .t = t, .event = -1 };
+	struct loader l = { .o = o, .info = info, .t = t };
 	struct session_handlers hd = { on_sample, on_record, on_meta, &l };
 	int ret;
 
 	l.s = session_new();
 	l.res = resolver_new(&so, l.s);
+	sample_filter_init(&l.filter, o, l.s);
 	strbuf_init(&l.name);
 	ret = session_read(l.s, path, &hd);
 	if (ret < 0)
 		goto out;
-	if (l.event == -1)
-		select_event(&l);
-	if (l.event < 0) {
+	if (l.filter.event == -1)
+		sample_filter_select_event(&l.filter);
+	if (l.filter.event < 0) {
 		struct strbuf names = STRBUF_INIT;
 		for (size_t i = 0; i < session_nr_events(l.s); i++)
 			strbuf_addf(&names, "%s%s", i ? ", " : "", session_event(l.s, i)->name);
@@ -292,8 +240,8 @@ int profile_load_stoke(const char *path, const struct profile_opts *o, struct tr
 		ret = -ENOENT;
 		goto out;
 	}
-	const struct session_event *ev = l.event < (long)session_nr_events(l.s) ?
-					 session_event(l.s, (size_t)l.event) : NULL;
+	const struct session_event *ev = l.filter.event < (long)session_nr_events(l.s) ?
+					 session_event(l.s, (size_t)l.filter.event) : NULL;
 	info->event = xstrdup(ev ? ev->name : "");
 	if (ev && ev->attr.freq)
 		info->freq = ev->attr.sample_freq;
