@@ -120,6 +120,15 @@ static const struct help helps[] = {
 	  "\n"
 	  "Filters shared with the other report commands:\n",
 	  profile_args_help },
+	{ "script",
+	  "usage: stoke script [options] [FILE]\n"
+	  "\n"
+	  "Print every sample of a stoke file (default stoke.data) in the text form of\n"
+	  "perf script: a line \"comm PID/TID [CPU] TIME: PERIOD EVENT:\", then one line per\n"
+	  "frame, leaf first (address, symbol, module), then a blank line.  Firefox\n"
+	  "Profiler and speedscope import it as a perf profile.\n"
+	  "\nFilters shared with the other report commands:\n",
+	  profile_args_help },
 	{ NULL, NULL, NULL },
 };
 

@@ -11,6 +11,7 @@ static const struct cli_command commands[] = {
 	{ "diff", cmd_diff, "compare two profiles: which functions' share changed, and significantly" },
 	{ "callgraph", cmd_callgraph, "call graph of functions as DOT, SVG or PNG (Graphviz)" },
 	{ "flamegraph", cmd_flamegraph, "draw an interactive SVG flame graph" },
+	{ "script", cmd_script, "every sample as perf script text (Firefox Profiler, speedscope)" },
 	{ NULL, NULL, NULL },
 };
 

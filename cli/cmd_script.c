@@ -1,0 +1,55 @@
+/* stoke script: samples as perf script text (for Firefox Profiler, speedscope, scripts). */
+#include "cli/cli.h"
+#include "cli/profile_args.h"
+#include "common/format.h"
+#include "report/script.h"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+int cmd_script(int argc, char **argv)
+{
+	struct profile_args pa;
+	const char *path = "stoke.data";
+	int rc = 0, have_path = 0;
+
+	profile_args_init(&pa);
+	for (int i = 1; i < argc; i++) {
+		int r = profile_args_parse(&pa, argc, argv, &i);
+		if (r < 0) {
+			rc = 2;
+			goto out;
+		}
+		if (r)
+			continue;
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			rc = cli_help("script");
+			goto out;
+		}
+		if (argv[i][0] == '-' || have_path) {
+			rc = cli_error(2, "script: unexpected '%s'; see 'stoke help script'", argv[i]);
+			goto out;
+		}
+		path = argv[i];
+		have_path = 1;
+	}
+	pa.opts.warn = NULL;
+	struct script_stats st;
+	int err = script_write(path, &pa.opts, STDOUT_FILENO, &st);
+	if (err == -EPIPE)
+		goto out;
+	if (err) {
+		rc = cli_error(1, "%s: %s", path, fmt_strerror(err));
+		goto out;
+	}
+	if (st.truncated) {
+		cli_warn("%s: %s at offset %llu; the %llu samples before it were written", path,
+			 fmt_strerror(st.read_error), (unsigned long long)st.bad_offset,
+			 (unsigned long long)st.samples);
+		rc = 1;
+	}
+out:
+	profile_args_release(&pa);
+	return rc;
+}

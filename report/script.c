@@ -1,0 +1,127 @@
+#include "report/script.h"
+#include "common/strbuf.h"
+#include "common/util.h"
+#include "report/resolve.h"
+#include "report/sample_filter.h"
+#include "report/session.h"
+
+#include <errno.h>
+#include <string.h>
+
+struct writer {
+	const struct profile_opts *o;
+	struct session *s;
+	struct resolver *res;
+	struct sample_filter filter;
+	struct strbuf out;
+	int fd;
+	int err;
+	struct script_stats *st;
+};
+
+static void flush_out(struct writer *w, size_t threshold)
+{
+	if (w->out.len < threshold || w->err)
+		return;
+	w->err = strbuf_write_fd(&w->out, w->fd);
+	strbuf_reset(&w->out);
+}
+
+static void add_frame(struct strbuf *out, const struct rframe *rf)
+{
+	const struct sym_frame *f = &rf->sym;
+	strbuf_addf(out, "\t%16llx ", (unsigned long long)f->addr);
+	if (f->name)
+		strbuf_adds(out, f->name);
+	else if (f->module && f->module[0] == '[')
+		strbuf_addf(out, "%.*s+0x%llx]", (int)strlen(f->module) - 1, f->module,
+			    (unsigned long long)f->rel);
+	else if (f->module)
+		strbuf_addf(out, "[%s+0x%llx]", f->module, (unsigned long long)f->rel);
+	else
+		strbuf_adds(out, "[unknown]");
+	if (f->inlined)
+		strbuf_adds(out, " (inlined)");
+	if (rf->truncated)
+		strbuf_adds(out, " ([truncated])\n");
+	else if (f->kind == SYM_KERNEL)
+		strbuf_addf(out, " (%s)\n", f->module ? f->module : "[kernel.kallsyms]");
+	else
+		strbuf_addf(out, " (%s)\n", f->path ? f->path : f->module ? f->module : "[unknown]");
+}
+
+static int on_sample(void *ctx, const struct sample *s, size_t ev, const struct perf_event_header *h)
+{
+	struct writer *w = ctx;
+	const struct profile_opts *o = w->o;
+	(void)h;
+	if (!sample_filter_event(&w->filter, ev))
+		return 0;
+	const char *comm = resolver_comm(w->res, s->pid, s->tid);
+	if (!sample_filter_keep(&w->filter, s, comm))
+		return 0;
+	const struct rframe *frames;
+	size_t n = resolver_sample(w->res, s, o->no_kernel, o->no_inline, &frames);
+	/* perf's layout: the command name may hold spaces; the numbers follow it. */
+	strbuf_addf(&w->out, "%s %u/%u [%03u] %llu.%06llu: %llu %s:\n", comm, s->pid, s->tid, s->cpu,
+		    (unsigned long long)(s->time / 1000000000),
+		    (unsigned long long)(s->time % 1000000000 / 1000),
+		    (unsigned long long)s->period, session_event(w->s, ev)->name);
+	for (size_t i = 0; i < n; i++)
+		add_frame(&w->out, &frames[i]);
+	strbuf_addch(&w->out, '\n');
+	w->st->samples++;
+	flush_out(w, 1 << 20);
+	return w->err ? 1 : 0;
+}
+
+static int on_record(void *ctx, const struct perf_event_header *h, const struct sample_id *id)
+{
+	struct writer *w = ctx;
+	(void)id;
+	resolver_record(w->res, h);
+	return 0;
+}
+
+static int on_meta(void *ctx, const struct perf_event_header *h)
+{
+	struct writer *w = ctx;
+	resolver_meta(w->res, h);
+	return 0;
+}
+
+static void forward_warning(void *ctx, const char *msg)
+{
+	const struct profile_opts *o = ctx;
+	if (o->warn)
+		o->warn(o->warn_ctx, msg);
+}
+
+int script_write(const char *path, const struct profile_opts *o, int fd, struct script_stats *st)
+{
+	struct sym_opts so = {
+		.demangle = !o->no_demangle, .inline_frames = !o->no_inline, .lines = 0,
+		.perf_map_dir = o->perf_map_dir, .warn = forward_warning, .warn_ctx = (void *)o,
+	};
+	struct writer w = { .o = o, .fd = fd, .st = st };
+	struct session_handlers hd = { on_sample, on_record, on_meta, &w };
+
+	memset(st, 0, sizeof(*st));
+	strbuf_init(&w.out);
+	w.s = session_new();
+	w.res = resolver_new(&so, w.s);
+	sample_filter_init(&w.filter, o, w.s);
+	int ret = session_read(w.s, path, &hd);
+	flush_out(&w, 0);
+	if (ret == 1) {
+		st->truncated = 1;
+		st->read_error = session_error(w.s, &st->bad_offset);
+		ret = 0;
+	}
+	if (!ret && w.err)
+		ret = w.err;
+	resolver_free(w.res);
+	session_free(w.s);
+	strbuf_release(&w.out);
+	return ret;
+}
