@@ -128,7 +128,7 @@ void sym_mmap(struct symbolizer *s, uint32_t pid, uint64_t start, uint64_t len, 
 		return;
 	struct proc *p = proc_get(s, pid, 1);
 	struct map m = { start, start + len, pgoff, prot, strtab_intern(s->strings, path), NULL };
-	if (path[0] == '/')
+	if (path[0] == '/' && path[1] != '/') /* "//anon" is anonymous memory */
 		m.dso = dso_get(s->dsos, path, build_id, build_id_len);
 
 	/* Cut the parts of older maps that the new one covers. */
@@ -281,7 +281,7 @@ int sym_lookup(struct symbolizer *s, uint32_t pid, uint64_t addr, int kernel, in
 		return 1; /* [libfoo.so+0x1a2b] */
 	}
 	/* Anonymous executable memory (or none known): JIT code, if the process left a map. */
-	if (p && (!m || m->path[0] != '[')) {
+	if (p && (!m || m->path[0] != '[' || !strcmp(m->path, "[anon]"))) {
 		struct perfmap *jm = jit_map(s, p);
 		uint64_t start;
 		const char *name = jm ? perfmap_lookup(jm, addr, &start) : NULL;

@@ -37,4 +37,19 @@ need_perf() {
 	return 1
 }
 
+# svg_refold SVG: the frame data of a stoke flame graph as sorted folded stacks (needs node).
+svg_refold() {
+	node -e '
+		const s = require("fs").readFileSync(process.argv[1], "utf8");
+		const arr = (c) => [].concat(...[...s.matchAll(new RegExp(`<metadata class="${c}">(.*?)</metadata>`, "gs"))].map((m) => JSON.parse(m[1])));
+		const names = arr("stoke-names"), n = arr("stoke-nodes"), path = [], out = [];
+		for (let i = 0; i < n.length; i += 3) {
+			const d = n[i + 2];
+			path.length = d; path[d] = names[n[i]];
+			let kids = 0;
+			for (let j = i + 3; j < n.length && n[j + 2] > d; j += 3) if (n[j + 2] === d + 1) kids += n[j + 1];
+			if (d > 0 && n[i + 1] - kids > 0) out.push(path.slice(1).join(";") + " " + (n[i + 1] - kids));
+		}
+		console.log(out.sort().join("\n"));' "$1"
+}
 finish() { [ "$t_failed" = 0 ]; exit $?; }

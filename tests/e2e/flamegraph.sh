@@ -46,29 +46,15 @@ check "missing input reported" test -s "$T/err"
 (cd "$T" && "$STOKE" flamegraph -o x.svg 2>err)
 check "FILE defaults to stoke.data" grep -q "stoke.data" "$T/err"
 
-# Round trip: the frames in the SVG, re-folded, are the input stacks.
-refold() {
-	node -e '
-		const s = require("fs").readFileSync(process.argv[1], "utf8");
-		const arr = (c) => [].concat(...[...s.matchAll(new RegExp(`<metadata class="${c}">(.*?)</metadata>`, "gs"))].map((m) => JSON.parse(m[1])));
-		const names = arr("stoke-names"), n = arr("stoke-nodes"), path = [], out = [];
-		for (let i = 0; i < n.length; i += 3) {
-			const d = n[i + 2];
-			path.length = d; path[d] = names[n[i]];
-			let kids = 0;
-			for (let j = i + 3; j < n.length && n[j + 2] > d; j += 3) if (n[j + 2] === d + 1) kids += n[j + 1];
-			if (d > 0 && n[i + 1] - kids > 0) out.push(path.slice(1).join(";") + " " + (n[i + 1] - kids));
-		}
-		console.log(out.sort().join("\n"));' "$1"
-}
+# Round trip: the frames in the SVG, re-folded (svg_refold), are the input stacks.
 if command -v node >/dev/null; then
 	sed 's/_\[k\] / /' "$small" | sort >"$T/expect"
-	refold "$T/a.svg" >"$T/actual"
+	svg_refold "$T/a.svg" >"$T/actual"
 	check "frames round-trip to the folded input" cmp -s "$T/expect" "$T/actual"
 	# ... and a large generated profile does too.
 	awk -v STACKS=3000 -f "$ROOT/tests/gen-folded.awk" | sort >"$T/gen"
 	"$STOKE" flamegraph "$T/gen" -o "$T/gen.svg"
-	refold "$T/gen.svg" >"$T/gen.actual"
+	svg_refold "$T/gen.svg" >"$T/gen.actual"
 	check "generated profile round-trips" cmp -s "$T/gen" "$T/gen.actual"
 else
 	skip "round trip" "node not installed"
