@@ -1,5 +1,6 @@
 /* stoke flamegraph: a profile (stoke file or folded stacks) to an interactive SVG. */
 #include "cli/cli.h"
+#include "common/util.h"
 #include "cli/profile_args.h"
 #include "common/strbuf.h"
 #include "report/flamegraph.h"
@@ -100,7 +101,8 @@ int cmd_flamegraph(int argc, char **argv)
 	struct profile_info before_info;
 	struct tree *t = NULL, *before = NULL;
 	const char *input = NULL, *output = NULL, *before_path = NULL, *val;
-	int rc = 2, r;
+	char tmp[] = "/tmp/stoke-flamegraph.XXXXXX";
+	int rc = 2, r, recorded = 0, cmd_status = 0;
 
 	profile_args_init(&pa);
 	flamegraph_opts_init(&fo);
@@ -109,9 +111,35 @@ int cmd_flamegraph(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i];
 		if (!strcmp(arg, "--")) {
-			cli_error(2, "flamegraph: recording a command is not supported here yet; "
-				     "run 'stoke record -- CMD' first, then 'stoke flamegraph'");
-			goto out;
+			/* One shot: record the command (default options), then draw it. */
+			if (input || i + 1 >= argc) {
+				cli_error(2, "flamegraph: give either FILE or -- COMMAND [ARGS]");
+				goto out;
+			}
+			int fd = mkstemp(tmp);
+			if (fd < 0) {
+				rc = cli_error(1, "flamegraph: cannot create a temporary file: %s",
+					       strerror(errno));
+				goto out;
+			}
+			close(fd);
+			recorded = 1;
+			char **rargv = xcalloc((size_t)(argc - i) + 5, sizeof(char *));
+			int k = 0;
+			rargv[k++] = (char *)"record";
+			rargv[k++] = (char *)"-q";
+			rargv[k++] = (char *)"-o";
+			rargv[k++] = tmp;
+			for (int j = i; j < argc; j++)
+				rargv[k++] = argv[j];
+			cmd_status = cmd_record(k, rargv);
+			free(rargv);
+			if (cmd_status == 126 || cmd_status == 127 || access(tmp, R_OK)) {
+				rc = cmd_status ? cmd_status : 1;
+				goto out;
+			}
+			input = tmp;
+			break;
 		}
 		if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
 			rc = cli_help("flamegraph");
@@ -261,7 +289,11 @@ int cmd_flamegraph(int argc, char **argv)
 		goto out;
 	}
 	rc = write_out(output, &svg);
+	if (!rc && recorded)
+		rc = cmd_status; /* like record: the command's exit status */
 out:
+	if (recorded)
+		unlink(tmp);
 	tree_free(t);
 	tree_free(before);
 	profile_info_release(&info);

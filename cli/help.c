@@ -94,11 +94,13 @@ static const struct help helps[] = {
 	  profile_args_help },
 	{ "flamegraph",
 	  "usage: stoke flamegraph [FILE] [-o OUT.svg] [options]\n"
+	  "       stoke flamegraph -o OUT.svg [options] -- COMMAND [ARGS]\n"
 	  "\n"
 	  "Draw an interactive flame graph of FILE (a stoke file, default stoke.data,\n"
 	  "or folded stacks from any tool) as a self-contained SVG.  Open it in a\n"
 	  "browser: hover for details, click to zoom, Escape to reset, Ctrl-F or / to\n"
-	  "search; see docs/flamegraph.md.\n"
+	  "search; see docs/flamegraph.md.  With -- COMMAND, records the command first\n"
+	  "(as 'stoke record' would, at 999 Hz with call graphs) and exits with its status.\n"
 	  "\n"
 	  "  -o, --output FILE   write the SVG to FILE (default: standard output)\n"
 	  "  --title TEXT        title (default \"Flame Graph\")\n"

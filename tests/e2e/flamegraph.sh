@@ -38,7 +38,7 @@ check "differential: negate" "$STOKE" flamegraph "$small" --diff "$before" --neg
 check "differential: negate lists new frames" grep -q 'Only in after' "$T/n.svg"
 
 "$STOKE" flamegraph "$small" -o "$T/x.svg" -- true 2>"$T/err"
-check "'--' rejected with a message" grep -q "run 'stoke record" "$T/err"
+check "FILE and -- COMMAND together rejected" grep -q "either FILE or -- COMMAND" "$T/err"
 "$STOKE" flamegraph "$small" --colors rainbow -o "$T/x.svg" 2>"$T/err"
 check "bad --colors rejected" grep -q "expected hot or kind" "$T/err"
 "$STOKE" flamegraph "$T/missing" -o "$T/x.svg" 2>"$T/err"

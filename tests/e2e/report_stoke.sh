@@ -44,6 +44,13 @@ else
 	skip "folded round trip" "node is not installed"
 fi
 
+# one shot: record and draw
+"$STOKE" flamegraph -o "$T/one.svg" -- "$T/phases" 0.2 2>"$T/err"
+check "flamegraph -- COMMAND records and draws" [ $? = 0 -a -s "$T/one.svg" ]
+check "... the command's functions" grep -q late_work "$T/one.svg"
+"$STOKE" flamegraph -o "$T/one.svg" -- sh -c 'exit 4' 2>"$T/err"
+check "... and exits with the command's status" [ $? = 4 ]
+
 # perf-script text: one block per sample, header then frames
 "$STOKE" script "$T/ph.data" >"$T/script.txt" 2>"$T/err"
 check "script" [ $? = 0 ]
