@@ -59,8 +59,8 @@ fi
 # says so and the frames written before stay readable.
 build_fixture "$T/spin" spin.c -pthread || finish
 mkdir -p "$T/small"
-if mount -t tmpfs -o size=1200k tmpfs "$T/small" 2>/dev/null; then
-	"$STOKE" record --call-graph dwarf,16384 -o "$T/small/full.data" -- "$T/spin" 20 2>"$T/err"
+if mount -t tmpfs -o size=400k tmpfs "$T/small" 2>/dev/null; then
+	"$STOKE" record -F 4999 --call-graph dwarf,16384 -o "$T/small/full.data" -- "$T/spin" 20 2>"$T/err"
 	rc=$?
 	note "$(cat "$T/err")"
 	check "disk full: exit 1" [ $rc = 1 ]
