@@ -96,6 +96,7 @@ int cmd_callgraph(int argc, char **argv)
 		rc = cli_error(2, "callgraph: --format %s needs -o FILE", format);
 		goto out;
 	}
+	pa.opts.no_lines = 1; /* nothing here shows source lines */
 	if (profile_args_load(&pa, path, &t, &info)) {
 		rc = 1;
 		goto out;

@@ -141,6 +141,7 @@ int cmd_diff(int argc, char **argv)
 		rc = cli_error(2, "diff: expected two files, BEFORE and AFTER; see 'stoke help diff'");
 		goto out;
 	}
+	pa.opts.no_lines = !svg_path; /* only the SVG's tooltips show source lines */
 	for (int s = 0; s < 2; s++) {
 		if (profile_args_load(&pa, paths[s], &t[s], &info[s])) {
 			rc = 1;

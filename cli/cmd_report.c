@@ -79,6 +79,7 @@ int cmd_report(int argc, char **argv)
 	}
 	if (!path)
 		path = "stoke.data";
+	pa.opts.no_lines = 1; /* nothing here shows source lines */
 	if (profile_args_load(&pa, path, &t, &info)) {
 		rc = 1;
 		goto out;

@@ -5,6 +5,7 @@
 #include "report/session.h"
 #include "report/resolve.h"
 #include "report/sample_filter.h"
+#include "report/stackcache.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -30,6 +31,7 @@ struct loader {
 	uint32_t *root_first;
 	size_t alloc_root;
 	struct strbuf name;
+	struct stackcache *stacks; /* frame-pointer samples by raw stack */
 };
 
 static uint64_t hash64(uint64_t x)
@@ -144,17 +146,10 @@ static int keep_stack(struct loader *l, const uint32_t *frames, size_t n)
 
 /* ---- session handlers ------------------------------------------------------ */
 
-static int on_sample(void *ctx, const struct sample *s, size_t ev, const struct perf_event_header *h)
+/* Resolve a sample's stack to frame ids, root first, in l->root_first; 0 when nothing is left. */
+static size_t resolve_ids(struct loader *l, const struct sample *s, const char *comm)
 {
-	struct loader *l = ctx;
 	const struct profile_opts *o = l->o;
-	(void)h;
-	if (!sample_filter_event(&l->filter, ev))
-		return 0;
-	l->info->samples_total++;
-	const char *comm = resolver_comm(l->res, s->pid, s->tid);
-	if (!sample_filter_keep(&l->filter, s, comm))
-		return 0;
 	const struct rframe *frames;
 	size_t n = resolver_sample(l->res, s, o->no_kernel, o->no_inline, &frames);
 	if (!n)
@@ -170,9 +165,55 @@ static int on_sample(void *ctx, const struct sample *s, size_t ev, const struct 
 		l->root_first[i + 1] = intern_frame(l, &frames[n - 1 - i]);
 	if ((o->focus || o->ignore) && !keep_stack(l, l->root_first + 1, n))
 		return 0;
-	tree_add(l->t, l->root_first, n + 1, 1);
-	l->info->samples++;
+	return n + 1;
+}
+
+static int on_sample(void *ctx, const struct sample *s, size_t ev, const struct perf_event_header *h)
+{
+	struct loader *l = ctx;
+	(void)h;
+	if (!sample_filter_event(&l->filter, ev))
+		return 0;
+	l->info->samples_total++;
+	const char *comm = resolver_comm(l->res, s->pid, s->tid);
+	if (!sample_filter_keep(&l->filter, s, comm))
+		return 0;
+	if (s->regs_abi && s->regs) {
+		/* DWARF: the stack is in the copy; every sample is resolved. */
+		size_t n = resolve_ids(l, s, comm);
+		if (n) {
+			tree_add(l->t, l->root_first, n, 1);
+			l->info->samples++;
+		}
+		return 0;
+	}
+	struct stack_key k = {
+		.pid = s->pid, .tid = l->o->per_thread ? s->tid : 0,
+		.gen = resolver_generation(l->res, s->pid), .root = comm, .ip = s->ip,
+		.cpumode = s->misc & PERF_RECORD_MISC_CPUMODE_MASK,
+		.nr = s->nr_callchain, .chain = s->callchain,
+	};
+	int fresh;
+	struct stack_entry *e = stackcache_get(l->stacks, &k, &fresh);
+	if (fresh) {
+		size_t n = resolve_ids(l, s, comm);
+		if (n)
+			stackcache_set_ids(l->stacks, e, l->root_first, n);
+		else
+			e->dropped = 1;
+	}
+	if (!e->dropped) {
+		e->count++;
+		l->info->samples++;
+	}
 	return 0;
+}
+
+static void add_cached(void *ctx, const struct stack_entry *e)
+{
+	struct loader *l = ctx;
+	if (!e->dropped && e->count)
+		tree_add(l->t, e->ids, e->nr_ids, e->count);
 }
 
 static int on_record(void *ctx, const struct perf_event_header *h, const struct sample_id *id)
@@ -220,10 +261,12 @@ int profile_load_stoke(const char *path, const struct profile_opts *o, struct tr
 	l.s = session_new();
 	l.res = resolver_new(&so, l.s);
 	sample_filter_init(&l.filter, o, l.s);
+	l.stacks = stackcache_new();
 	strbuf_init(&l.name);
 	ret = session_read(l.s, path, &hd);
 	if (ret < 0)
 		goto out;
+	stackcache_each(l.stacks, add_cached, &l);
 	if (l.filter.event == -1)
 		sample_filter_select_event(&l.filter);
 	if (l.filter.event < 0) {
@@ -265,6 +308,7 @@ int profile_load_stoke(const char *path, const struct profile_opts *o, struct tr
 	}
 	ret = 0;
 out:
+	stackcache_free(l.stacks);
 	resolver_free(l.res);
 	session_free(l.s);
 	strbuf_release(&l.name);

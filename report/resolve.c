@@ -105,6 +105,11 @@ static const char *comm_get(struct resolver *r, uint32_t tid)
 	return c->tid ? c->comm : NULL;
 }
 
+uint32_t resolver_generation(struct resolver *r, uint32_t pid)
+{
+	return sym_generation(r->sym, pid);
+}
+
 const char *resolver_comm(struct resolver *r, uint32_t pid, uint32_t tid)
 {
 	const char *c = comm_get(r, tid);

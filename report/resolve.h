@@ -29,6 +29,9 @@ void resolver_record(struct resolver *r, const struct perf_event_header *h);
 /* stoke metadata records (KALLSYMS is used). */
 void resolver_meta(struct resolver *r, const struct perf_event_header *h);
 
+/* Address-space generation of pid (see sym_generation). */
+uint32_t resolver_generation(struct resolver *r, uint32_t pid);
+
 /* Command name of a thread (its process's when unknown), or "[unknown]". */
 const char *resolver_comm(struct resolver *r, uint32_t pid, uint32_t tid);
 

@@ -24,6 +24,7 @@ struct proc {
 	size_t nr, alloc;
 	struct perfmap *jit; /* perf-PID.map, loaded on first need */
 	int jit_tried;
+	uint32_t gen;        /* bumped when the maps change */
 	struct proc *next;
 };
 
@@ -97,8 +98,10 @@ void sym_comm(struct symbolizer *s, uint32_t pid, uint32_t tid, const char *comm
 	if (!exec)
 		return;
 	struct proc *p = proc_get(s, pid, 0);
-	if (p)
+	if (p) {
 		p->nr = 0; /* a new program: the old maps are gone */
+		p->gen++;
+	}
 }
 
 void sym_fork(struct symbolizer *s, uint32_t ppid, uint32_t pid)
@@ -108,6 +111,7 @@ void sym_fork(struct symbolizer *s, uint32_t ppid, uint32_t pid)
 	struct proc *parent = proc_get(s, ppid, 0);
 	struct proc *child = proc_get(s, pid, 1);
 	child->nr = 0;
+	child->gen++;
 	if (!parent)
 		return;
 	ALLOC_GROW(child->maps, parent->nr, child->alloc);
@@ -166,6 +170,7 @@ void sym_mmap(struct symbolizer *s, uint32_t pid, uint64_t start, uint64_t len, 
 	p->maps = out;
 	p->nr = n;
 	p->alloc = alloc;
+	p->gen++;
 }
 
 int sym_set_kallsyms(struct symbolizer *s, const char *text, size_t len)
@@ -188,6 +193,12 @@ static const struct map *find_map(const struct proc *p, uint64_t addr)
 	if (lo < p->nr && p->maps[lo].start <= addr)
 		return &p->maps[lo];
 	return NULL;
+}
+
+uint32_t sym_generation(struct symbolizer *s, uint32_t pid)
+{
+	struct proc *p = proc_get(s, pid, 0);
+	return p ? p->gen : 0;
 }
 
 int sym_find_map(struct symbolizer *s, uint32_t pid, uint64_t addr, uint64_t *start,

@@ -63,6 +63,12 @@ int sym_set_kallsyms(struct symbolizer *s, const char *text, size_t len);
 int sym_lookup(struct symbolizer *s, uint32_t pid, uint64_t addr, int kernel, int caller,
 	       struct sym_frame *out, int max);
 
+/*
+ * Address-space generation of pid: changes whenever its maps change (mmap,
+ * exec, fork), so a caller may cache results of (pid, generation, address).
+ */
+uint32_t sym_generation(struct symbolizer *s, uint32_t pid);
+
 /* The mapping of addr in pid (for the DWARF unwinder): 0, or -ENOENT. */
 int sym_find_map(struct symbolizer *s, uint32_t pid, uint64_t addr, uint64_t *start,
 		 uint64_t *end, uint64_t *pgoff, const char **path);

@@ -1,0 +1,114 @@
+#include "report/stackcache.h"
+#include "common/arena.h"
+#include "common/util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct slot {
+	uint64_t hash;            /* 0: empty */
+	struct stack_key key;     /* chain points into the arena */
+	struct stack_entry e;
+};
+
+struct stackcache {
+	struct arena *arena;
+	struct slot *slots;
+	size_t cap, used;
+};
+
+struct stackcache *stackcache_new(void)
+{
+	struct stackcache *c = xcalloc(1, sizeof(*c));
+	c->arena = arena_new();
+	c->cap = 4096;
+	c->slots = xcalloc(c->cap, sizeof(*c->slots));
+	return c;
+}
+
+void stackcache_free(struct stackcache *c)
+{
+	if (!c)
+		return;
+	arena_free(c->arena);
+	free(c->slots);
+	free(c);
+}
+
+static uint64_t key_hash(const struct stack_key *k)
+{
+	uint64_t h = fnv1a(FNV_INIT, &k->pid, sizeof(k->pid));
+	h = fnv1a(h, &k->tid, sizeof(k->tid));
+	h = fnv1a(h, &k->gen, sizeof(k->gen));
+	h = fnv1a(h, &k->root, sizeof(k->root));
+	h = fnv1a(h, &k->cpumode, sizeof(k->cpumode));
+	if (k->nr)
+		h = fnv1a(h, k->chain, k->nr * sizeof(*k->chain));
+	else
+		h = fnv1a(h, &k->ip, sizeof(k->ip));
+	return h ? h : 1;
+}
+
+static int key_eq(const struct stack_key *a, const struct stack_key *b)
+{
+	return a->pid == b->pid && a->tid == b->tid && a->gen == b->gen && a->root == b->root &&
+	       a->cpumode == b->cpumode && a->nr == b->nr &&
+	       (a->nr ? !memcmp(a->chain, b->chain, a->nr * sizeof(*a->chain)) : a->ip == b->ip);
+}
+
+static void grow(struct stackcache *c)
+{
+	struct slot *old = c->slots;
+	size_t old_cap = c->cap;
+	c->cap *= 2;
+	c->slots = xcalloc(c->cap, sizeof(*c->slots));
+	for (size_t i = 0; i < old_cap; i++) {
+		if (!old[i].hash)
+			continue;
+		size_t j = old[i].hash & (c->cap - 1);
+		while (c->slots[j].hash)
+			j = (j + 1) & (c->cap - 1);
+		c->slots[j] = old[i];
+	}
+	free(old);
+}
+
+struct stack_entry *stackcache_get(struct stackcache *c, const struct stack_key *k, int *fresh)
+{
+	if ((c->used + 1) * 4 > c->cap * 3)
+		grow(c);
+	uint64_t h = key_hash(k);
+	size_t i = h & (c->cap - 1);
+	while (c->slots[i].hash) {
+		if (c->slots[i].hash == h && key_eq(&c->slots[i].key, k)) {
+			*fresh = 0;
+			return &c->slots[i].e;
+		}
+		i = (i + 1) & (c->cap - 1);
+	}
+	struct slot *s = &c->slots[i];
+	s->hash = h;
+	s->key = *k;
+	if (k->nr) {
+		uint64_t *chain = arena_alloc(c->arena, k->nr * sizeof(*chain));
+		memcpy(chain, k->chain, k->nr * sizeof(*chain));
+		s->key.chain = chain;
+	}
+	c->used++;
+	*fresh = 1;
+	return &s->e;
+}
+
+void stackcache_set_ids(struct stackcache *c, struct stack_entry *e, const uint32_t *ids, size_t n)
+{
+	e->ids = arena_alloc(c->arena, n * sizeof(*ids));
+	memcpy(e->ids, ids, n * sizeof(*ids));
+	e->nr_ids = (uint32_t)n;
+}
+
+void stackcache_each(struct stackcache *c, void (*fn)(void *ctx, const struct stack_entry *e), void *ctx)
+{
+	for (size_t i = 0; i < c->cap; i++)
+		if (c->slots[i].hash)
+			fn(ctx, &c->slots[i].e);
+}
