@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# stoke diff and stoke callgraph on real recordings of testdata/twocallers.c.
+. "$(dirname "$0")/../lib.sh"
+
+need_perf "diff of recordings" || finish
+build_fixture "$T/tc" twocallers.c -O0 -fno-omit-frame-pointer || finish
+
+# Four recordings: two of the plain workload, one with hot_b doubled.
+"$STOKE" record -q -F 1999 -o "$T/a1.data" -- "$T/tc" 2 2>/dev/null
+"$STOKE" record -q -F 1999 -o "$T/a2.data" -- "$T/tc" 2 2>/dev/null
+"$STOKE" record -q -F 1999 -o "$T/b.data" -- "$T/tc" 2 double 2>/dev/null
+
+# row NAME FILE: the table row of a function (columns end in: ... p(adj) sig function)
+row() { gawk -v f="$1" '$NF == f' "$2"; }
+
+"$STOKE" diff --top 0 "$T/a1.data" "$T/b.data" >"$T/changed.txt" 2>"$T/err"
+check "diff of two recordings" [ $? = 0 ]
+first=$(gawk '!/^#/ && NF { print $NF; exit }' "$T/changed.txt")
+note "top change: $first; hot_b: $(row hot_b "$T/changed.txt")"
+check "the doubled function is the top change" [ "$first" = hot_b ]
+check "... and a significant increase" [ "$(row hot_b "$T/changed.txt" | gawk '{ print $(NF-1) }')" = up ]
+check "an unchanged caller's path share (caller_a) moves by a few points at most" \
+	gawk '$NF == "caller_a" { d = $6; if (d < 0) d = -d; exit !(d < 15) }' "$T/changed.txt"
+
+"$STOKE" diff --top 0 "$T/a1.data" "$T/a2.data" >"$T/same.txt" 2>"$T/err"
+check "diff of two recordings of the same workload" [ $? = 0 ]
+sig=$(gawk '!/^#/ && NF && ($(NF-1) == "up" || $(NF-1) == "down")' "$T/same.txt" | wc -l)
+note "same workload: $sig significant rows"
+check "same workload: no function marked significant at alpha 0.01" [ "$sig" = 0 ]
+
+"$STOKE" diff -o "$T/d.svg" "$T/a1.data" "$T/b.data" 2>"$T/err"
+check "differential flame graph of recordings" [ $? = 0 ] && check "well-formed" xmllint --noout "$T/d.svg"
+
+# callgraph: shared_work is one node with two incoming arcs that add up to its total
+"$STOKE" callgraph -o "$T/cg.dot" "$T/a1.data" 2>"$T/err"
+check "callgraph of a recording" [ $? = 0 -a -s "$T/cg.dot" ]
+id=$(gawk -F'"' '/label="shared_work/ { split($0, a, " "); print a[1]; exit }' "$T/cg.dot" | tr -d ' \t')
+note "shared_work node: $id"
+check "shared_work is one node" [ "$(grep -c 'label="shared_work' "$T/cg.dot")" = 1 ]
+check "shared_work has two incoming arcs" [ "$(grep -cE -- "-> $id[ ;\[]" "$T/cg.dot")" = 2 ]
+
+finish
