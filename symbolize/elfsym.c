@@ -272,22 +272,33 @@ static int resolve(struct dso_set *d, struct dso *f, uint64_t addr, struct sym_f
 	if (d->opts->inline_frames) {
 		Dwarf_Addr bias = 0;
 		Dwarf_Die *cu = dwfl_module_addrdie(f->mod, addr, &bias);
-		Dwarf_Die *scopes = NULL;
+		Dwarf_Die *scopes = NULL, *chain = NULL;
 		int ns = cu ? dwarf_getscopes(cu, addr - bias, &scopes) : 0;
-		for (int i = 0; i < ns && n < max - 1; i++) {
-			int tag = dwarf_tag(&scopes[i]);
+		/* dwarf_getscopes follows an inlined instance into its abstract
+		 * definition; the physical nesting of inlined calls comes from
+		 * dwarf_getscopes_die on the innermost instance. */
+		int nc = 0;
+		for (int i = 0; i < ns; i++) {
+			if (dwarf_tag(&scopes[i]) == DW_TAG_inlined_subroutine) {
+				nc = dwarf_getscopes_die(&scopes[i], &chain);
+				break;
+			}
+		}
+		for (int i = 0; i < nc && n < max - 1; i++) {
+			int tag = dwarf_tag(&chain[i]);
 			if (tag == DW_TAG_subprogram)
 				break;
 			if (tag != DW_TAG_inlined_subroutine)
 				continue;
-			const char *iname = inline_name(d, &scopes[i]);
+			const char *iname = inline_name(d, &chain[i]);
 			out[n++] = (struct sym_frame){
 				.name = iname ? iname : strtab_intern(d->strings, "[inlined]"),
 				.file = file, .line = line, .inlined = 1,
 			};
 			/* The caller's line is where this inline call sits. */
-			file = call_file(d, cu, &scopes[i], &line);
+			file = call_file(d, cu, &chain[i], &line);
 		}
+		free(chain);
 		free(scopes);
 	}
 	if (!sname && !n)
