@@ -93,5 +93,6 @@ clean:
 
 .PHONY: all stoke tests test demo deps deps-check fuzz clean
 .DELETE_ON_ERROR:
+.SECONDARY:
 
 -include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(TEST_BINS:$(BUILD)/tests/%=$(BUILD)/tests/unit/%.d)
