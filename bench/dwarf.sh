@@ -16,8 +16,8 @@ median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]
 wall() { /usr/bin/time -f '%e' -o "$W/t" sh -c "$1" >/dev/null 2>&1; cat "$W/t"; }
 
 "$STOKE" record -q --call-graph dwarf -o "$W/s.data" -- "$W/nofp" "$SECS"
-perf record -q --call-graph dwarf -o "$W/p.data" -- "$W/nofp" "$SECS" 2>/dev/null
-perf record -q -z --call-graph dwarf -o "$W/pz.data" -- "$W/nofp" "$SECS" 2>/dev/null
+perf record -q -F 999 --call-graph dwarf -o "$W/p.data" -- "$W/nofp" "$SECS" 2>/dev/null
+perf record -q -z -F 999 --call-graph dwarf -o "$W/pz.data" -- "$W/nofp" "$SECS" 2>/dev/null
 ns=$("$STOKE" dump "$W/s.data" | awk '$2 == "SAMPLE"' | wc -l)
 np=$(perf script -i "$W/p.data" -F tid 2>/dev/null | wc -l)
 npz=$(perf script -i "$W/pz.data" -F tid 2>/dev/null | wc -l)
