@@ -143,7 +143,7 @@ int cmd_record(int argc, char **argv)
 	int quiet = 0;
 	struct record_opts o = {
 		.output = "stoke.data", .freq = 999, .callgraph = CALLGRAPH_FP,
-		.stack_size = 8192, .zlevel = 1,
+		.stack_size = 8192, .zlevel = 3,
 	};
 	int i;
 
