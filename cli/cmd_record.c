@@ -143,7 +143,7 @@ int cmd_record(int argc, char **argv)
 	int quiet = 0;
 	struct record_opts o = {
 		.output = "stoke.data", .freq = 999, .callgraph = CALLGRAPH_FP,
-		.stack_size = 8192, .zlevel = 3,
+		.stack_size = 8192, .zlevel = 0,
 	};
 	int i;
 
@@ -276,6 +276,10 @@ int cmd_record(int argc, char **argv)
 		return cli_error(2, "give only one of: a command, -p PID, -a");
 	if (!nr_events)
 		evspec_parse("cpu-clock", &evs[nr_events++]);
+	/* Callchains compress well at 6 and the writer thread has the time; DWARF
+	 * stack copies are ~50x more bytes, so a faster level keeps up with them. */
+	if (!o.zlevel)
+		o.zlevel = o.callgraph == CALLGRAPH_DWARF ? 3 : 6;
 	o.events = evs;
 	o.nr_events = nr_events;
 
