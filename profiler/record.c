@@ -162,6 +162,11 @@ static int probe_event(struct rec *r, size_t ev)
 		int fd = sys_perf_event_open(&a, r->tasks[0], r->cpus[0]);
 		if (fd >= 0) {
 			close(fd);
+			if (r->user_only && !r->res->user_only_fallback) {
+				r->res->user_only_fallback = 1;
+				notice(r, "kernel samples not allowed (kernel.perf_event_paranoid); "
+					  "recording user space only");
+			}
 			return 0;
 		}
 		int err = -errno;
@@ -185,12 +190,12 @@ static int probe_event(struct rec *r, size_t ev)
 			return -RECORD_ENOPMU;
 		}
 		if ((err == -EACCES || err == -EPERM) && !r->user_only && !a.exclude_kernel) {
+			/* Try user space only; say so only if that is what gets recorded. */
 			r->user_only = 1;
-			r->res->user_only_fallback = 1;
-			notice(r, "kernel samples not allowed (kernel.perf_event_paranoid); "
-				  "recording user space only");
 			continue;
 		}
+		if (r->user_only && !r->res->user_only_fallback && (err == -EACCES || err == -EPERM))
+			r->user_only = 0; /* refused either way: report the plain refusal */
 		snprintf(r->res->event, sizeof(r->res->event), "%s", e->name);
 		if (err == -ESRCH)
 			r->res->stage = STAGE_TARGET, r->res->pid = r->tasks[0];
