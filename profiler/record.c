@@ -120,7 +120,10 @@ static void setup_attr(struct rec *r, size_t ev, int tracking, struct perf_event
 		a->freq = 1;
 		a->sample_freq = o->freq;
 	}
-	a->disabled = o->argv != NULL;
+	/* Everything starts disabled: a command's events are enabled by its exec,
+	 * the others once /proc has been read (synthesizing every process of a
+	 * busy machine takes long enough to overflow the rings). */
+	a->disabled = 1;
 	a->enable_on_exec = o->argv != NULL;
 	a->inherit = o->argv != NULL || o->nr_pids > 0;
 	a->use_clockid = 1;
@@ -687,6 +690,9 @@ int record_run(struct record_opts *o, struct record_result *res)
 	}
 
 	r->start_ns = now_ns();
+	if (!r->target)
+		for (size_t i = 0; i < r->nr_fds; i++)
+			ioctl(r->fds[i], PERF_EVENT_IOC_ENABLE, 0);
 	if (r->target) {
 		res->stage = STAGE_EXEC;
 		err = target_start(r->target);

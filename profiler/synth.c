@@ -135,16 +135,27 @@ static int emit_maps(struct synth *s, pid_t pid, synth_emit_fn emit, void *ctx)
 		return 0; /* gone, or not ours to read: nothing to say about it */
 	int err = 0;
 	while (!err && fgets(line, sizeof(line), f)) {
-		unsigned long long start, end, pgoff;
-		char perms[8];
+		/* "start-end perms pgoff maj:min inode   path": parsed by hand, sscanf
+		 * is the slowest part of reading a busy machine's maps. */
+		char *p = line, *q;
+		unsigned long long start = strtoull(p, &q, 16), end, pgoff, ino;
 		unsigned maj, min;
-		unsigned long long ino;
-		int name_at = 0;
-		if (sscanf(line, "%llx-%llx %7s %llx %x:%x %llu %n", &start, &end, perms, &pgoff,
-			   &maj, &min, &ino, &name_at) < 7)
+		if (*q != '-')
 			continue;
-		if (perms[2] != 'x')
+		end = strtoull(q + 1, &q, 16);
+		if (*q != ' ' || q[5] != ' ')
 			continue;
+		char perms[5] = { q[1], q[2], q[3], q[4], 0 };
+		p = q + 6;
+		pgoff = strtoull(p, &q, 16);
+		maj = (unsigned)strtoul(q + 1, &q, 16);
+		if (*q != ':')
+			continue;
+		min = (unsigned)strtoul(q + 1, &q, 16);
+		ino = strtoull(q + 1, &q, 10);
+		while (*q == ' ')
+			q++;
+		int name_at = (int)(q - line);
 		char *name = line + name_at;
 		name[strcspn(name, "\n")] = '\0';
 		if (!*name)
