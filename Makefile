@@ -1,7 +1,7 @@
 # stoke — plain GNU Makefile.  `make`, `make test`, `make demo`, `make SANITIZE=1`.
 PKGS     := libelf libdw libunwind libunwind-generic libzstd
 DEB_PKGS := build-essential pkg-config libelf-dev libdw-dev libunwind-dev libzstd-dev \
-            elfutils binutils gawk zstd libxml2-utils graphviz chromium linux-perf nodejs npm hyperfine
+            elfutils binutils gawk zstd libxml2-utils graphviz chromium linux-perf nodejs npm hyperfine clang libclang-rt-14-dev
 
 CC      ?= cc
 OPT     ?= -O2
@@ -9,6 +9,8 @@ CFLAGS  ?= $(OPT) -g
 CFLAGS  += -std=gnu11 -Wall -Wextra -Wshadow -Wno-unused-parameter -D_GNU_SOURCE -I. \
            $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lstdc++ -lpthread -lm
+
+CFLAGS  += $(EXTRA_CFLAGS)
 
 ifeq ($(SANITIZE),1)
 BUILD   ?= build-san
@@ -89,7 +91,7 @@ fuzz:
 	$(Q)tests/fuzz.sh
 
 clean:
-	rm -rf build build-san stoke
+	rm -rf build build-san build-fuzz stoke
 
 .PHONY: all stoke tests test demo deps deps-check fuzz clean
 .DELETE_ON_ERROR:

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t nmemb, size_t size);
@@ -34,6 +35,13 @@ char *xstrndup(const char *s, size_t n);
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define ALIGN8(x) (((x) + 7) & ~(size_t)7)
+
+/* qsort that takes an empty (possibly NULL) array: qsort's must not be NULL. */
+static inline void xsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
 
 /* Monotonic clock in nanoseconds (CLOCK_MONOTONIC, as recorded samples use). */
 uint64_t now_ns(void);

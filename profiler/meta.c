@@ -187,13 +187,13 @@ int meta_write_kallsyms(struct fmt_writer *w, const struct kaddrs *used, int *hi
 		off = end + 1;
 	}
 	if (used && !*hidden) {
-		qsort(lines, nr, sizeof(*lines), cmp_ksym);
+		xsort(lines, nr, sizeof(*lines), cmp_ksym);
 		uint64_t *addrs = xmalloc(sizeof(uint64_t) * (used->used + 1));
 		size_t na = 0;
 		for (size_t i = 0; i < used->cap; i++)
 			if (used->slots[i])
 				addrs[na++] = used->slots[i];
-		qsort(addrs, na, sizeof(*addrs), cmp_u64);
+		xsort(addrs, na, sizeof(*addrs), cmp_u64);
 		/* Both sorted: one merge walk marks the containing symbol and its successor. */
 		size_t j = 0;
 		for (size_t i = 0; i < na; i++) {

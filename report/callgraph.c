@@ -110,7 +110,7 @@ void callgraph_write_dot(const struct tree *t, const struct callgraph_opts *o, s
 			mods ? mods[k] : tree_frame(t, (uint32_t)k)->name,
 		};
 	}
-	qsort(nodes, nr_nodes, sizeof(*nodes), cmp_order);
+	xsort(nodes, nr_nodes, sizeof(*nodes), cmp_order);
 	struct order *edges = xmalloc((fs.nr_edges + 1) * sizeof(*edges));
 	uint64_t max_edge = 1;
 	for (size_t i = 0; i < fs.nr_edges; i++) {
@@ -121,7 +121,7 @@ void callgraph_write_dot(const struct tree *t, const struct callgraph_opts *o, s
 		if (e->weight > max_edge)
 			max_edge = e->weight;
 	}
-	qsort(edges, nr_edges, sizeof(*edges), cmp_order);
+	xsort(edges, nr_edges, sizeof(*edges), cmp_order);
 
 	strbuf_adds(out, "digraph stoke {\n\tgraph [fontname=\"Helvetica\", labelloc=t, label=\"");
 	if (o->title) {

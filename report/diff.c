@@ -145,7 +145,7 @@ static void holm(struct diff *d)
 		if (d->funcs[i].tested)
 			r[m++] = (struct rank){ -d->funcs[i].p, d->funcs[i].name, (uint32_t)i };
 	}
-	qsort(r, m, sizeof(*r), cmp_rank); /* ascending p */
+	xsort(r, m, sizeof(*r), cmp_rank); /* ascending p */
 	double run = 0;
 	for (size_t j = 0; j < m; j++) {
 		struct diff_func *f = &d->funcs[r[j].idx];
@@ -234,7 +234,7 @@ struct diff *diff_new(const struct tree *before, const struct tree *after,
 	struct rank *r = xmalloc((d->nr_funcs ? d->nr_funcs : 1) * sizeof(*r));
 	for (size_t i = 0; i < d->nr_funcs; i++)
 		r[i] = (struct rank){ change_of(&d->funcs[i], o), d->funcs[i].name, (uint32_t)i };
-	qsort(r, d->nr_funcs, sizeof(*r), cmp_rank);
+	xsort(r, d->nr_funcs, sizeof(*r), cmp_rank);
 	struct diff_func *ranked = xmalloc((d->nr_funcs ? d->nr_funcs : 1) * sizeof(*ranked));
 	uint32_t *new_pos = xmalloc((d->nr_funcs ? d->nr_funcs : 1) * sizeof(*new_pos));
 	for (size_t i = 0; i < d->nr_funcs; i++) {
@@ -248,7 +248,7 @@ struct diff *diff_new(const struct tree *before, const struct tree *after,
 			key_func[k] = new_pos[key_func[k]];
 	for (size_t i = 0; i < d->nr_funcs; i++)
 		r[i] = (struct rank){ 0, d->funcs[i].name, (uint32_t)i };
-	qsort(r, d->nr_funcs, sizeof(*r), cmp_name_idx);
+	xsort(r, d->nr_funcs, sizeof(*r), cmp_name_idx);
 	d->by_name = xmalloc((d->nr_funcs ? d->nr_funcs : 1) * sizeof(*d->by_name));
 	for (size_t i = 0; i < d->nr_funcs; i++)
 		d->by_name[i] = r[i].idx;

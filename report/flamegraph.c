@@ -173,7 +173,7 @@ static void frame_map_init(struct frame_map *m, const struct tree *from, const s
 	for (size_t i = 0; i < nto; i++)
 		m->sorted[i] = (uint32_t)i;
 	cmp_tree = to;
-	qsort(m->sorted, nto, sizeof(*m->sorted), cmp_frame_ids);
+	xsort(m->sorted, nto, sizeof(*m->sorted), cmp_frame_ids);
 	cmp_tree = NULL;
 	m->cache = xmalloc((nfrom ? nfrom : 1) * sizeof(*m->cache));
 	for (size_t i = 0; i < nfrom; i++)
@@ -421,7 +421,7 @@ static struct vanished *find_vanished(struct render *r, size_t *nr)
 	frame_map_release(&back);
 	free(shape_of);
 	if (cnt)
-		qsort(v, cnt, sizeof(*v), cmp_vanished);
+		xsort(v, cnt, sizeof(*v), cmp_vanished);
 	*nr = cnt;
 	return v;
 }
@@ -522,7 +522,7 @@ static uint64_t min_total_for(const struct tree *t, size_t max_frames)
 	uint64_t *w = xmalloc(n * sizeof(*w));
 	for (size_t i = 0; i < n; i++)
 		w[i] = tree_node(t, (uint32_t)i)->total;
-	qsort(w, n, sizeof(*w), cmp_u64_desc);
+	xsort(w, n, sizeof(*w), cmp_u64_desc);
 	uint64_t min = w[max_frames > 0 ? max_frames - 1 : 0];
 	/* Frames tied at the cut would overshoot: keep only the heavier ones. */
 	if (max_frames < n && w[max_frames] == min)

@@ -86,7 +86,7 @@ static size_t sorted_funcs(const struct tree *t, const struct funcs *fs, int by_
 		};
 	}
 	if (nr)
-		qsort(rows, nr, sizeof(*rows), cmp_rows);
+		xsort(rows, nr, sizeof(*rows), cmp_rows);
 	*out = rows;
 	return nr;
 }
@@ -188,7 +188,7 @@ static void write_graph(const struct tree *v, uint32_t node, size_t depth, uint6
 		kids[nr++] = (struct row){ cn->total, 0, tree_frame(v, cn->frame)->name, c };
 	}
 	if (nr)
-		qsort(kids, nr, sizeof(*kids), cmp_rows);
+		xsort(kids, nr, sizeof(*kids), cmp_rows);
 	for (size_t i = 0; i < nr; i++) {
 		const struct tree_node *cn = tree_node(v, kids[i].id);
 		strbuf_addf(out, "%19s%7.2f%%  %*s", "", pct(cn->total, all), (int)(2 * depth), "");

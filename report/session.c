@@ -53,7 +53,7 @@ static int cmp_ids(const void *a, const void *b)
 static long find_event(struct session *s, uint64_t id)
 {
 	if (!s->ids_sorted) {
-		qsort(s->ids, s->nr_ids, sizeof(*s->ids), cmp_ids);
+		xsort(s->ids, s->nr_ids, sizeof(*s->ids), cmp_ids);
 		s->ids_sorted = 1;
 	}
 	size_t lo = 0, hi = s->nr_ids;
@@ -161,7 +161,7 @@ static void flush(struct session *s, uint64_t limit)
 {
 	if (!s->nr_q)
 		return;
-	qsort(s->q, s->nr_q, sizeof(*s->q), cmp_q);
+	xsort(s->q, s->nr_q, sizeof(*s->q), cmp_q);
 	size_t n = 0;
 	while (n < s->nr_q && s->q[n].time <= limit) {
 		deliver(s, (const struct perf_event_header *)(s->qbuf + s->q[n].off));

@@ -203,7 +203,7 @@ void tree_sort(struct tree *t)
 		}
 		if (n < 2)
 			continue;
-		qsort(kids, n, sizeof(*kids), cmp_nodes);
+		xsort(kids, n, sizeof(*kids), cmp_nodes);
 		t->nodes[p].first_child = kids[0];
 		for (size_t i = 0; i + 1 < n; i++)
 			t->nodes[kids[i]].next_sibling = kids[i + 1];

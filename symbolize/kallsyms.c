@@ -64,7 +64,7 @@ struct ksyms *ksyms_parse(const char *text, size_t len)
 		k->nr++;
 	}
 	k->hidden = lines > 0 && zeros == lines;
-	qsort(k->syms, k->nr, sizeof(*k->syms), cmp_ksym);
+	xsort(k->syms, k->nr, sizeof(*k->syms), cmp_ksym);
 	return k;
 }
 

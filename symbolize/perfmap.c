@@ -89,7 +89,7 @@ struct perfmap *perfmap_parse(const char *text, size_t len, size_t *malformed)
 			m->max_len = size;
 		m->nr++;
 	}
-	qsort(m->v, m->nr, sizeof(*m->v), cmp_entry);
+	xsort(m->v, m->nr, sizeof(*m->v), cmp_entry);
 	if (malformed)
 		*malformed = bad;
 	return m;

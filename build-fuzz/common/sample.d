@@ -1,0 +1,3 @@
+build-fuzz/common/sample.o: common/sample.c common/sample.h
+
+common/sample.h:

@@ -1,0 +1,6 @@
+build-fuzz/symbolize/demangle.o: symbolize/demangle.c \
+  symbolize/demangle.h common/util.h
+
+symbolize/demangle.h:
+
+common/util.h:
