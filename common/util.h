@@ -46,6 +46,17 @@ static inline void xsort(void *base, size_t n, size_t size, int (*cmp)(const voi
 /* Monotonic clock in nanoseconds (CLOCK_MONOTONIC, as recorded samples use). */
 uint64_t now_ns(void);
 
+/* A well-mixed 64-bit hash of a 64-bit key (for open-addressing tables). */
+static inline uint64_t hash64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return x;
+}
+
 /* FNV-1a over n bytes, continuing from `h` (start with FNV_INIT). */
 #define FNV_INIT 0xcbf29ce484222325ULL
 uint64_t fnv1a(uint64_t h, const void *data, size_t n);

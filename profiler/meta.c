@@ -90,7 +90,7 @@ static void kaddrs_put(struct kaddrs *k, uint64_t a)
 		return;
 	if ((k->used + 1) * 2 > k->cap)
 		kaddrs_grow(k);
-	size_t i = (size_t)((a * 0x9e3779b97f4a7c15ULL) >> 20) & (k->cap - 1);
+	size_t i = (size_t)hash64(a) & (k->cap - 1);
 	while (k->slots[i] && k->slots[i] != a)
 		i = (i + 1) & (k->cap - 1);
 	if (!k->slots[i]) {

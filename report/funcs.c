@@ -11,14 +11,6 @@ struct edge_map {
 	size_t cap, used;
 };
 
-static uint64_t mix(uint64_t x)
-{
-	x ^= x >> 31;
-	x *= 0x9e3779b97f4a7c15ULL;
-	x ^= x >> 29;
-	return x;
-}
-
 static void map_init(struct edge_map *m, size_t cap)
 {
 	m->cap = cap;
@@ -30,7 +22,7 @@ static void map_init(struct edge_map *m, size_t cap)
 
 static uint32_t *map_slot(struct edge_map *m, uint64_t key)
 {
-	size_t i = mix(key) & (m->cap - 1);
+	size_t i = hash64(key) & (m->cap - 1);
 	while (m->vals[i] != UINT32_MAX && m->keys[i] != key)
 		i = (i + 1) & (m->cap - 1);
 	m->keys[i] = key;

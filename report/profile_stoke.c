@@ -34,15 +34,6 @@ struct loader {
 	struct stackcache *stacks; /* frame-pointer samples by raw stack */
 };
 
-static uint64_t hash64(uint64_t x)
-{
-	x ^= x >> 31;
-	x *= 0x7fb5d329728ea185ULL;
-	x ^= x >> 27;
-	x *= 0x81dadef4bc2dd44dULL;
-	return x ^ (x >> 33);
-}
-
 /* ---- frames -------------------------------------------------------------- */
 
 static enum frame_kind kind_of(const struct rframe *rf)

@@ -32,15 +32,6 @@ struct resolver {
 	size_t alloc_frames;
 };
 
-static uint64_t hash64(uint64_t x)
-{
-	x ^= x >> 31;
-	x *= 0x7fb5d329728ea185ULL;
-	x ^= x >> 27;
-	x *= 0x81dadef4bc2dd44dULL;
-	return x ^ (x >> 33);
-}
-
 struct resolver *resolver_new(const struct sym_opts *so, struct session *s)
 {
 	struct resolver *r = xcalloc(1, sizeof(*r));

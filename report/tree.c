@@ -28,16 +28,6 @@ struct tree {
 	size_t max_depth;
 };
 
-static uint64_t mix64(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ULL;
-	x ^= x >> 33;
-	return x;
-}
-
 static void table_init(struct table *tb, size_t cap)
 {
 	tb->cap = cap;
@@ -63,7 +53,7 @@ static void table_put(struct table *tb, uint64_t key, uint32_t val)
 {
 	if ((tb->used + 1) * 4 > tb->cap * 3)
 		table_grow(tb);
-	size_t i = mix64(key) & (tb->cap - 1);
+	size_t i = hash64(key) & (tb->cap - 1);
 	while (tb->slots[i].val != TREE_NONE)
 		i = (i + 1) & (tb->cap - 1);
 	tb->slots[i].key = key;
@@ -113,7 +103,7 @@ uint32_t tree_intern(struct tree *t, const char *name, const char *module,
 	h = fnv1a(h, &kind, sizeof(kind));
 
 	struct table *tb = &t->frame_index;
-	for (size_t i = mix64(h) & (tb->cap - 1); tb->slots[i].val != TREE_NONE;
+	for (size_t i = hash64(h) & (tb->cap - 1); tb->slots[i].val != TREE_NONE;
 	     i = (i + 1) & (tb->cap - 1)) {
 		if (tb->slots[i].key != h)
 			continue;
@@ -144,7 +134,7 @@ uint32_t tree_child(const struct tree *t, uint32_t node, uint32_t frame)
 {
 	const struct table *tb = &t->child_index;
 	uint64_t key = child_key(node, frame);
-	for (size_t i = mix64(key) & (tb->cap - 1); tb->slots[i].val != TREE_NONE;
+	for (size_t i = hash64(key) & (tb->cap - 1); tb->slots[i].val != TREE_NONE;
 	     i = (i + 1) & (tb->cap - 1))
 		if (tb->slots[i].key == key)
 			return tb->slots[i].val;

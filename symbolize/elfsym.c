@@ -311,7 +311,7 @@ static int resolve(struct dso_set *d, struct dso *f, uint64_t addr, struct sym_f
 
 static struct cached *cache_slot(struct dso *f, uint64_t key)
 {
-	size_t i = (size_t)((key * 0x9e3779b97f4a7c15ULL) >> 17) & (f->cache_cap - 1);
+	size_t i = (size_t)hash64(key) & (f->cache_cap - 1);
 	while (f->cache[i].key && f->cache[i].key != key)
 		i = (i + 1) & (f->cache_cap - 1);
 	return &f->cache[i];
