@@ -116,12 +116,14 @@ int folded_parse(struct tree *t, const char *text, size_t len, folded_filter_fn 
 		const char *sp = e;
 		while (sp > line && sp[-1] != ' ')
 			sp--;
-		char *cend;
+		/* Digits only, parsed within the line: the text need not end in a NUL. */
 		unsigned long long count = 0;
-		int bad = sp == line || sp == e || !isdigit((unsigned char)*sp);
-		if (!bad) {
-			count = strtoull(sp, &cend, 10);
-			bad = cend != e;
+		int bad = sp == line || sp == e;
+		for (const char *d = sp; !bad && d < e; d++) {
+			if (!isdigit((unsigned char)*d) || count > (UINT64_MAX - 9) / 10)
+				bad = 1;
+			else
+				count = count * 10 + (unsigned)(*d - '0');
 		}
 		const char *stack_end = sp;
 		while (!bad && stack_end > line && stack_end[-1] == ' ')
