@@ -1,7 +1,11 @@
 # stoke — plain GNU Makefile.  `make`, `make test`, `make demo`, `make SANITIZE=1`.
 PKGS     := libelf libdw libunwind libunwind-generic libzstd
 DEB_PKGS := build-essential pkg-config libelf-dev libdw-dev libunwind-dev libzstd-dev \
-            elfutils binutils gawk zstd libxml2-utils graphviz chromium linux-perf nodejs npm hyperfine clang libclang-rt-14-dev
+            elfutils binutils gawk zstd libxml2-utils graphviz chromium hyperfine clang libclang-rt-14-dev
+# command:package pairs, installed only when the command is missing (a machine
+# may already have perf, or a Node.js whose package bundles npm and conflicts
+# with Debian's npm).
+DEB_CMDS := perf:linux-perf node:nodejs npm:npm
 
 CC      ?= cc
 OPT     ?= -O2
@@ -77,6 +81,9 @@ demo: deps $(STOKE) stoke
 deps:
 	$(Q)missing=""; for p in $(DEB_PKGS); do \
 	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	for cp in $(DEB_CMDS); do \
+	  command -v $${cp%%:*} >/dev/null 2>&1 || missing="$$missing $${cp#*:}"; \
 	done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \

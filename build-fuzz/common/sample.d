@@ -1,3 +1,0 @@
-build-fuzz/common/sample.o: common/sample.c common/sample.h
-
-common/sample.h:

@@ -1,6 +1,0 @@
-build-fuzz/profiler/target.o: profiler/target.c profiler/target.h \
-  common/util.h
-
-profiler/target.h:
-
-common/util.h:

@@ -1,8 +1,0 @@
-build-fuzz/report/tree.o: report/tree.c report/tree.h common/arena.h \
-  common/util.h
-
-report/tree.h:
-
-common/arena.h:
-
-common/util.h:
