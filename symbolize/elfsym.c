@@ -168,7 +168,7 @@ struct dso *dso_get(struct dso_set *d, const char *path, const unsigned char *bu
 		build_id_len = 20;
 	for (struct dso *f = d->buckets[b]; f; f = f->next)
 		if (!strcmp(f->path, path) && f->build_id_len == build_id_len &&
-		    !memcmp(f->build_id, build_id, build_id_len))
+		    (!build_id_len || !memcmp(f->build_id, build_id, build_id_len)))
 			return f;
 	struct dso *f = xcalloc(1, sizeof(*f));
 	f->path = strtab_intern(d->strings, path);

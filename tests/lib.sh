@@ -14,6 +14,8 @@ skip() { echo "skip - $1 # $2"; }
 # check NAME CMD...: ok when CMD succeeds
 check() { local name=$1; shift; if "$@"; then ok "$name"; else fail "$name"; fi; }
 note() { echo "# $*"; }
+# is_asan BINARY: true when BINARY was built with AddressSanitizer (make SANITIZE=1)
+is_asan() { nm -D "$1" 2>/dev/null | grep -q ' __asan_init'; }
 
 # Build a fixture from testdata/: build_fixture OUT SRC [cc flags...]
 build_fixture() {
