@@ -1,6 +1,7 @@
-/* symbolize/ against eu-addr2line: fixtures from testdata/ built now (PIE, non-PIE, -O0, and a
- * stripped binary with a separate debug file), mapped into a synthetic process, looked up
- * address by address; function, inline chain and file:line must agree. */
+/* symbolize/ against eu-addr2line: fixtures from testdata/ built now (PIE, non-PIE, -O0, a shared
+ * library, a stripped binary with a separate debug file, and C++ with templates and namespaces),
+ * mapped into a synthetic process, looked up address by address; function (demangled), inline
+ * chain and file:line must agree. */
 #include "symbolize/symbolize.h"
 #include "t.h"
 
@@ -44,18 +45,18 @@ struct expect {
 	int n;
 };
 
-/* Parse `eu-addr2line -f -i -e BIN ADDR`: name line, then file:line:col, per frame. */
+/* Parse `eu-addr2line -f -i -C -e BIN ADDR`: name line, then file:line:col, per frame. */
 static int addr2line(const char *bin, uint64_t vaddr, struct expect *e)
 {
 	char cmd[1024], line[1024];
-	snprintf(cmd, sizeof(cmd), "eu-addr2line -f -i -e %s 0x%llx", bin, (unsigned long long)vaddr);
+	snprintf(cmd, sizeof(cmd), "eu-addr2line -f -i -C -e %s 0x%llx", bin, (unsigned long long)vaddr);
 	FILE *p = popen(cmd, "r");
 	if (!p)
 		return -1;
 	e->n = 0;
 	while (e->n < 16 && fgets(line, sizeof(line), p)) {
 		line[strcspn(line, "\n")] = '\0';
-		char *sp = strchr(line, ' '); /* "inner inlined at ... in outer" */
+		char *sp = strstr(line, " inlined at "); /* "inner inlined at ... in outer" */
 		if (sp)
 			*sp = '\0';
 		base_name(line, e->name[e->n], sizeof(e->name[0]));
@@ -96,8 +97,35 @@ static int map_binary(struct symbolizer *s, uint32_t pid, const char *bin, uint6
 	return mapped;
 }
 
-/* Compare every 3rd byte of the named functions of a binary. */
-static void compare(const char *variant, const char *bin, const char *truth, uint64_t base)
+/* eu-addr2line names a function from its DWARF entry; where GCC gave that entry no linkage name
+ * (functions in an anonymous namespace) it prints the bare "hidden_helper", while stoke prints
+ * the symbol's demangled "(anonymous namespace)::hidden_helper(int)", as perf does. Both name
+ * the same function. */
+static int same_function(const char *stoke, const char *eu)
+{
+	if (!strcmp(stoke, eu))
+		return 1;
+	if (strstr(eu, "::") || strchr(eu, '('))
+		return 0;
+	char qualified[1100];
+	snprintf(qualified, sizeof(qualified), "::%s(", eu);
+	return strstr(stoke, qualified) != NULL;
+}
+
+static int wanted(const char *name, const char *const *funcs)
+{
+	for (; *funcs; funcs++)
+		if (!strncmp(name, *funcs, strlen(*funcs)))
+			return 1;
+	return 0;
+}
+
+static const char *const c_funcs[] = { "outer_static", "recurse", "visible_function", "main", NULL };
+static const char *const cxx_funcs[] = { "_ZN3geo", "_ZN12_GLOBAL__N_1", "main", NULL };
+
+/* Compare every 3rd byte of the functions of a binary whose (mangled) names start with funcs. */
+static void compare(const char *variant, const char *bin, const char *truth, uint64_t base,
+		    const char *const *funcs)
 {
 	struct sym_opts so = { .demangle = 1, .inline_frames = 1, .lines = 1 };
 	struct symbolizer *s = sym_new(&so);
@@ -112,8 +140,7 @@ static void compare(const char *variant, const char *bin, const char *truth, uin
 		char type, name[256];
 		if (sscanf(line, "%llx %llx %c %255s", &start, &size, &type, name) != 4)
 			continue;
-		if (strncmp(name, "outer_static", 12) && strcmp(name, "recurse") &&
-		    strcmp(name, "visible_function") && strcmp(name, "main"))
+		if (!wanted(name, funcs))
 			continue;
 		for (uint64_t a = start; a < start + size; a += 3) {
 			struct expect e;
@@ -125,7 +152,7 @@ static void compare(const char *variant, const char *bin, const char *truth, uin
 				char nm[1024], where[1100];
 				base_name(f[i].name ? f[i].name : "??", nm, sizeof(nm));
 				snprintf(where, sizeof(where), "%s:%d", file_base(f[i].file), f[i].line);
-				ok = !strcmp(nm, e.name[i]) && !strcmp(where, e.where[i]);
+				ok = same_function(nm, e.name[i]) && !strcmp(where, e.where[i]);
 			}
 			inlined_seen |= n > 1;
 			checked++;
@@ -166,15 +193,26 @@ int main(void)
 		 "objcopy --strip-debug --strip-unneeded --add-gnu-debuglink=pie.debug pie stripped",
 		 dir), "strip a copy, keep a separate debug file");
 
+	T_OK(!sh("cc -g -O2 -shared -fPIC -o %s/lib.so %s", dir, src), "build a shared library");
+	int have_cxx = !sh("c++ -g -O2 -o %s/cxx testdata/sym_fixture.cc", dir);
+	T_OK(have_cxx, "build C++ fixture");
+
 	char bin[512], truth[512];
 	const char *variants[] = { "pie", "nopie", "O0" };
 	for (size_t i = 0; i < 3; i++) {
 		snprintf(bin, sizeof(bin), "%s/%s", dir, variants[i]);
-		compare(variants[i], bin, bin, strcmp(variants[i], "nopie") ? 0x555555554000ULL : 0);
+		compare(variants[i], bin, bin, strcmp(variants[i], "nopie") ? 0x555555554000ULL : 0,
+			c_funcs);
 	}
 	snprintf(bin, sizeof(bin), "%s/stripped", dir);
 	snprintf(truth, sizeof(truth), "%s/pie", dir);
-	compare("stripped+debuglink", bin, truth, 0x555555554000ULL);
+	compare("stripped+debuglink", bin, truth, 0x555555554000ULL, c_funcs);
+	snprintf(bin, sizeof(bin), "%s/lib.so", dir);
+	compare("shared library", bin, bin, 0x7f1234560000ULL, c_funcs);
+	if (have_cxx) {
+		snprintf(bin, sizeof(bin), "%s/cxx", dir);
+		compare("C++", bin, bin, 0x555555554000ULL, cxx_funcs);
+	}
 
 	sh("rm -rf %s", dir);
 	T_DONE();
