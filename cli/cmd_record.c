@@ -125,8 +125,12 @@ static void print_summary(const struct record_opts *o, const struct record_resul
 		(unsigned long long)res->wakeups, res->seconds);
 	if (res->throttles)
 		fprintf(stderr, ", throttled %llu times", (unsigned long long)res->throttles);
-	fprintf(stderr, " ]\n[ stoke record: wrote %.3f MB to %s (%.3f MB raw, %.1fx) ]\n",
+	fprintf(stderr, " ]\n[ stoke record: wrote %.3f MB to %s (%.3f MB raw, %.1fx",
 		file / 1e6, o->output, raw / 1e6, file > 0 ? raw / file : 0.0);
+	if (res->fast_frames)
+		fprintf(stderr, "; %llu of %llu frames at zstd level 1 to keep up",
+			(unsigned long long)res->fast_frames, (unsigned long long)res->frames);
+	fprintf(stderr, ") ]\n");
 	if (res->lost)
 		cli_warn("the kernel dropped %llu samples (%llu LOST records): use a larger -m or a "
 			 "lower -F", (unsigned long long)res->lost,

@@ -89,11 +89,13 @@ struct fmt_writer_stats {
 	uint64_t raw_bytes;        /* record bytes handed to the writer */
 	uint64_t compressed_bytes; /* bytes written to the file, header included */
 	uint64_t frames;           /* zstd frames written */
+	uint64_t fast_frames;      /* of which compressed at a faster level to catch up */
 };
 
 /*
  * Create `path` (truncating it), write the header and start the compression
- * thread.  level is a zstd level (1..19; negative levels are fast modes).
+ * thread.  level is a zstd level (1..19; negative levels are fast modes); while
+ * the thread is behind (several chunks queued) it uses level 1 instead.
  * frame_bytes is the size at which a frame is closed (0: default 4 MiB).
  * Returns 0 and sets *out, or a negative errno.
  */

@@ -12,6 +12,11 @@
 
 #define DEFAULT_FRAME_BYTES (4u << 20)
 #define MAX_QUEUED 16 /* chunks waiting for the writer thread before append blocks */
+/* When the writer falls behind (this many chunks waiting), it compresses at FAST_LEVEL until
+ * it has caught up: a blocked append stops the drain loop and the kernel drops samples, which
+ * costs more than a larger file. */
+#define BEHIND_QUEUED 4
+#define FAST_LEVEL 1
 
 struct chunk {
 	unsigned char *data;
@@ -70,6 +75,7 @@ static void *writer_main(void *arg)
 		ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1);
 		ZSTD_CCtx_setParameter(cctx, ZSTD_c_contentSizeFlag, 1);
 	}
+	int cur_level = w->level;
 	pthread_mutex_lock(&w->lock);
 	if (!cctx && !w->err)
 		w->err = -ENOMEM;
@@ -80,7 +86,13 @@ static void *writer_main(void *arg)
 			break;
 		struct chunk c = w->queue[w->q_head];
 		int failed = w->err;
+		int level = w->q_len >= BEHIND_QUEUED && w->level > FAST_LEVEL ? FAST_LEVEL : w->level;
 		pthread_mutex_unlock(&w->lock);
+
+		if (cctx && level != cur_level) {
+			ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, level);
+			cur_level = level;
+		}
 
 		int err = 0;
 		size_t csize = 0;
@@ -117,6 +129,7 @@ static void *writer_main(void *arg)
 			w->good_offset += csize;
 			w->stats.compressed_bytes += csize;
 			w->stats.frames += !c.raw;
+			w->stats.fast_frames += !c.raw && level != w->level;
 		}
 		if (!w->spare.data && !c.raw) {
 			w->spare = c;

@@ -720,6 +720,7 @@ out:
 		res->raw_bytes = ws.raw_bytes;
 		res->file_bytes = ws.compressed_bytes;
 		res->frames = ws.frames;
+		res->fast_frames = ws.fast_frames;
 	}
 	for (size_t c = 0; r->rbs && c < r->nr_cpus; c++)
 		ring_free(r->rbs[c].ring);

@@ -57,6 +57,7 @@ struct record_result {
 	pid_t pid;               /* target that failed */
 	uint64_t samples, lost, lost_records, throttles, wakeups;
 	uint64_t raw_bytes, file_bytes, frames;
+	uint64_t fast_frames;    /* frames compressed at level 1 because the writer fell behind */
 	uint64_t nr_rings;
 	double seconds;          /* recording time */
 	int has_exit;            /* the command exited: exit_status is its wait status */

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang (ASan + UBSan) into build-fuzz/ and runs each for a
 # bounded time.  usage: tests/fuzz.sh [SECONDS_PER_TARGET]   (or FUZZ_RUNS=N for a fixed count)
+# FUZZ_ONLY=NAME runs only the targets whose name contains NAME.
 # Prints one "ok - / not ok -" line per target; crashes are saved under build-fuzz/crashes/.
 set -u
 cd "$(dirname "$0")/.."
@@ -14,6 +15,7 @@ mkdir -p build-fuzz/crashes
 failed=0
 for src in tests/fuzz/fuzz_*.c; do
 	name=$(basename "$src" .c)
+	[ -n "${FUZZ_ONLY:-}" ] && [[ "$name" != *"$FUZZ_ONLY"* ]] && continue
 	bin=build-fuzz/$name
 	clang -g -O1 -I. -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined -o "$bin" "$src" \
 		build-fuzz/libstoke.a $LIBS -lstdc++ -lpthread -lm || { echo "not ok - $name: build"; failed=1; continue; }
