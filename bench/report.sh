@@ -25,9 +25,12 @@ printf '# %s, %s CPUs, kernel %s, %s runs each (median), workload: testdata/demo
 	"$(uname -m)" "$(nproc)" "$(uname -r)" "$RUNS"
 printf '%-9s %-8s %10s %10s %8s %10s %10s\n' samples output "stoke s" "perf s" ratio "stoke MB" "perf MB"
 for n in $SIZES; do
-	# Two processes for n / 2 / freq seconds each.
+	# Two processes, long enough for about n samples at the rate the kernel really delivers
+	# (a virtual machine may throttle far below -F): measured by a one-second recording first.
 	freq=$(( n >= 200000 ? 49999 : 4999 ))
-	secs=$(awk -v n="$n" -v f="$freq" 'BEGIN { printf "%.2f", n / 2 / f }')
+	"$STOKE" record -q -F "$freq" -o "$W/cal.data" -- sh -c "'$W/demo' 1 & '$W/demo' 1; wait"
+	rate=$("$STOKE" report --top 1 "$W/cal.data" | awk '/^# samples:/ { print $3 }')
+	secs=$(awk -v n="$n" -v r="$rate" 'BEGIN { printf "%.2f", n / (r > 0 ? r : 1) }')
 	"$STOKE" record -q -F "$freq" -o "$W/s.data" -- sh -c "'$W/demo' $secs & '$W/demo' $secs; wait"
 	perf record -q -F "$freq" -g -o "$W/p.data" -- sh -c "'$W/demo' $secs & '$W/demo' $secs; wait" 2>/dev/null
 	ns=$("$STOKE" report --top 1 "$W/s.data" | awk '/^# samples:/ { print $3 }')
