@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Symbolization benchmark: turning the addresses of a recorded profile into function names with
-# inline frames, stoke against `perf script --inline` on the same workload.
+# Symbolization benchmark: turning the addresses of a recorded profile into function names, inline
+# frames and source lines, `stoke script --srcline` against `perf script --inline -F +srcline` on
+# the same workload (and names only: `stoke script --no-inline` against `perf script`).
 # usage: bench/symbolize.sh [RUNS] [SECONDS]   (defaults 5 runs, 4 s of recording at 4999 Hz)
 #
 # The workload is stoke's own reporter (built here with frame pointers and -g: many functions,
@@ -37,9 +38,9 @@ perf record -q -F 4999 -g -o "$W/p.data" -- "$W/work.sh" 2>/dev/null
 us=$("$STOKE" script "$W/s.data" | awk 'NF >= 2 && $1 ~ /^[0-9a-f]+$/ && length($1) < 16 { u[$1] } END { print length(u) }')
 up=$(perf script -i "$W/p.data" -F ip 2>/dev/null | awk '{ for (i = 1; i <= NF; i++) if (length($i) < 16) u[$i] } END { print length(u) }')
 
-ts=$(for i in $(seq "$RUNS"); do wall "'$STOKE' report --folded '$W/s.data'"; done | median)
-tn=$(for i in $(seq "$RUNS"); do wall "'$STOKE' report --folded --no-inline '$W/s.data'"; done | median)
-tp=$(for i in $(seq "$RUNS"); do wall "perf script --inline -i '$W/p.data'"; done | median)
+ts=$(for i in $(seq "$RUNS"); do wall "'$STOKE' script --srcline '$W/s.data'"; done | median)
+tn=$(for i in $(seq "$RUNS"); do wall "'$STOKE' script --no-inline '$W/s.data'"; done | median)
+tp=$(for i in $(seq "$RUNS"); do wall "perf script --inline -F +srcline -i '$W/p.data'"; done | median)
 tq=$(for i in $(seq "$RUNS"); do wall "perf script -i '$W/p.data'"; done | median)
 
 printf '# %s, %s CPUs, kernel %s, %s runs (median), workload: stoke'"'"'s reporter (-O2 -g, frame pointers), %s s at 4999 Hz\n' \
@@ -47,8 +48,8 @@ printf '# %s, %s CPUs, kernel %s, %s runs (median), workload: stoke'"'"'s report
 printf '%-34s %10s %10s %8s\n' metric stoke perf ratio
 row() { printf '%-34s %10s %10s %8s\n' "$1" "$2" "$3" "$(awk -v a="$2" -v b="$3" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print "-" }')"; }
 row "unique user addresses" "$us" "$up"
-row "symbolize s, inline frames on" "$ts" "$tp"
-row "symbolize s, inline frames off" "$tn" "$tq"
+row "s, names + inline + lines" "$ts" "$tp"
+row "s, names only" "$tn" "$tq"
 as=$(awk -v n="$us" -v t="$ts" 'BEGIN { printf "%.0f", n / t }')
 ap=$(awk -v n="$up" -v t="$tp" 'BEGIN { printf "%.0f", n / t }')
-row "addresses/s, inline on" "$as" "$ap"
+row "addresses/s, names + inline + lines" "$as" "$ap"

@@ -12,7 +12,7 @@ int cmd_script(int argc, char **argv)
 {
 	struct profile_args pa;
 	const char *path = "stoke.data";
-	int rc = 0, have_path = 0;
+	int rc = 0, have_path = 0, srcline = 0;
 
 	profile_args_init(&pa);
 	for (int i = 1; i < argc; i++) {
@@ -27,6 +27,10 @@ int cmd_script(int argc, char **argv)
 			rc = cli_help("script");
 			goto out;
 		}
+		if (!strcmp(argv[i], "--srcline")) {
+			srcline = 1;
+			continue;
+		}
 		if (argv[i][0] == '-' || have_path) {
 			rc = cli_error(2, "script: unexpected '%s'; see 'stoke help script'", argv[i]);
 			goto out;
@@ -36,7 +40,7 @@ int cmd_script(int argc, char **argv)
 	}
 	pa.opts.warn = NULL;
 	struct script_stats st;
-	int err = script_write(path, &pa.opts, STDOUT_FILENO, &st);
+	int err = script_write(path, &pa.opts, srcline, STDOUT_FILENO, &st);
 	if (err == -EPIPE)
 		goto out;
 	if (err) {

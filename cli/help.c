@@ -129,6 +129,9 @@ static const struct help helps[] = {
 	  "perf script: a line \"comm PID/TID [CPU] TIME: PERIOD EVENT:\", then one line per\n"
 	  "frame, leaf first (address, symbol, module), then a blank line.  Firefox\n"
 	  "Profiler and speedscope import it as a perf profile.\n"
+	  "\n"
+	  "  --srcline           a \"  file:line\" line under each frame whose source line\n"
+	  "                      is known (as perf script -F +srcline)\n"
 	  "\nFilters shared with the other report commands:\n",
 	  profile_args_help },
 	{ NULL, NULL, NULL },

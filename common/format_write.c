@@ -15,7 +15,7 @@
 /* When the writer falls behind (this many chunks waiting), it compresses at FAST_LEVEL until
  * it has caught up: a blocked append stops the drain loop and the kernel drops samples, which
  * costs more than a larger file. */
-#define BEHIND_QUEUED 4
+#define BEHIND_QUEUED 8
 #define FAST_LEVEL 1
 
 struct chunk {

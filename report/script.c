@@ -17,6 +17,7 @@ struct writer {
 	int fd;
 	int err;
 	struct script_stats *st;
+	int srcline;            /* a "  file:line" line under each frame, as perf's -F +srcline */
 };
 
 static void flush_out(struct writer *w, size_t threshold)
@@ -27,7 +28,7 @@ static void flush_out(struct writer *w, size_t threshold)
 	strbuf_reset(&w->out);
 }
 
-static void add_frame(struct strbuf *out, const struct rframe *rf)
+static void add_frame(struct strbuf *out, const struct rframe *rf, int srcline)
 {
 	const struct sym_frame *f = &rf->sym;
 	strbuf_addf(out, "\t%16llx ", (unsigned long long)f->addr);
@@ -48,6 +49,8 @@ static void add_frame(struct strbuf *out, const struct rframe *rf)
 		strbuf_addf(out, " (%s)\n", f->module ? f->module : "[kernel.kallsyms]");
 	else
 		strbuf_addf(out, " (%s)\n", f->path ? f->path : f->module ? f->module : "[unknown]");
+	if (srcline && f->file)
+		strbuf_addf(out, "  %s:%d\n", f->file, f->line);
 }
 
 static int on_sample(void *ctx, const struct sample *s, size_t ev, const struct perf_event_header *h)
@@ -68,7 +71,7 @@ static int on_sample(void *ctx, const struct sample *s, size_t ev, const struct 
 		    (unsigned long long)(s->time % 1000000000 / 1000),
 		    (unsigned long long)s->period, session_event(w->s, ev)->name);
 	for (size_t i = 0; i < n; i++)
-		add_frame(&w->out, &frames[i]);
+		add_frame(&w->out, &frames[i], w->srcline);
 	strbuf_addch(&w->out, '\n');
 	w->st->samples++;
 	flush_out(w, 1 << 20);
@@ -97,13 +100,14 @@ static void forward_warning(void *ctx, const char *msg)
 		o->warn(o->warn_ctx, msg);
 }
 
-int script_write(const char *path, const struct profile_opts *o, int fd, struct script_stats *st)
+int script_write(const char *path, const struct profile_opts *o, int srcline, int fd,
+		 struct script_stats *st)
 {
 	struct sym_opts so = {
-		.demangle = !o->no_demangle, .inline_frames = !o->no_inline, .lines = 0,
+		.demangle = !o->no_demangle, .inline_frames = !o->no_inline, .lines = srcline,
 		.perf_map_dir = o->perf_map_dir, .warn = forward_warning, .warn_ctx = (void *)o,
 	};
-	struct writer w = { .o = o, .fd = fd, .st = st };
+	struct writer w = { .o = o, .fd = fd, .st = st, .srcline = srcline };
 	struct session_handlers hd = { on_sample, on_record, on_meta, &w };
 
 	memset(st, 0, sizeof(*st));

@@ -18,10 +18,13 @@ struct script_stats {
  * Write every sample of the stoke file at path that passes o's filters to fd:
  *   comm PID/TID [CPU] SECONDS.MICROS: PERIOD EVENT:
  *   <TAB>ADDRESS SYMBOL (MODULE PATH)      one line per frame, leaf first
+ *     FILE:LINE                            after each frame, when srcline is set
+ *                                          and the line is known
  *   (blank line)
  * Output is buffered and written in large pieces.  Returns 0 or a negative
  * error (nothing readable, or a write error).
  */
-int script_write(const char *path, const struct profile_opts *o, int fd, struct script_stats *st);
+int script_write(const char *path, const struct profile_opts *o, int srcline, int fd,
+		 struct script_stats *st);
 
 #endif

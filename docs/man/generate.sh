@@ -2,7 +2,7 @@
 # Regenerates the manual pages of the report commands from `stoke help CMD`, so the two
 # never disagree.  stoke-record.1 is written by hand.  usage: docs/man/generate.sh [STOKE]
 set -eu
-STOKE=${1:-$(dirname "$0")/../../build/stoke}
+STOKE=$(realpath "${1:-$(dirname "$0")/../../build/stoke}")
 cd "$(dirname "$0")"
 page() {
 	local name=$1 desc=$2 up
