@@ -58,6 +58,13 @@ blocks=$(grep -cE '^[^	 ].* [0-9]+/[0-9]+ \[[0-9]{3}\] [0-9]+\.[0-9]{6}: [0-9]+ 
 samples=$("$STOKE" dump "$T/ph.data" | gawk '$2 == "SAMPLE"' | wc -l)
 check "script: one header per sample ($blocks of $samples)" [ "$blocks" = "$samples" ]
 check "script: frames are 'ADDR SYMBOL (MODULE)'" grep -qE '^	 *[0-9a-f]+ late_work \(.*/phases\)$' "$T/script.txt"
+# --srcline: each late_work frame is followed by a line inside late_work's body (phases.c:24-28)
+"$STOKE" script --srcline "$T/ph.data" >"$T/script-src.txt" 2>"$T/err"
+check "script --srcline" [ $? = 0 ]
+src=$(gawk '/ late_work \(/ { getline; print }' "$T/script-src.txt" | sort | uniq -c | sort -rn | head -3 | tr '\n' ' ')
+note "late_work source lines: $src"
+check "script --srcline: late_work's lines are in its body" \
+	[ "$(gawk '/ late_work \(/ { n++; getline; if ($0 ~ /^  .*phases\.c:(2[4-8])$/) ok++ } END { print (n > 100 && ok >= n * 0.95) }' "$T/script-src.txt")" = 1 ]
 
 # kernel symbols from the snapshot in the file
 "$STOKE" record -q -e context-switches -o "$T/cs.data" -- "$T/sleeper" 100 2>"$T/err"
