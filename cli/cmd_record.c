@@ -283,7 +283,7 @@ int cmd_record(int argc, char **argv)
 	/* Callchains compress well at 6 and the writer thread has the time; DWARF
 	 * stack copies are ~50x more bytes, so a faster level keeps up with them. */
 	if (!o.zlevel)
-		o.zlevel = o.callgraph == CALLGRAPH_DWARF ? 3 : 6;
+		o.zlevel = 6;
 	o.events = evs;
 	o.nr_events = nr_events;
 

@@ -34,7 +34,7 @@ static const struct help helps[] = {
 	  "  -a                  record all CPUs (system-wide)\n"
 	  "  -C CPUS             restrict to CPUs, e.g. 0-3,6\n"
 	  "  -d SECONDS          stop after SECONDS (fractions allowed)\n"
-	  "  -z LEVEL            zstd level (default 6, 3 with dwarf; negative: faster)\n"
+	  "  -z LEVEL            zstd level (default 6; negative: faster)\n"
 	  "  -m PAGES            ring buffer data pages per CPU (power of two)\n"
 	  "  -q                  print no summary\n"
 	  "\n"

@@ -108,6 +108,13 @@ int fmt_writer_open(const char *path, int level, size_t frame_bytes, struct fmt_
  */
 int fmt_writer_append(struct fmt_writer *w, const void *rec, size_t len);
 
+/*
+ * Like fmt_writer_append, but returns where the record was copied, so the caller
+ * can edit the copy (it stays valid until the next call on w); NULL when len is
+ * larger than a frame.  *err gets a pending error of the writer thread, or 0.
+ */
+void *fmt_writer_append_copy(struct fmt_writer *w, const void *rec, size_t len, int *err);
+
 /* Build and append a record of `type` whose payload is `len` bytes (padded to 8). */
 int fmt_writer_add(struct fmt_writer *w, uint32_t type, uint16_t misc,
 		   const void *payload, size_t len);

@@ -251,17 +251,26 @@ int fmt_writer_flush(struct fmt_writer *w)
 	return err;
 }
 
-int fmt_writer_append(struct fmt_writer *w, const void *rec, size_t len)
+void *fmt_writer_append_copy(struct fmt_writer *w, const void *rec, size_t len, int *err)
 {
-	int err = 0;
+	*err = 0;
 	if (w->cur.len + len > w->frame_bytes)
-		err = fmt_writer_flush(w);
+		*err = fmt_writer_flush(w);
 	if (len > w->frame_bytes)
-		return -EINVAL;
+		return NULL;
 	if (!w->cur.len)
 		w->cur_started = now_ns();
-	memcpy(w->cur.data + w->cur.len, rec, len);
+	unsigned char *dst = w->cur.data + w->cur.len;
+	memcpy(dst, rec, len);
 	w->cur.len += len;
+	return dst;
+}
+
+int fmt_writer_append(struct fmt_writer *w, const void *rec, size_t len)
+{
+	int err;
+	if (!fmt_writer_append_copy(w, rec, len, &err) && !err)
+		return -EINVAL;
 	return err;
 }
 

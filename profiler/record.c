@@ -274,6 +274,18 @@ static int open_all(struct rec *r)
 
 /* ---- draining ----------------------------------------------------------- */
 
+/* The kernel reserves the whole stack-copy size in each sample but writes only dyn_size bytes;
+ * the rest is whatever an older record left in the ring.  Zeroing it in the file's copy loses
+ * nothing and lets zstd compress DWARF samples several times better. */
+static void clear_stale_stack(const struct rec *r, void *rec)
+{
+	struct sample s;
+	if (sample_parse(rec, r->sample_type, STOKE_REGS_USER_MASK, &s) || !s.stack ||
+	    s.stack_dyn_size >= s.stack_size)
+		return;
+	memset((unsigned char *)s.stack + s.stack_dyn_size, 0, s.stack_size - s.stack_dyn_size);
+}
+
 static int on_record(void *ctx, const struct perf_event_header *h)
 {
 	struct rec *r = ctx;
@@ -309,7 +321,12 @@ static int on_record(void *ctx, const struct perf_event_header *h)
 		}
 		break;
 	}
-	int err = fmt_writer_append(r->w, h, h->size);
+	int err = 0;
+	void *copy = fmt_writer_append_copy(r->w, h, h->size, &err);
+	if (!copy && !err)
+		err = -EINVAL;
+	if (copy && h->type == PERF_RECORD_SAMPLE && (r->sample_type & PERF_SAMPLE_STACK_USER))
+		clear_stale_stack(r, copy);
 	if (err && !r->write_err)
 		r->write_err = err;
 	return 0; /* keep consuming so the kernel is never blocked on us */
