@@ -81,7 +81,7 @@ function stokeHotLoop(n) { let s = 0; for (let i = 0; i < n; i++) s += Math.sqrt
 const end = Date.now() + 1000; let t = 0;
 while (Date.now() < end) t += stokeHotLoop(100000);
 JS
-	"$STOKE" record -q -o "$T/js.data" -- node --perf-basic-prof "$T/hot.js" 2>"$T/err"
+	(cd "$T" && "$STOKE" record -q -o "$T/js.data" -- node --perf-basic-prof "$T/hot.js") 2>"$T/err" # node may leave logs in its directory
 	check "record node --perf-basic-prof" [ $? = 0 ]
 	"$STOKE" report --folded --kernel-suffix "$T/js.data" >"$T/js.folded" 2>"$T/err"
 	n=$(sum 'stokeHotLoop[^;]*_[[]j[]]' "$T/js.folded")
