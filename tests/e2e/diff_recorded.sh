@@ -15,9 +15,12 @@ row() { gawk -v f="$1" '$NF == f' "$2"; }
 
 "$STOKE" diff --top 0 "$T/a1.data" "$T/b.data" >"$T/changed.txt" 2>"$T/err"
 check "diff of two recordings" [ $? = 0 ]
-first=$(gawk '!/^#/ && NF { print $NF; exit }' "$T/changed.txt")
-note "top change: $first; hot_b: $(row hot_b "$T/changed.txt")"
-check "the doubled function is the top change" [ "$first" = hot_b ]
+# Shares are relative: as hot_b grows, shared_work (the rest of the program) shrinks by about
+# as much, so the top change by size may be either; the top increase must be hot_b.
+first=$(gawk '!/^#/ && NF && $6 + 0 > best { best = $6 + 0; name = $NF } END { print name }' "$T/changed.txt")
+note "top increase: $first; hot_b: $(row hot_b "$T/changed.txt")"
+[ "$first" = hot_b ] || gawk '!/^#/ && NF' "$T/changed.txt" | head -4 | sed 's/^/# /'
+check "the doubled function is the top increase" [ "$first" = hot_b ]
 check "... and a significant increase" [ "$(row hot_b "$T/changed.txt" | gawk '{ print $(NF-1) }')" = up ]
 check "an unchanged caller's path share (caller_a) moves by a few points at most" \
 	gawk '$NF == "caller_a" { d = $6; if (d < 0) d = -d; exit !(d < 15) }' "$T/changed.txt"
