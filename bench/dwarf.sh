@@ -30,9 +30,15 @@ printf '%-28s %12s %12s %8s\n' metric stoke perf ratio
 ss=$(awk -v n="$ns" -v t="$ts" 'BEGIN { printf "%.0f", n / t }')
 sp=$(awk -v n="$np" -v t="$tp" 'BEGIN { printf "%.0f", n / t }')
 printf '%-28s %12s %12s %8s\n' "unwind+symbolize samples/s" "$ss" "$sp" "$(awk -v a="$ss" -v b="$sp" 'BEGIN { printf "%.1f", a / b }')"
-bs=$(awk -v b="$(stat -c %s "$W/s.data")" -v n="$ns" 'BEGIN { printf "%.0f", b / n }')
-bp=$(awk -v b="$(stat -c %s "$W/p.data")" -v n="$np" 'BEGIN { printf "%.0f", b / n }')
-bpz=$(awk -v b="$(stat -c %s "$W/pz.data")" -v n="$npz" 'BEGIN { printf "%.0f", b / n }')
+# Bytes per sample vary from run to run (perf -z most): the median of RUNS recordings each.
+bps() { awk -v b="$(stat -c %s "$1")" -v n="$2" 'BEGIN { printf "%.0f\n", b / n }'; }
+bs=$( { bps "$W/s.data" "$ns"; for i in $(seq 2 "$RUNS"); do
+	"$STOKE" record -q --call-graph dwarf -o "$W/s2.data" -- "$W/nofp" "$SECS" >/dev/null 2>&1
+	bps "$W/s2.data" "$("$STOKE" report --top 1 "$W/s2.data" | awk '/^# samples:/ { print $3 }')"; done; } | median)
+bp=$(bps "$W/p.data" "$np")
+bpz=$( { bps "$W/pz.data" "$npz"; for i in $(seq 2 "$RUNS"); do
+	perf record -q -z -F 999 --call-graph dwarf -o "$W/pz2.data" -- "$W/nofp" "$SECS" >/dev/null 2>&1
+	bps "$W/pz2.data" "$(perf script -i "$W/pz2.data" -F tid 2>/dev/null | wc -l)"; done; } | median)
 printf '%-28s %12s %12s %8s\n' "bytes/sample vs perf" "$bs" "$bp" "$(awk -v a="$bs" -v b="$bp" 'BEGIN { printf "%.3f", a / b }')"
 printf '%-28s %12s %12s %8s\n' "bytes/sample vs perf -z" "$bs" "$bpz" "$(awk -v a="$bs" -v b="$bpz" 'BEGIN { printf "%.3f", a / b }')"
 printf '# samples: stoke %s, perf %s, perf -z %s\n' "$ns" "$np" "$npz"
