@@ -1,5 +1,6 @@
 #include "symbolize/demangle.h"
 #include "common/util.h"
+#include "symbolize/demangle_rust.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -23,7 +24,7 @@ static void strip_rust_hash(char *s)
 char *demangle(const char *name)
 {
 	if (!strncmp(name, "_R", 2))
-		return NULL; /* Rust v0: not understood by the C++ runtime */
+		return rust_v0_demangle(name);
 	if (strncmp(name, "_Z", 2))
 		return NULL;
 	int status = 0;
