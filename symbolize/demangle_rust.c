@@ -4,6 +4,7 @@
  * instantiating crate) are parsed with printing switched off. */
 #include "symbolize/demangle_rust.h"
 #include "common/strbuf.h"
+#include "symbolize/punycode.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -11,7 +12,6 @@
 
 #define MAX_DEPTH 300
 #define MAX_OUT (1u << 20)
-#define MAX_IDENT_CHARS 4096 /* decoded code points of one punycode identifier */
 
 struct dm {
 	const char *sym;       /* after the "_R" prefix */
@@ -188,97 +188,6 @@ static void ident(struct dm *d, struct ident *id)
 		d->err = 1;
 }
 
-static void put_utf8(struct strbuf *sb, uint32_t c)
-{
-	char b[4];
-	size_t n;
-	if (c < 0x80) {
-		b[0] = (char)c;
-		n = 1;
-	} else if (c < 0x800) {
-		b[0] = (char)(0xc0 | c >> 6);
-		b[1] = (char)(0x80 | (c & 0x3f));
-		n = 2;
-	} else if (c < 0x10000) {
-		b[0] = (char)(0xe0 | c >> 12);
-		b[1] = (char)(0x80 | (c >> 6 & 0x3f));
-		b[2] = (char)(0x80 | (c & 0x3f));
-		n = 3;
-	} else {
-		b[0] = (char)(0xf0 | c >> 18);
-		b[1] = (char)(0x80 | (c >> 12 & 0x3f));
-		b[2] = (char)(0x80 | (c >> 6 & 0x3f));
-		b[3] = (char)(0x80 | (c & 0x3f));
-		n = 4;
-	}
-	strbuf_add(sb, b, n);
-}
-
-static uint32_t adapt(uint32_t delta, uint32_t points, int first)
-{
-	delta = first ? delta / 700 : delta / 2;
-	delta += delta / points;
-	uint32_t k = 0;
-	while (delta > 35 * 26 / 2) {
-		delta /= 35;
-		k += 36;
-	}
-	return k + 36 * delta / (delta + 38);
-}
-
-/* RFC 3492 decoding into UTF-8; 0 on success. */
-static int punycode(const struct ident *id, struct strbuf *sb)
-{
-	uint32_t cp[MAX_IDENT_CHARS];
-	size_t n_out = 0;
-	if (id->ascii_len > MAX_IDENT_CHARS)
-		return -1;
-	for (size_t k = 0; k < id->ascii_len; k++)
-		cp[n_out++] = (unsigned char)id->ascii[k];
-	uint32_t n = 128, i = 0, bias = 72;
-	size_t p = 0;
-	while (p < id->puny_len) {
-		uint32_t old = i, w = 1;
-		for (uint32_t k = 36;; k += 36) {
-			if (p >= id->puny_len)
-				return -1;
-			char c = id->puny[p++];
-			uint32_t digit;
-			if (c >= 'a' && c <= 'z')
-				digit = (uint32_t)(c - 'a');
-			else if (c >= '0' && c <= '9')
-				digit = 26 + (uint32_t)(c - '0');
-			else
-				return -1;
-			if (digit > (UINT32_MAX - i) / w)
-				return -1;
-			i += digit * w;
-			uint32_t t = k <= bias ? 1 : k >= bias + 26 ? 26 : k - bias;
-			if (digit < t)
-				break;
-			if (w > UINT32_MAX / (36 - t))
-				return -1;
-			w *= 36 - t;
-		}
-		if (n_out >= MAX_IDENT_CHARS)
-			return -1;
-		uint32_t len = (uint32_t)n_out + 1;
-		bias = adapt(i - old, len, old == 0);
-		if (i / len > 0x10ffff - n)
-			return -1;
-		n += i / len;
-		i %= len;
-		if (n > 0x10ffff || (n >= 0xd800 && n <= 0xdfff))
-			return -1;
-		memmove(cp + i + 1, cp + i, (n_out - i) * sizeof(cp[0]));
-		cp[i++] = n;
-		n_out++;
-	}
-	for (size_t k = 0; k < n_out; k++)
-		put_utf8(sb, cp[k]);
-	return 0;
-}
-
 static void put_ident(struct dm *d, const struct ident *id)
 {
 	if (d->skip || d->err)
@@ -288,7 +197,7 @@ static void put_ident(struct dm *d, const struct ident *id)
 		return;
 	}
 	struct strbuf tmp = STRBUF_INIT;
-	if (punycode(id, &tmp) == 0) {
+	if (punycode_decode(id->ascii, id->ascii_len, id->puny, id->puny_len, &tmp) == 0) {
 		put(d, tmp.buf, tmp.len);
 	} else {
 		puts_(d, "punycode{");
@@ -451,32 +360,27 @@ static void print_path(struct dm *d, int in_value)
 	leave(d);
 }
 
+/* <basic-type>: one lowercase letter each. */
 static const char *basic_type(char c)
 {
-	switch (c) {
-	case 'a': return "i8";
-	case 'b': return "bool";
-	case 'c': return "char";
-	case 'd': return "f64";
-	case 'e': return "str";
-	case 'f': return "f32";
-	case 'h': return "u8";
-	case 'i': return "isize";
-	case 'j': return "usize";
-	case 'l': return "i32";
-	case 'm': return "u32";
-	case 'n': return "i128";
-	case 'o': return "u128";
-	case 's': return "i16";
-	case 't': return "u16";
-	case 'u': return "()";
-	case 'v': return "...";
-	case 'x': return "i64";
-	case 'y': return "u64";
-	case 'z': return "!";
-	case 'p': return "_";
-	default: return NULL;
-	}
+	static const char *const names['z' - 'a' + 1] = {
+		['a' - 'a'] = "i8",   ['b' - 'a'] = "bool", ['c' - 'a'] = "char", ['d' - 'a'] = "f64",
+		['e' - 'a'] = "str",  ['f' - 'a'] = "f32",  ['h' - 'a'] = "u8",   ['i' - 'a'] = "isize",
+		['j' - 'a'] = "usize", ['l' - 'a'] = "i32", ['m' - 'a'] = "u32",  ['n' - 'a'] = "i128",
+		['o' - 'a'] = "u128", ['p' - 'a'] = "_",    ['s' - 'a'] = "i16",  ['t' - 'a'] = "u16",
+		['u' - 'a'] = "()",   ['v' - 'a'] = "...",  ['x' - 'a'] = "i64",  ['y' - 'a'] = "u64",
+		['z' - 'a'] = "!",
+	};
+	return c >= 'a' && c <= 'z' ? names[c - 'a'] : NULL;
+}
+
+/* "(" items ")" up to "E", with Rust's trailing comma for one item. */
+static void tuple(struct dm *d, void (*fn)(struct dm *, int))
+{
+	puts_(d, "(");
+	if (sep_list(d, fn, 0, ", ") == 1)
+		puts_(d, ",");
+	puts_(d, ")");
 }
 
 /* [<binder>] then fn: "G" <base-62-number> introduces that many + 1 lifetimes. */
@@ -628,14 +532,9 @@ static void print_type(struct dm *d)
 		print_type(d);
 		puts_(d, "]");
 		break;
-	case 'T': {
-		puts_(d, "(");
-		uint64_t n = sep_list(d, print_type_arg, 0, ", ");
-		if (n == 1)
-			puts_(d, ",");
-		puts_(d, ")");
+	case 'T':
+		tuple(d, print_type_arg);
 		break;
-	}
 	case 'F':
 		in_binder(d, fn_sig);
 		break;
@@ -734,22 +633,27 @@ static void put_escaped(struct dm *d, uint32_t c, char quote)
 	if (d->skip || d->err)
 		return;
 	struct strbuf tmp = STRBUF_INIT;
-	put_utf8(&tmp, c);
+	utf8_put(&tmp, c);
 	put(d, tmp.buf, tmp.len);
 	strbuf_release(&tmp);
 }
 
-/* A string constant: hex bytes that must be UTF-8. */
+static unsigned hex_byte(const char *s)
+{
+	unsigned hi = (unsigned)(s[0] <= '9' ? s[0] - '0' : s[0] - 'a' + 10);
+	unsigned lo = (unsigned)(s[1] <= '9' ? s[1] - '0' : s[1] - 'a' + 10);
+	return hi << 4 | lo;
+}
+
+/* A string constant: hex bytes that must be UTF-8, printed as a quoted literal. */
 static void const_str(struct dm *d)
 {
 	const char *s;
-	size_t n;
-	size_t from = d->pos;
+	size_t n, from = d->pos;
 	hex_nibbles(d, &s, &n);
 	if (d->err)
 		return;
-	/* Leading zero nibbles matter here: re-read the bytes from the start. */
-	s = d->sym + from;
+	s = d->sym + from; /* leading zero nibbles are bytes here */
 	n = d->pos - 1 - from;
 	if (n % 2) {
 		d->err = 1;
@@ -757,46 +661,28 @@ static void const_str(struct dm *d)
 	}
 	puts_(d, "\"");
 	for (size_t i = 0; i < n && !d->err;) {
-		unsigned b[4], need, k;
+		unsigned b = hex_byte(s + i), need;
 		uint32_t c;
-		for (k = 0; k < 1; k++)
-			b[k] = (unsigned)((s[i] <= '9' ? s[i] - '0' : s[i] - 'a' + 10) << 4 |
-					  (s[i + 1] <= '9' ? s[i + 1] - '0' : s[i + 1] - 'a' + 10));
 		i += 2;
-		if (b[0] < 0x80) {
-			c = b[0];
-			need = 0;
-		} else if ((b[0] & 0xe0) == 0xc0) {
-			c = b[0] & 0x1f;
-			need = 1;
-		} else if ((b[0] & 0xf0) == 0xe0) {
-			c = b[0] & 0x0f;
-			need = 2;
-		} else if ((b[0] & 0xf8) == 0xf0) {
-			c = b[0] & 0x07;
-			need = 3;
-		} else {
+		if (b < 0x80)
+			c = b, need = 0;
+		else if ((b & 0xe0) == 0xc0)
+			c = b & 0x1f, need = 1;
+		else if ((b & 0xf0) == 0xe0)
+			c = b & 0x0f, need = 2;
+		else if ((b & 0xf8) == 0xf0)
+			c = b & 0x07, need = 3;
+		else
+			need = 4; /* not a leading byte */
+		for (; need && need < 4; need--, i += 2) {
+			if (i + 2 > n || (hex_byte(s + i) & 0xc0) != 0x80)
+				break;
+			c = c << 6 | (hex_byte(s + i) & 0x3f);
+		}
+		if (need || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
 			d->err = 1;
-			break;
-		}
-		for (k = 0; k < need; k++, i += 2) {
-			if (i + 1 >= n) {
-				d->err = 1;
-				return;
-			}
-			unsigned x = (unsigned)((s[i] <= '9' ? s[i] - '0' : s[i] - 'a' + 10) << 4 |
-						(s[i + 1] <= '9' ? s[i + 1] - '0' : s[i + 1] - 'a' + 10));
-			if ((x & 0xc0) != 0x80) {
-				d->err = 1;
-				return;
-			}
-			c = c << 6 | (x & 0x3f);
-		}
-		if (c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)) {
-			d->err = 1;
-			return;
-		}
-		put_escaped(d, c, '"');
+		else
+			put_escaped(d, c, '"');
 	}
 	puts_(d, "\"");
 }
@@ -886,15 +772,10 @@ static void print_const(struct dm *d, int in_value)
 		sep_list(d, const_arg, 0, ", ");
 		puts_(d, "]");
 		break;
-	case 'T': {
+	case 'T':
 		OPEN_BRACE();
-		puts_(d, "(");
-		uint64_t n = sep_list(d, const_arg, 0, ", ");
-		if (n == 1)
-			puts_(d, ",");
-		puts_(d, ")");
+		tuple(d, const_arg);
 		break;
-	}
 	case 'V':
 		OPEN_BRACE();
 		print_path(d, 1);

@@ -38,6 +38,12 @@ static void test_grammar(void)
 	expect("_RINvCs1_1a1fFG_RL0_hEuE", "a::f::<for<'a> fn(&'a u8)>");
 	/* constants: integers, negative, bool, char, placeholder */
 	expect("_RINvCs1_1a1fKj2a_Kanb_Kb1_Kc41_KpE", "a::f::<42, -11, true, 'A', _>");
+	/* constants of compound types (newer than c++filt's demangler) */
+	expect("_RINvCs1_1a1fKRe616263_E", "a::f::<\"abc\">");
+	expect("_RINvCs1_1a1fKe68c3a4_E", "a::f::<{*\"h\xc3\xa4\"}>");
+	expect("_RINvCs1_1a1fKAj1_j2_EE", "a::f::<{[1, 2]}>");
+	expect("_RINvCs1_1a1fKVNtCs1_1a1SS1xj1_EE", "a::f::<{a::S { x: 1 }}>");
+	T_OK(demangle("_RINvCs1_1a1fKe68c3_E") == NULL, "a string constant must be UTF-8");
 	/* punycode identifier */
 	expect("_RNvCs1_1au6gr_wia", "a::gr\xc3\xa4");
 	/* vendor suffixes: LLVM's is dropped, others kept */
