@@ -3,9 +3,7 @@
  * here the input is compressed into a valid frame first, so every mutation reaches the record
  * parsers (header sizes, samples, callchains, register and stack copies, metadata records). */
 #include "common/format.h"
-#include "common/sample.h"
-#include "common/strbuf.h"
-#include "report/dump.h"
+#include "tests/fuzz/walk.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -42,24 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(file);
 		return 0;
 	}
-	struct dump *d = dump_new();
-	struct strbuf out = STRBUF_INIT;
-	const struct perf_event_header *h;
-	while (fmt_reader_next(r, &h) > 0) {
-		dump_record(d, h, fmt_reader_offset(r), &out);
-		struct sample s;
-		struct sample_id id;
-		sample_parse(h, PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_IP | PERF_SAMPLE_TID |
-				    PERF_SAMPLE_TIME | PERF_SAMPLE_CPU | PERF_SAMPLE_PERIOD |
-				    PERF_SAMPLE_CALLCHAIN | PERF_SAMPLE_REGS_USER | PERF_SAMPLE_STACK_USER,
-			     0xff0fff, &s);
-		sample_id_parse(h, PERF_SAMPLE_TID | PERF_SAMPLE_TIME | PERF_SAMPLE_CPU |
-				   PERF_SAMPLE_IDENTIFIER, &id);
-		if (out.len > (1 << 16))
-			strbuf_reset(&out);
-	}
-	strbuf_release(&out);
-	dump_free(d);
+	fuzz_walk_records(r);
 	fmt_reader_free(r);
 	free(file);
 	return 0;
