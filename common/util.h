@@ -57,6 +57,16 @@ static inline uint64_t hash64(uint64_t x)
 	return x;
 }
 
+/* Fold n 64-bit words into h, a word at a time (hash64 the result before use as a key). */
+static inline uint64_t hash_words(uint64_t h, const uint64_t *w, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		h = (h ^ w[i]) * 0x9e3779b97f4a7c15ULL;
+		h ^= h >> 29;
+	}
+	return h;
+}
+
 /* FNV-1a over n bytes, continuing from `h` (start with FNV_INIT). */
 #define FNV_INIT 0xcbf29ce484222325ULL
 uint64_t fnv1a(uint64_t h, const void *data, size_t n);

@@ -37,15 +37,14 @@ void stackcache_free(struct stackcache *c)
 
 static uint64_t key_hash(const struct stack_key *k)
 {
-	uint64_t h = fnv1a(FNV_INIT, &k->pid, sizeof(k->pid));
-	h = fnv1a(h, &k->tid, sizeof(k->tid));
-	h = fnv1a(h, &k->gen, sizeof(k->gen));
-	h = fnv1a(h, &k->root, sizeof(k->root));
-	h = fnv1a(h, &k->cpumode, sizeof(k->cpumode));
-	if (k->nr)
-		h = fnv1a(h, k->chain, k->nr * sizeof(*k->chain));
-	else
-		h = fnv1a(h, &k->ip, sizeof(k->ip));
+	uint64_t head[3] = {
+		(uint64_t)k->pid << 32 | k->tid,
+		(uint64_t)k->gen << 16 | k->cpumode,
+		(uint64_t)(uintptr_t)k->root,
+	};
+	uint64_t h = hash_words(0, head, 3);
+	h = k->nr ? hash_words(h, k->chain, k->nr) : hash_words(h, &k->ip, 1);
+	h = hash64(h);
 	return h ? h : 1;
 }
 

@@ -22,6 +22,12 @@ struct cached {
 	struct sym_frame *frames;
 };
 
+/* A sized, named symbol of a module, at its address in the module's Dwfl space. */
+struct func_sym {
+	uint64_t start, size;
+	const char *name;         /* owned by libdwfl, valid while the module is open */
+};
+
 struct dso {
 	const char *path, *name;  /* interned */
 	unsigned char build_id[20];
@@ -32,6 +38,9 @@ struct dso {
 	Dwfl_Module *mod;
 	GElf_Phdr *loads;         /* runtime file's PT_LOAD headers */
 	size_t nr_loads;
+	struct func_sym *syms;    /* sorted by start; built on the first lookup */
+	size_t nr_syms, alloc_syms;
+	int syms_built;
 	struct cached *cache;     /* open addressing */
 	size_t cache_cap, cache_used;
 	struct dso *next;         /* hash chain */
@@ -68,6 +77,7 @@ void dso_set_free(struct dso_set *d)
 			if (f->dwfl)
 				dwfl_end(f->dwfl);
 			free(f->loads);
+			free(f->syms);
 			free(f->cache);
 			free(f);
 		}
@@ -254,11 +264,71 @@ static const char *call_file(struct dso_set *d, Dwarf_Die *cu, Dwarf_Die *scope,
 	return f ? strtab_intern(d->strings, f) : NULL;
 }
 
+static int cmp_func_sym(const void *a, const void *b)
+{
+	const struct func_sym *x = a, *y = b;
+	return (x->start > y->start) - (x->start < y->start);
+}
+
+/* libdwfl's dwfl_module_addrinfo scans the whole symbol table on every call; a profile asks
+ * for thousands of addresses per module, so the sized symbols are sorted once. */
+static void build_syms(struct dso *f)
+{
+	f->syms_built = 1;
+	int n = dwfl_module_getsymtab(f->mod);
+	for (int i = 1; i < n; i++) {
+		GElf_Sym sym;
+		GElf_Addr addr;
+		const char *name = dwfl_module_getsym_info(f->mod, i, &sym, &addr, NULL, NULL, NULL);
+		int type = GELF_ST_TYPE(sym.st_info);
+		if (!name || !*name || !sym.st_size || type == STT_SECTION || type == STT_FILE ||
+		    type == STT_TLS)
+			continue;
+		ALLOC_GROW(f->syms, f->nr_syms + 1, f->alloc_syms);
+		f->syms[f->nr_syms++] = (struct func_sym){ addr, sym.st_size, name };
+	}
+	if (f->nr_syms)
+		xsort(f->syms, f->nr_syms, sizeof(*f->syms), cmp_func_sym);
+}
+
+/* The symbol holding addr, when the sorted table answers it without doubt: the closest
+ * start wins, and a tie of different names at that start, or no sized symbol nearby, is
+ * left to libdwfl (its preference rules, and its handling of sizeless labels). */
+static const char *table_lookup(struct dso *f, uint64_t addr, GElf_Off *off)
+{
+	if (!f->syms_built)
+		build_syms(f);
+	size_t lo = 0, hi = f->nr_syms;
+	while (lo < hi) { /* first entry starting after addr */
+		size_t mid = lo + (hi - lo) / 2;
+		if (f->syms[mid].start <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo, seen = 0; i > 0 && seen < 16; i--, seen++) {
+		const struct func_sym *c = &f->syms[i - 1];
+		if (addr - c->start >= c->size)
+			continue;
+		for (size_t j = i - 1; j > 0 && f->syms[j - 1].start == c->start; j--)
+			if (addr - c->start < f->syms[j - 1].size && strcmp(f->syms[j - 1].name, c->name))
+				return NULL;
+		for (size_t j = i; j < f->nr_syms && f->syms[j].start == c->start; j++)
+			if (addr - c->start < f->syms[j].size && strcmp(f->syms[j].name, c->name))
+				return NULL;
+		*off = addr - c->start;
+		return c->name;
+	}
+	return NULL;
+}
+
 static int resolve(struct dso_set *d, struct dso *f, uint64_t addr, struct sym_frame *out, int max)
 {
 	GElf_Off off;
 	GElf_Sym sym;
-	const char *sname = dwfl_module_addrinfo(f->mod, addr, &off, &sym, NULL, NULL, NULL);
+	const char *sname = table_lookup(f, addr, &off);
+	if (!sname)
+		sname = dwfl_module_addrinfo(f->mod, addr, &off, &sym, NULL, NULL, NULL);
 	const char *file = NULL;
 	int line = 0, n = 0;
 
