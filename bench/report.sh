@@ -2,6 +2,8 @@
 # Report benchmark: file → folded and file → SVG, stoke against
 # `perf script | stackcollapse-perf.pl [| flamegraph.pl]`, on the same workload.
 # usage: bench/report.sh [RUNS] [SIZES]   (defaults: 5 runs; sizes "20000 1000000" samples)
+# Rows: folded (stoke's default, inline frames expanded), folded-ni (--no-inline, the same
+# frames perf's pipeline shows), svg.
 # FlameGraph's scripts are needed beside the project, in bench/vendor/FlameGraph
 # (a checkout of the public FlameGraph repository; never committed).
 set -eu
@@ -36,10 +38,14 @@ for n in $SIZES; do
 	ns=$("$STOKE" report --top 1 "$W/s.data" | awk '/^# samples:/ { print $3 }')
 	read -r s_f s_fm < <(runs "'$STOKE' report --folded '$W/s.data' > '$W/s.folded'")
 	read -r p_f p_fm < <(runs "perf script -i '$W/p.data' 2>/dev/null | '$FG/stackcollapse-perf.pl' > '$W/p.folded'")
+	read -r s_n s_nm < <(runs "'$STOKE' report --folded --no-inline '$W/s.data' > '$W/sn.folded'")
 	read -r s_s s_sm < <(runs "'$STOKE' flamegraph '$W/s.data' -o '$W/s.svg'")
 	read -r p_s p_sm < <(runs "perf script -i '$W/p.data' 2>/dev/null | '$FG/stackcollapse-perf.pl' | '$FG/flamegraph.pl' > '$W/p.svg'")
 	printf '%-9s %-8s %10s %10s %8s %10s %10s\n' "$ns" folded "$s_f" "$p_f" \
 		"$(awk -v a="$s_f" -v b="$p_f" 'BEGIN { printf "%.3f", a / b }')" "$s_fm" "$p_fm"
+	# perf's pipeline shows no inline frames: --no-inline is the like-for-like row.
+	printf '%-9s %-8s %10s %10s %8s %10s %10s\n' "$ns" folded-ni "$s_n" "$p_f" \
+		"$(awk -v a="$s_n" -v b="$p_f" 'BEGIN { printf "%.3f", a / b }')" "$s_nm" "$p_fm"
 	printf '%-9s %-8s %10s %10s %8s %10s %10s\n' "$ns" svg "$s_s" "$p_s" \
 		"$(awk -v a="$s_s" -v b="$p_s" 'BEGIN { printf "%.3f", a / b }')" "$s_sm" "$p_sm"
 	printf '# unique stacks: stoke %s, perf %s\n' "$(wc -l <"$W/s.folded")" "$(wc -l <"$W/p.folded")"
