@@ -156,12 +156,65 @@ static int cmp_q(const void *a, const void *b)
 	return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
+static int qent_le(const struct qent *x, const struct qent *y)
+{
+	return x->time < y->time || (x->time == y->time && x->seq <= y->seq);
+}
+
+/*
+ * Sort the queue by (time, seq).  It is a concatenation of ascending runs (each ring buffer
+ * delivers its records in time order), so merging the runs pairwise costs O(n log runs)
+ * instead of a general sort; many short runs (a file not written by stoke) use xsort.
+ */
+static void sort_queue(struct session *s)
+{
+	size_t n = s->nr_q, runs = 1;
+	for (size_t i = 1; i < n; i++)
+		runs += !qent_le(&s->q[i - 1], &s->q[i]);
+	if (runs == 1)
+		return;
+	if (runs > 64 || runs * 16 > n) {
+		xsort(s->q, n, sizeof(*s->q), cmp_q);
+		return;
+	}
+	struct qent *src = s->q, *dst = xmalloc(n * sizeof(*dst));
+	while (runs > 1) {
+		size_t out = 0, i = 0;
+		runs = 0;
+		while (i < n) {
+			size_t a = i, a_end = i + 1;
+			while (a_end < n && qent_le(&src[a_end - 1], &src[a_end]))
+				a_end++;
+			size_t b = a_end, b_end = b < n ? b + 1 : b;
+			while (b_end < n && qent_le(&src[b_end - 1], &src[b_end]))
+				b_end++;
+			while (a < a_end && b < b_end)
+				dst[out++] = qent_le(&src[a], &src[b]) ? src[a++] : src[b++];
+			while (a < a_end)
+				dst[out++] = src[a++];
+			while (b < b_end)
+				dst[out++] = src[b++];
+			i = b_end;
+			runs++;
+		}
+		struct qent *t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != s->q) {
+		memcpy(s->q, src, n * sizeof(*src));
+		free(src);
+	} else {
+		free(dst);
+	}
+}
+
 /* Deliver queued records with time <= limit, in time order; keep the rest. */
 static void flush(struct session *s, uint64_t limit)
 {
 	if (!s->nr_q)
 		return;
-	xsort(s->q, s->nr_q, sizeof(*s->q), cmp_q);
+	sort_queue(s);
 	size_t n = 0;
 	while (n < s->nr_q && s->q[n].time <= limit) {
 		deliver(s, (const struct perf_event_header *)(s->qbuf + s->q[n].off));
