@@ -26,6 +26,8 @@ struct cached {
 struct func_sym {
 	uint64_t start, size;
 	const char *name;         /* owned by libdwfl, valid while the module is open */
+	uint32_t index;           /* in libdwfl's symbol table */
+	int rank;                 /* binding: global 3, weak 2, local 1 (libdwfl's preference) */
 };
 
 struct dso {
@@ -285,15 +287,17 @@ static void build_syms(struct dso *f)
 		    type == STT_TLS)
 			continue;
 		ALLOC_GROW(f->syms, f->nr_syms + 1, f->alloc_syms);
-		f->syms[f->nr_syms++] = (struct func_sym){ addr, sym.st_size, name };
+		int bind = GELF_ST_BIND(sym.st_info);
+		int rank = bind == STB_GLOBAL ? 3 : bind == STB_WEAK ? 2 : bind == STB_LOCAL ? 1 : 0;
+		f->syms[f->nr_syms++] = (struct func_sym){ addr, sym.st_size, name, (uint32_t)i, rank };
 	}
 	if (f->nr_syms)
 		xsort(f->syms, f->nr_syms, sizeof(*f->syms), cmp_func_sym);
 }
 
-/* The symbol holding addr, when the sorted table answers it without doubt: the closest
- * start wins, and a tie of different names at that start, or no sized symbol nearby, is
- * left to libdwfl (its preference rules, and its handling of sizeless labels). */
+/* The symbol holding addr, as libdwfl would choose it: the closest start among the sized
+ * symbols that hold it; at that start the strongest binding, then the first in the table.
+ * NULL when no sized symbol nearby holds it (libdwfl then looks at sizeless labels). */
 static const char *table_lookup(struct dso *f, uint64_t addr, GElf_Off *off)
 {
 	if (!f->syms_built)
@@ -310,14 +314,15 @@ static const char *table_lookup(struct dso *f, uint64_t addr, GElf_Off *off)
 		const struct func_sym *c = &f->syms[i - 1];
 		if (addr - c->start >= c->size)
 			continue;
-		for (size_t j = i - 1; j > 0 && f->syms[j - 1].start == c->start; j--)
-			if (addr - c->start < f->syms[j - 1].size && strcmp(f->syms[j - 1].name, c->name))
-				return NULL;
-		for (size_t j = i; j < f->nr_syms && f->syms[j].start == c->start; j++)
-			if (addr - c->start < f->syms[j].size && strcmp(f->syms[j].name, c->name))
-				return NULL;
-		*off = addr - c->start;
-		return c->name;
+		const struct func_sym *best = c;
+		for (size_t j = i; j > 0 && f->syms[j - 1].start == c->start; j--) {
+			const struct func_sym *o = &f->syms[j - 1];
+			if (addr - o->start < o->size &&
+			    (o->rank > best->rank || (o->rank == best->rank && o->index < best->index)))
+				best = o;
+		}
+		*off = addr - best->start;
+		return best->name;
 	}
 	return NULL;
 }
