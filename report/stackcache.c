@@ -7,6 +7,7 @@
 
 struct slot {
 	uint64_t hash;            /* 0: empty */
+	uint64_t seq;             /* insertion order */
 	struct stack_key key;     /* chain points into the arena */
 	struct stack_entry e;
 };
@@ -87,6 +88,7 @@ struct stack_entry *stackcache_get(struct stackcache *c, const struct stack_key 
 	}
 	struct slot *s = &c->slots[i];
 	s->hash = h;
+	s->seq = c->used;
 	s->key = *k;
 	if (k->nr) {
 		uint64_t *chain = arena_alloc(c->arena, k->nr * sizeof(*chain));
@@ -107,7 +109,13 @@ void stackcache_set_ids(struct stackcache *c, struct stack_entry *e, const uint3
 
 void stackcache_each(struct stackcache *c, void (*fn)(void *ctx, const struct stack_entry *e), void *ctx)
 {
+	/* In insertion order: slot order follows hashes of pointers, which differ from run to
+	 * run, and the tree built from the entries must not (ties in reports are broken by it). */
+	const struct slot **order = xmalloc((c->used ? c->used : 1) * sizeof(*order));
 	for (size_t i = 0; i < c->cap; i++)
 		if (c->slots[i].hash)
-			fn(ctx, &c->slots[i].e);
+			order[c->slots[i].seq] = &c->slots[i];
+	for (size_t i = 0; i < c->used; i++)
+		fn(ctx, &order[i]->e);
+	free(order);
 }

@@ -39,7 +39,7 @@ struct stack_entry *stackcache_get(struct stackcache *c, const struct stack_key 
 /* Copy ids into the entry. */
 void stackcache_set_ids(struct stackcache *c, struct stack_entry *e, const uint32_t *ids, size_t n);
 
-/* Call fn for every entry. */
+/* Call fn for every entry, in the order they were first inserted. */
 void stackcache_each(struct stackcache *c, void (*fn)(void *ctx, const struct stack_entry *e), void *ctx);
 
 #endif
