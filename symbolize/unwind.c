@@ -1,5 +1,6 @@
 #include "symbolize/unwind.h"
 #include "common/util.h"
+#include "symbolize/cfi.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -30,6 +31,8 @@ struct elf_file {
 	uint64_t hdr_size;
 	GElf_Phdr *loads;         /* PT_LOAD headers */
 	size_t nr_loads;
+	struct cfi *cfi;          /* libdw's view of its CFI, for what .eh_frame_hdr misses */
+	int cfi_tried;            /* cfi_open was called (cfi NULL: it failed) */
 	struct elf_file *next;    /* hash chain */
 };
 
@@ -60,6 +63,12 @@ struct walk {
 	 * no map for (only executable maps are recorded). */
 	struct elf_file *cur;
 	uint64_t cur_bias;
+	/* After a step through libdw's CFI, the cursor restarts from the caller's
+	 * registers: access_reg serves regs instead of the sample's. */
+	struct cfi_regs regs;
+	int own_regs;
+	uint64_t ret_ip;     /* the restarted cursor's IP: a return address, looked up at -1 */
+	struct cfi_frame *pending; /* rules find_proc_info found where libunwind has none */
 };
 
 static struct elf_file *elf_get(struct unwinder *u, const char *path)
@@ -154,12 +163,9 @@ static int find_map(struct walk *w, uint64_t addr, struct unwind_map *m)
 	return m->path && m->path[0] == '/' ? 0 : -1;
 }
 
-static int access_mem(unw_addr_space_t as, unw_word_t addr, unw_word_t *valp, int write, void *arg)
+/* Read 8 bytes of the process: from the stack copy, or from the file mapped at addr. */
+static int read_word(struct walk *w, uint64_t addr, uint64_t *valp)
 {
-	struct walk *w = arg;
-	(void)as;
-	if (write)
-		return -UNW_EINVAL;
 	const struct sample *s = w->s;
 	if (addr >= w->sp && addr + sizeof(*valp) <= w->sp + s->stack_dyn_size) {
 		memcpy(valp, s->stack + (addr - w->sp), sizeof(*valp));
@@ -168,7 +174,7 @@ static int access_mem(unw_addr_space_t as, unw_word_t addr, unw_word_t *valp, in
 	/* Just past the copy: the real stack went on; the unwinding is truncated. */
 	if (addr >= w->sp && addr < w->sp + (64u << 20)) {
 		w->stack_miss = 1;
-		return -UNW_EINVAL;
+		return -EFAULT;
 	}
 	struct unwind_map m;
 	struct elf_file *f;
@@ -178,7 +184,22 @@ static int access_mem(unw_addr_space_t as, unw_word_t addr, unw_word_t *valp, in
 		return 0;
 	if (find_map(w, addr, &m) || !(f = elf_get(w->u, m.path)) || elf_bias(f, &m, &bias) ||
 	    vaddr_to_off(f, addr - bias, &off) || file_read(f, off, valp))
+		return -EFAULT;
+	return 0;
+}
+
+static int cfi_read(void *arg, uint64_t addr, uint64_t *valp)
+{
+	return read_word(arg, addr, valp);
+}
+
+static int access_mem(unw_addr_space_t as, unw_word_t addr, unw_word_t *valp, int write, void *arg)
+{
+	uint64_t v;
+	(void)as;
+	if (write || read_word(arg, addr, &v))
 		return -UNW_EINVAL;
+	*valp = v;
 	return 0;
 }
 
@@ -212,8 +233,16 @@ static int access_reg(unw_addr_space_t as, unw_regnum_t reg, unw_word_t *valp, i
 	struct walk *w = arg;
 	uint64_t v;
 	(void)as;
-	if (write || sample_reg(w->s, perf_reg(reg), &v))
+	if (write)
 		return -UNW_EBADREG;
+	if (w->own_regs) {
+		/* libunwind's x86-64 register numbers are DWARF's, as cfi.h's are. */
+		if (reg < 0 || reg >= CFI_NR_REGS || !(w->regs.valid & (1u << reg)))
+			return -UNW_EBADREG;
+		v = w->regs.val[reg];
+	} else if (sample_reg(w->s, perf_reg(reg), &v)) {
+		return -UNW_EBADREG;
+	}
 	*valp = v;
 	return 0;
 }
@@ -260,17 +289,16 @@ static int hdr_u32(const struct elf_file *f, uint64_t off, uint32_t *v)
 	return 0;
 }
 
-static int find_proc_info(unw_addr_space_t as, unw_word_t ip, unw_proc_info_t *pi,
-			  int need_unwind_info, void *arg)
+/* libunwind's binary search of f's .eh_frame_hdr (f mapped by m with bias): -UNW_ENOINFO when
+ * the file has no table, or none that covers ip. */
+static int search_eh_frame_hdr(unw_addr_space_t as, struct walk *w, struct elf_file *f,
+			       const struct unwind_map *m, uint64_t bias, unw_word_t ip,
+			       unw_proc_info_t *pi, int need_unwind_info)
 {
-	struct walk *w = arg;
-	struct unwind_map m;
-	struct elf_file *f;
-	uint64_t bias, hdr_off;
+	uint64_t hdr_off;
 	uint32_t fde_count;
 
-	if (find_map(w, ip, &m) || !(f = elf_get(w->u, m.path)) || !f->hdr_vaddr ||
-	    elf_bias(f, &m, &bias) || vaddr_to_off(f, f->hdr_vaddr, &hdr_off))
+	if (!f->hdr_vaddr || vaddr_to_off(f, f->hdr_vaddr, &hdr_off))
 		return -UNW_ENOINFO;
 	/* .eh_frame_hdr: version 1, eh_frame_ptr_enc, fde_count_enc, table_enc;
 	 * stoke handles the encoding every toolchain emits: sdata4 pointers,
@@ -285,8 +313,8 @@ static int find_proc_info(unw_addr_space_t as, unw_word_t ip, unw_proc_info_t *p
 	unw_dyn_info_t di;
 	memset(&di, 0, sizeof(di));
 	di.format = UNW_INFO_FORMAT_REMOTE_TABLE;
-	di.start_ip = m.start;
-	di.end_ip = m.end;
+	di.start_ip = m->start;
+	di.end_ip = m->end;
 	/* Cover the whole file's text, not just this mapping. */
 	for (size_t i = 0; i < f->nr_loads; i++) {
 		if (f->loads[i].p_flags & PF_X) {
@@ -299,7 +327,45 @@ static int find_proc_info(unw_addr_space_t as, unw_word_t ip, unw_proc_info_t *p
 	di.u.rti.segbase = f->hdr_vaddr + bias;
 	di.u.rti.table_data = f->hdr_vaddr + bias + 12;
 	di.u.rti.table_len = (uint64_t)fde_count * 8 / sizeof(unw_word_t);
-	return _Ux86_64_dwarf_search_unwind_table(as, ip, &di, pi, need_unwind_info, arg);
+	return _Ux86_64_dwarf_search_unwind_table(as, ip, &di, pi, need_unwind_info, w);
+}
+
+/*
+ * Where .eh_frame_hdr has nothing for ip, libdw may still know the rules
+ * (.eh_frame without a header, .debug_frame here or in a debug file).  They
+ * cannot be handed to libunwind, so the walk takes that step itself: keep
+ * the rules and stop unw_step with an error it passes through untouched
+ * (-UNW_ENOINFO would make it guess a frame from rbp instead).
+ */
+static int find_cfi(struct walk *w, struct elf_file *f, uint64_t bias, unw_word_t ip)
+{
+	struct cfi_frame *frame;
+	if (!f->cfi_tried) {
+		f->cfi_tried = 1;
+		f->cfi = cfi_open(f->path);
+	}
+	if (!f->cfi || ip < bias || cfi_find(f->cfi, ip - bias, &frame))
+		return -UNW_ENOINFO;
+	cfi_frame_free(w->pending);
+	w->pending = frame;
+	return -UNW_ESTOPUNWIND;
+}
+
+static int find_proc_info(unw_addr_space_t as, unw_word_t ip, unw_proc_info_t *pi,
+			  int need_unwind_info, void *arg)
+{
+	struct walk *w = arg;
+	struct unwind_map m;
+	struct elf_file *f;
+	uint64_t bias;
+
+	/* A cursor restarted at a return address takes it for an exact IP: look at the call. */
+	if (w->ret_ip && ip == w->ret_ip)
+		ip--;
+	if (find_map(w, ip, &m) || !(f = elf_get(w->u, m.path)) || elf_bias(f, &m, &bias))
+		return -UNW_ENOINFO;
+	int r = search_eh_frame_hdr(as, w, f, &m, bias, ip, pi, need_unwind_info);
+	return r == -UNW_ENOINFO ? find_cfi(w, f, bias, ip) : r;
 }
 
 static unw_accessors_t accessors = {
@@ -331,6 +397,7 @@ void unwind_free(struct unwinder *u)
 			next = f->next;
 			if (f->map)
 				munmap((void *)f->map, f->size);
+			cfi_free(f->cfi);
 			free(f->loads);
 			free(f->path);
 			free(f);
@@ -402,6 +469,40 @@ static int fp_walk(struct walk *w, uint64_t bp, uint64_t *ips, int n, int max, i
 	return n;
 }
 
+/*
+ * The step unw_step left to the walk: the caller's registers from the rules
+ * find_cfi kept, applied to the cursor's frame.  On success they become the
+ * register set the cursor is restarted from.  Returns 1 stepped, 0 outermost
+ * frame, or a negative errno (-EFAULT with stack_miss set: truncated).
+ */
+static int cfi_step(struct walk *w, unw_cursor_t *c)
+{
+	struct cfi_regs in = { .valid = 0 }, out;
+	int miss = w->stack_miss;
+	for (int r = 0; r < CFI_NR_REGS; r++) {
+		unw_word_t v;
+		if (!unw_get_reg(c, r, &v)) {
+			in.val[r] = v;
+			in.valid |= 1u << r;
+		}
+	}
+	w->stack_miss = miss; /* a register saved past the copy is merely unknown */
+	int ret = cfi_frame_step(w->pending, &in, &out, cfi_read, w);
+	cfi_frame_free(w->pending);
+	w->pending = NULL;
+	if (ret != -EFAULT)
+		w->stack_miss = miss;
+	if (ret <= 0)
+		return ret;
+	/* A caller's frame lies above its callee's: anything else would loop. */
+	if (!(in.valid & (1u << CFI_RSP)) || out.val[CFI_RSP] <= in.val[CFI_RSP])
+		return -EINVAL;
+	w->regs = out;
+	w->own_regs = 1;
+	w->u->stats.cfi_steps++;
+	return 1;
+}
+
 int unwind_sample(struct unwinder *u, const struct sample *s, uint64_t *ips, int max,
 		  int *truncated)
 {
@@ -425,6 +526,22 @@ int unwind_sample(struct unwinder *u, const struct sample *s, uint64_t *ips, int
 	}
 	for (;;) {
 		int r = unw_step(&c);
+		w.ret_ip = 0;
+		if (r == -UNW_ESTOPUNWIND && w.pending) {
+			/* No libunwind table, but CFI from libdw: one step here, then a fresh
+			 * cursor from the caller's registers. */
+			r = cfi_step(&w, &c);
+			if (r > 0) {
+				uint64_t pc = w.regs.val[CFI_RIP];
+				if (!pc || n >= max)
+					break;
+				ips[n++] = pc;
+				if (unw_init_remote(&c, as, &w) < 0)
+					break;
+				w.ret_ip = pc;
+				continue;
+			}
+		}
 		if (r <= 0) {
 			if (w.stack_miss) {
 				*truncated = 1;
@@ -443,6 +560,7 @@ int unwind_sample(struct unwinder *u, const struct sample *s, uint64_t *ips, int
 			break;
 		ips[n++] = pc;
 	}
+	cfi_frame_free(w.pending);
 	if (*truncated)
 		u->stats.truncated++;
 	u->stats.frames += (uint64_t)n;

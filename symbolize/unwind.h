@@ -4,8 +4,10 @@
  * stack.  The unwinder serves libunwind's memory reads from that copy (for
  * stack addresses) or from the mapped ELF files (everything else), and finds
  * unwind tables through each file's .eh_frame_hdr.  It never reads outside
- * the copy or the files.  Where a frame has no unwind information, it falls
- * back to the frame pointer from there on.
+ * the copy or the files.  Where .eh_frame_hdr does not cover a frame, the
+ * step uses libdw's reading of the file's .eh_frame or .debug_frame (its own
+ * or a separate debug file's; see cfi.h).  Where no CFI covers a frame, it
+ * falls back to the frame pointer from there on.
  */
 #ifndef STOKE_UNWIND_H
 #define STOKE_UNWIND_H
@@ -35,6 +37,7 @@ void unwind_flush(struct unwinder *u, uint32_t pid);
 
 struct unwind_stats {
 	uint64_t samples, frames, truncated, fp_steps, failed;
+	uint64_t cfi_steps; /* steps through libdw's CFI, where libunwind had no table */
 };
 void unwind_get_stats(const struct unwinder *u, struct unwind_stats *st);
 

@@ -1,0 +1,66 @@
+/* cfi.h — one x86-64 unwinding step from an ELF file's call frame information, through libdw.
+ *
+ * The unwinder's fallback for code that libunwind has no table for (a file
+ * without .eh_frame_hdr, or an address its table does not cover).  The rules
+ * come from the file's .eh_frame, read without a header, or else from the
+ * .debug_frame of the file or of its separate debug file, found the way the
+ * symbolizer finds debuginfo (libdwfl's standard lookup: build-id under
+ * /usr/lib/debug/.build-id, .gnu_debuglink next to the file, in its .debug/,
+ * under /usr/lib/debug).  Library code: nothing is printed.
+ */
+#ifndef STOKE_CFI_H
+#define STOKE_CFI_H
+
+#include <stdint.h>
+
+/* Registers in DWARF's x86-64 numbering: rax rdx rcx rbx rsi rdi rbp rsp, r8-r15, then the
+ * return address column (rip).  The same numbers as libunwind's UNW_X86_64_*. */
+enum { CFI_RBX = 3, CFI_RBP = 6, CFI_RSP = 7, CFI_R12 = 12, CFI_R15 = 15, CFI_RIP = 16,
+       CFI_NR_REGS = 17 };
+
+struct cfi_regs {
+	uint64_t val[CFI_NR_REGS];
+	uint32_t valid;         /* bit i set: val[i] is known */
+};
+
+/* Read the 8 bytes at addr of the unwound process: 0, or a negative errno. */
+typedef int (*cfi_read_fn)(void *ctx, uint64_t addr, uint64_t *val);
+
+struct cfi;       /* one file's CFI; the Dwarf_CFI tables are built once and kept */
+struct cfi_frame; /* the rules at one address */
+
+/*
+ * The CFI of the ELF file at path.  Opens nothing yet beyond the file
+ * itself; the separate debug file is looked for on the first address that
+ * .eh_frame does not cover.  NULL when the file cannot be read as ELF.
+ * The caller frees the result with cfi_free.
+ */
+struct cfi *cfi_open(const char *path);
+void cfi_free(struct cfi *c); /* NULL is a no-op */
+
+/*
+ * The rules that hold at vaddr, an address of the file's own layout (its
+ * ELF virtual addresses; for a caller's frame, the return address minus
+ * one).  0 with *out set, to be freed with cfi_frame_free; -ENOENT when no
+ * CFI covers vaddr.  *out stays valid while c is alive.
+ */
+int cfi_find(struct cfi *c, uint64_t vaddr, struct cfi_frame **out);
+void cfi_frame_free(struct cfi_frame *f); /* NULL is a no-op */
+
+/*
+ * One step: the caller's registers from the frame's registers in.  Writes
+ * rip (the return address), rsp (the CFA), and rbp, rbx, r12-r15: by their
+ * rule where the CFI gives one, else unchanged (callee-saved: an absent or
+ * "undefined" rule means this function did not touch them).  Other
+ * registers come out unknown.  Memory is read only through read(ctx, ...).
+ *
+ * Returns 1 when out holds the caller's frame, 0 when this is the outermost
+ * frame (the return address is undefined), or a negative errno: -EFAULT when
+ * read failed for the CFA or the return address, -ENOTSUP for an expression
+ * outside the subset evaluated here, -EINVAL when a register the rules need
+ * is unknown.  out may be in.
+ */
+int cfi_frame_step(const struct cfi_frame *f, const struct cfi_regs *in, struct cfi_regs *out,
+		   cfi_read_fn read, void *ctx);
+
+#endif
