@@ -1,4 +1,5 @@
 #include "symbolize/cfi.h"
+#include "symbolize/elfsym.h"
 #include "common/util.h"
 
 #include <dwarf.h>
@@ -99,15 +100,6 @@ static uint64_t first_load_vaddr(Elf *elf)
 	return 0;
 }
 
-/* The symbolizer's lookup (symbolize/elfsym.c): libdwfl's standard debuginfo search. */
-static char *debuginfo_path_default = NULL;
-
-static const Dwfl_Callbacks callbacks = {
-	.find_elf = dwfl_build_id_find_elf,
-	.find_debuginfo = dwfl_standard_find_debuginfo,
-	.section_address = dwfl_offline_section_address,
-	.debuginfo_path = &debuginfo_path_default,
-};
 
 /*
  * An open descriptor on c's separate debug file, found by libdwfl's standard search (build-id
@@ -118,7 +110,7 @@ static const Dwfl_Callbacks callbacks = {
  */
 static int find_debug_file(struct cfi *c)
 {
-	Dwfl *dwfl = dwfl_begin(&callbacks);
+	Dwfl *dwfl = dwfl_begin(elfsym_dwfl_callbacks());
 	if (!dwfl)
 		return -1;
 	int fd = -1;

@@ -113,6 +113,8 @@ static const Dwfl_Callbacks callbacks = {
 	.debuginfo_path = &debuginfo_path_default,
 };
 
+const Dwfl_Callbacks *elfsym_dwfl_callbacks(void) { return &callbacks; }
+
 static void open_dso(struct dso_set *d, struct dso *f)
 {
 	f->opened = 1;

@@ -5,6 +5,7 @@
 #include "symbolize/strtab.h"
 #include "symbolize/symbolize.h"
 
+#include <elfutils/libdwfl.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -39,5 +40,9 @@ int dso_lookup(struct dso_set *d, struct dso *f, uint64_t vaddr, int caller,
 	       struct sym_frame *out, int max);
 
 void dso_stats(const struct dso_set *d, uint64_t *files, uint64_t *debug_files, uint64_t *hits);
+
+/* The libdwfl callbacks the symbolizer opens files with (offline modules, build-id and
+ * debuglink search for separate debug files); static, never freed. */
+const Dwfl_Callbacks *elfsym_dwfl_callbacks(void);
 
 #endif
