@@ -78,9 +78,13 @@ check "-p synthesizes the process's maps" grep -q "MMAP2 .*$T/spin" "$T/dump"
 check "-p synthesizes the comm of each thread" [ "$(grep -c "COMM .* $spid/" "$T/dump")" -ge 5 ]
 
 # --- -a records the whole system
-"$T/spin" 1 &
+# The workload must outlast the recording however slow the recorder starts (ASan, a busy
+# machine), or the window may see nothing but the recorder itself.
+"$T/spin" 10 &
+sp=$!
 "$STOKE" record -q -a -d 0.5 -o "$T/a.data" 2>"$T/err"
 check "-a records" [ $? = 0 ]
+kill "$sp" 2>/dev/null
 wait
 check "-a has samples from several processes" [ "$("$STOKE" dump "$T/a.data" | gawk '$2 == "SAMPLE" { split($7, a, "/"); p[a[1]] = 1 } END { print length(p) }')" -ge 2 ]
 
