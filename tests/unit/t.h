@@ -3,6 +3,7 @@
 #ifndef STOKE_T_H
 #define STOKE_T_H
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,5 +46,16 @@ static int t_failed_;
 #define T_SKIP(name, why) printf("skip - %s # %s\n", name, why)
 
 #define T_DONE() return t_failed_ ? 1 : 0
+
+/* Run a shell command built from a printf format; returns system()'s status. */
+static inline __attribute__((format(printf, 1, 2), unused)) int t_sh(const char *fmt, ...)
+{
+	char cmd[4096];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	return system(cmd);
+}
 
 #endif

@@ -12,16 +12,6 @@
 
 static char dir[] = "/tmp/stoke-test-cfi.XXXXXX";
 
-static int sh(const char *fmt, ...)
-{
-	char cmd[4096];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	return system(cmd);
-}
-
 /* The address of symbol name in the file, from nm; 0 when absent. */
 static uint64_t sym_addr(const char *file, const char *name)
 {
@@ -174,9 +164,9 @@ int main(void)
 		T_SKIP("cfi", "run from the repository root");
 		T_DONE();
 	}
-	int built = !sh("cc -shared -nostdlib -DDEBUG_FRAME -o %s/dbg.so %s", dir, src) &&
-		    !sh("cc -shared -nostdlib -Wl,--no-eh-frame-hdr -o %s/eh.so %s", dir, src) &&
-		    !sh("mkdir %s/strip && cp %s/dbg.so %s/strip/dbg.so && cd %s/strip && "
+	int built = !t_sh("cc -shared -nostdlib -DDEBUG_FRAME -o %s/dbg.so %s", dir, src) &&
+		    !t_sh("cc -shared -nostdlib -Wl,--no-eh-frame-hdr -o %s/eh.so %s", dir, src) &&
+		    !t_sh("mkdir %s/strip && cp %s/dbg.so %s/strip/dbg.so && cd %s/strip && "
 			"objcopy --only-keep-debug dbg.so dbg.so.debug && strip --strip-all dbg.so && "
 			"objcopy --add-gnu-debuglink=dbg.so.debug dbg.so && mv dbg.so stripped.so",
 			dir, dir, dir, dir);
@@ -190,6 +180,6 @@ int main(void)
 		snprintf(path, sizeof(path), "%s/strip/stripped.so", dir);
 		check_file("separate debug file", path, syms);
 	}
-	sh("rm -rf %s", dir);
+	t_sh("rm -rf %s", dir);
 	T_DONE();
 }

@@ -14,16 +14,6 @@
 
 static char dir[] = "/tmp/stoke-test-sym.XXXXXX";
 
-static int sh(const char *fmt, ...)
-{
-	char cmd[4096];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	return system(cmd);
-}
-
 /* Name without a compiler clone suffix: "outer_static.constprop.0" -> "outer_static". */
 static void base_name(const char *in, char *out, size_t n)
 {
@@ -186,15 +176,15 @@ int main(void)
 	if (!mkdtemp(dir))
 		return 1;
 	const char *src = "testdata/sym_fixture.c";
-	T_OK(!sh("cc -g -O2 -o %s/pie %s", dir, src), "build PIE fixture");
-	T_OK(!sh("cc -g -O2 -no-pie -o %s/nopie %s", dir, src), "build non-PIE fixture");
-	T_OK(!sh("cc -g -O0 -o %s/O0 %s", dir, src), "build -O0 fixture");
-	T_OK(!sh("cd %s && objcopy --only-keep-debug pie pie.debug && "
+	T_OK(!t_sh("cc -g -O2 -o %s/pie %s", dir, src), "build PIE fixture");
+	T_OK(!t_sh("cc -g -O2 -no-pie -o %s/nopie %s", dir, src), "build non-PIE fixture");
+	T_OK(!t_sh("cc -g -O0 -o %s/O0 %s", dir, src), "build -O0 fixture");
+	T_OK(!t_sh("cd %s && objcopy --only-keep-debug pie pie.debug && "
 		 "objcopy --strip-debug --strip-unneeded --add-gnu-debuglink=pie.debug pie stripped",
 		 dir), "strip a copy, keep a separate debug file");
 
-	T_OK(!sh("cc -g -O2 -shared -fPIC -o %s/lib.so %s", dir, src), "build a shared library");
-	int have_cxx = !sh("c++ -g -O2 -o %s/cxx testdata/sym_fixture.cc", dir);
+	T_OK(!t_sh("cc -g -O2 -shared -fPIC -o %s/lib.so %s", dir, src), "build a shared library");
+	int have_cxx = !t_sh("c++ -g -O2 -o %s/cxx testdata/sym_fixture.cc", dir);
 	T_OK(have_cxx, "build C++ fixture");
 
 	char bin[512], truth[512];
@@ -214,6 +204,6 @@ int main(void)
 		compare("C++", bin, bin, 0x555555554000ULL, cxx_funcs);
 	}
 
-	sh("rm -rf %s", dir);
+	t_sh("rm -rf %s", dir);
 	T_DONE();
 }
