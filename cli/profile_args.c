@@ -20,6 +20,8 @@ const char profile_args_help[] =
 	"  --no-demangle       show mangled C++/Rust names\n"
 	"  --event NAME        the event to report when the file has several\n"
 	"  --perf-map-dir DIR  where to find perf-PID.map files (default /tmp)\n"
+	"  --unwinder NAME     DWARF stacks: rules (default: compiled CFI rules, libunwind for\n"
+	"                      the rest) or libunwind (every step; slower, a cross-check)\n"
 	"  --focus REGEX       only stacks through a function matching REGEX\n"
 	"  --ignore REGEX      drop stacks through a function matching REGEX\n";
 
@@ -99,6 +101,7 @@ int profile_args_parse(struct profile_args *pa, int argc, char **argv, int *i)
 {
 	static const char *const with_value[] = {
 		"--pid", "--tid", "--comm", "--time", "--event", "--perf-map-dir", "--focus", "--ignore",
+		"--unwinder",
 	};
 	const char *arg = argv[*i], *val = NULL;
 	struct profile_opts *o = &pa->opts;
@@ -159,6 +162,14 @@ int profile_args_parse(struct profile_args *pa, int argc, char **argv, int *i)
 	}
 	if (!strcmp(name, "--perf-map-dir")) {
 		o->perf_map_dir = val;
+		return 1;
+	}
+	if (!strcmp(name, "--unwinder")) {
+		if (strcmp(val, "rules") && strcmp(val, "libunwind")) {
+			cli_error(2, "--unwinder: '%s' is not rules or libunwind", val);
+			return -1;
+		}
+		o->libunwind_only = !strcmp(val, "libunwind");
 		return 1;
 	}
 	if (!strcmp(name, "--focus")) {

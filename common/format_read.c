@@ -22,7 +22,6 @@ struct fmt_reader {
 	size_t buf_len, buf_cap;
 	size_t pos;               /* next record in buf */
 	ZSTD_DCtx *dctx;
-	unsigned char rec[UINT16_MAX + 1]; /* aligned copy of the current record */
 };
 
 const char *fmt_strerror(int err)
@@ -167,9 +166,9 @@ int fmt_reader_next(struct fmt_reader *r, const struct perf_event_header **rec)
 	memcpy(&h, r->buf + r->pos, sizeof(h));
 	if (h.size < sizeof(h) || (h.size & 7) || h.size > r->buf_len - r->pos)
 		goto corrupt;
-	memcpy(r->rec, r->buf + r->pos, h.size);
+	/* buf is malloc'd and record sizes are multiples of 8: every record is aligned. */
+	*rec = (const struct perf_event_header *)(r->buf + r->pos);
 	r->pos += h.size;
-	*rec = (const struct perf_event_header *)r->rec;
 	return 1;
 corrupt:
 	r->pos = r->buf_len = 0;

@@ -22,6 +22,7 @@ struct resolver {
 	struct session *s;
 	struct symbolizer *sym;
 	struct unwinder *unwinder; /* created for the first DWARF sample */
+	int unwind_flags;          /* unwind_new's */
 	uint64_t *ips;
 	struct arena *arena;       /* command names */
 	struct strbuf kallsyms;    /* KALLSYMS records until the first sample */
@@ -37,6 +38,7 @@ struct resolver *resolver_new(const struct sym_opts *so, struct session *s)
 	struct resolver *r = xcalloc(1, sizeof(*r));
 	r->s = s;
 	r->sym = sym_new(so);
+	r->unwind_flags = so->libunwind_only ? UNWIND_LIBUNWIND_ONLY : 0;
 	r->arena = arena_new();
 	strbuf_init(&r->kallsyms);
 	return r;
@@ -242,7 +244,7 @@ static size_t unwound_user(struct resolver *r, const struct sample *s, size_t n,
 {
 	int truncated = 0;
 	if (!r->unwinder) {
-		r->unwinder = unwind_new(find_map_cb, r);
+		r->unwinder = unwind_new(find_map_cb, r, r->unwind_flags);
 		r->ips = xmalloc(sizeof(*r->ips) * MAX_USER_FRAMES);
 	}
 	int k = unwind_sample(r->unwinder, s, r->ips, MAX_USER_FRAMES, &truncated);

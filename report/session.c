@@ -34,6 +34,8 @@ struct session {
 
 	unsigned char *qbuf;   /* queued records, 8-byte aligned */
 	size_t qlen, qcap;
+	unsigned char *qspare; /* flush compacts into it, then the two swap */
+	size_t qspare_cap;
 	struct qent *q;
 	size_t nr_q, alloc_q;
 	uint64_t seq;
@@ -225,8 +227,14 @@ static void flush(struct session *s, uint64_t limit)
 		s->qlen = 0;
 		return;
 	}
-	/* Compact what stays. */
-	unsigned char *nb = xmalloc(s->qcap);
+	/* Compact what stays into the spare buffer (kept: a fresh one would fault its pages in
+	 * again on every round). */
+	if (s->qspare_cap < s->qcap) {
+		free(s->qspare);
+		s->qspare = xmalloc(s->qcap);
+		s->qspare_cap = s->qcap;
+	}
+	unsigned char *nb = s->qspare;
 	size_t nl = 0;
 	for (size_t i = n; i < s->nr_q; i++) {
 		const struct perf_event_header *h = (const void *)(s->qbuf + s->q[i].off);
@@ -235,8 +243,11 @@ static void flush(struct session *s, uint64_t limit)
 		s->q[i - n].off = nl;
 		nl += h->size;
 	}
-	free(s->qbuf);
+	size_t nb_cap = s->qspare_cap;
+	s->qspare = s->qbuf;
+	s->qspare_cap = s->qcap;
 	s->qbuf = nb;
+	s->qcap = nb_cap;
 	s->qlen = nl;
 	s->nr_q -= n;
 }
@@ -379,6 +390,7 @@ void session_free(struct session *s)
 		free(s->info[i]);
 	free(s->info);
 	free(s->qbuf);
+	free(s->qspare);
 	free(s->q);
 	free(s);
 }

@@ -209,8 +209,9 @@ static int reg_value(const struct cfi_regs *r, uint64_t regno, uint64_t *val)
 /*
  * Evaluate the expressions libdw hands out for CFI rules: DW_OP_bregN/bregx
  * (the CFA rule), DW_OP_call_frame_cfa + DW_OP_plus_uconst (offset and
- * val_offset rules), DW_OP_regx (register rule), and the few stack operations
- * compilers use in DW_CFA_def_cfa_expression and DW_CFA_expression.  Sets
+ * val_offset rules), DW_OP_regx (register rule), and the few stack, arithmetic
+ * and comparison operations compilers and linkers use in DW_CFA_def_cfa_expression
+ * and DW_CFA_expression.  Sets
  * *is_value when the result is the value itself (DW_OP_stack_value, or a
  * register location) rather than the address of a saved value.
  */
@@ -307,6 +308,14 @@ static int eval(const struct eval_ctx *e, const Dwarf_Op *ops, size_t nops, uint
 		case DW_OP_mul:   v = a * b; break;
 		case DW_OP_shl:   v = b < 64 ? a << b : 0; break;
 		case DW_OP_shr:   v = b < 64 ? a >> b : 0; break;
+		case DW_OP_xor:   v = a ^ b; break;
+		/* Comparisons are signed (PLT stubs: CFA = rsp + 8 + ((rip & 15) >= 11) << 3). */
+		case DW_OP_eq:    v = a == b; break;
+		case DW_OP_ne:    v = a != b; break;
+		case DW_OP_lt:    v = (int64_t)a < (int64_t)b; break;
+		case DW_OP_le:    v = (int64_t)a <= (int64_t)b; break;
+		case DW_OP_gt:    v = (int64_t)a > (int64_t)b; break;
+		case DW_OP_ge:    v = (int64_t)a >= (int64_t)b; break;
 		default:
 			return -ENOTSUP;
 		}
@@ -319,6 +328,9 @@ static int eval(const struct eval_ctx *e, const Dwarf_Op *ops, size_t nops, uint
 }
 
 enum rule { RULE_UNDEFINED, RULE_SAME, RULE_SET };
+
+/* The registers a step carries over to the caller, in struct cfi_rule's saved[] order. */
+static const int callee_saved[] = { CFI_RBX, CFI_RBP, 12, 13, 14, CFI_R15 };
 
 /* The caller's value of regno: RULE_SET with *val, or what the CFI says when it gives none. */
 static int caller_reg(Dwarf_Frame *frame, const struct eval_ctx *e, int regno, uint64_t *val,
@@ -347,7 +359,6 @@ static int caller_reg(Dwarf_Frame *frame, const struct eval_ctx *e, int regno, u
 int cfi_frame_step(const struct cfi_frame *f, const struct cfi_regs *in, struct cfi_regs *out,
 		   cfi_read_fn read, void *ctx)
 {
-	static const int callee_saved[] = { CFI_RBX, CFI_RBP, 12, 13, 14, CFI_R15 };
 	struct eval_ctx e = { .regs = in, .read = read, .read_ctx = ctx };
 	struct cfi_regs next = { .valid = 0 };
 	Dwarf_Op *ops;
@@ -391,4 +402,138 @@ int cfi_frame_step(const struct cfi_frame *f, const struct cfi_regs *in, struct 
 	}
 	*out = next;
 	return 1;
+}
+
+/*
+ * A register rule that is "at CFA + off" (or, with *is_value, "is CFA + off"): libdw writes
+ * them as DW_OP_call_frame_cfa [DW_OP_plus_uconst off] [DW_OP_stack_value].
+ */
+static int cfa_offset_rule(const Dwarf_Op *ops, size_t nops, int64_t *off, int *is_value)
+{
+	size_t i = 1;
+	*off = 0;
+	*is_value = 0;
+	if (!nops || ops[0].atom != DW_OP_call_frame_cfa)
+		return -ENOTSUP;
+	if (i < nops && ops[i].atom == DW_OP_plus_uconst)
+		*off = (int64_t)ops[i++].number; /* a negative offset wraps, as in eval */
+	if (i < nops && ops[i].atom == DW_OP_stack_value) {
+		*is_value = 1;
+		i++;
+	}
+	return i == nops ? 0 : -ENOTSUP;
+}
+
+/* How the caller's regno comes out of the frame: KEEP, UNDEFINED or at CFA + *off. */
+enum compiled { C_KEEP, C_UNDEFINED, C_AT_CFA, C_IS_CFA };
+
+static int compile_reg(Dwarf_Frame *frame, int regno, int64_t *off, enum compiled *how)
+{
+	Dwarf_Op mem[3], *ops;
+	size_t nops;
+	int is_value;
+	if (dwarf_frame_register(frame, regno, mem, &ops, &nops)) {
+		*how = C_UNDEFINED;
+		return 0;
+	}
+	if (!nops) {
+		*how = ops ? C_UNDEFINED : C_KEEP;
+		return 0;
+	}
+	if (cfa_offset_rule(ops, nops, off, &is_value))
+		return -ENOTSUP;
+	*how = is_value ? C_IS_CFA : C_AT_CFA;
+	return 0;
+}
+
+int cfi_compile(const struct cfi_frame *f, struct cfi_rule *out)
+{
+	Dwarf_Op *ops;
+	size_t nops;
+	int64_t off;
+	enum compiled how;
+	struct cfi_rule r = { .kind = CFI_RULE_STEP };
+
+	if (dwarf_frame_cfa(f->frame, &ops, &nops) || nops != 1)
+		return -ENOTSUP;
+	if (ops[0].atom == DW_OP_bregx) {
+		if (ops[0].number >= CFI_NR_REGS)
+			return -ENOTSUP;
+		r.cfa_reg = (uint8_t)ops[0].number;
+		off = (int64_t)ops[0].number2;
+	} else if (ops[0].atom >= DW_OP_breg0 && ops[0].atom < DW_OP_breg0 + CFI_NR_REGS) {
+		r.cfa_reg = (uint8_t)(ops[0].atom - DW_OP_breg0);
+		off = (int64_t)ops[0].number;
+	} else {
+		return -ENOTSUP;
+	}
+	if (off < INT32_MIN || off > INT32_MAX)
+		return -ENOTSUP;
+	r.cfa_off = (int32_t)off;
+
+	if (compile_reg(f->frame, CFI_RIP, &off, &how))
+		return -ENOTSUP;
+	if (how == C_UNDEFINED) {
+		r.kind = CFI_RULE_OUTERMOST;
+		*out = r;
+		return 0;
+	}
+	if (how != C_AT_CFA || off <= INT16_MIN || off > INT16_MAX)
+		return -ENOTSUP;
+	r.ra_off = (int16_t)off;
+
+	/* The caller's rsp: the CFA, by x86-64's convention or by an explicit "is CFA + 0". */
+	if (compile_reg(f->frame, CFI_RSP, &off, &how) ||
+	    (how != C_KEEP && how != C_UNDEFINED && (how != C_IS_CFA || off)))
+		return -ENOTSUP;
+
+	for (size_t i = 0; i < ARRAY_SIZE(callee_saved); i++) {
+		if (compile_reg(f->frame, callee_saved[i], &off, &how) || how == C_IS_CFA)
+			return -ENOTSUP;
+		if (how == C_AT_CFA && (off <= INT16_MIN || off > INT16_MAX))
+			return -ENOTSUP;
+		r.saved[i] = how == C_AT_CFA ? (int16_t)off : CFI_RULE_KEEP;
+	}
+	*out = r;
+	return 0;
+}
+
+int cfi_rule_step(const struct cfi_rule *r, const struct cfi_regs *in, struct cfi_regs *out,
+		  cfi_read_fn read, void *ctx)
+{
+	struct cfi_regs next = { .valid = 0 };
+	uint64_t cfa, v;
+	int err;
+
+	if (!(in->valid & (1u << r->cfa_reg)))
+		return -EINVAL;
+	cfa = in->val[r->cfa_reg] + (uint64_t)(int64_t)r->cfa_off;
+	if (r->kind == CFI_RULE_OUTERMOST)
+		return 0;
+	if ((err = read(ctx, cfa + (uint64_t)(int64_t)r->ra_off, &v)))
+		return err;
+	next.val[CFI_RIP] = v;
+	next.val[CFI_RSP] = cfa;
+	next.valid = 1u << CFI_RIP | 1u << CFI_RSP;
+	for (size_t i = 0; i < ARRAY_SIZE(callee_saved); i++) {
+		int reg = callee_saved[i];
+		if (r->saved[i] == CFI_RULE_KEEP) {
+			if (!(in->valid & (1u << reg)))
+				continue;
+			v = in->val[reg];
+		} else if (read(ctx, cfa + (uint64_t)(int64_t)r->saved[i], &v)) {
+			continue; /* saved past the copy: unknown, as in cfi_frame_step */
+		}
+		next.val[reg] = v;
+		next.valid |= 1u << reg;
+	}
+	*out = next;
+	return 1;
+}
+
+int cfi_frame_is_signal(const struct cfi_frame *f)
+{
+	bool signal = false;
+	dwarf_frame_info(f->frame, NULL, NULL, &signal);
+	return signal;
 }

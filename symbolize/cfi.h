@@ -63,4 +63,33 @@ void cfi_frame_free(struct cfi_frame *f); /* NULL is a no-op */
 int cfi_frame_step(const struct cfi_frame *f, const struct cfi_regs *in, struct cfi_regs *out,
 		   cfi_read_fn read, void *ctx);
 
+/*
+ * The rules at one address in the form nearly all compiled code has: the CFA
+ * is a register plus an offset, the return address is saved at CFA + offset,
+ * and each callee-saved register is either untouched or saved at CFA +
+ * offset.  The unwinder keeps these per address and applies them without
+ * going back to libdw; anything else (expressions, register rules, PLT
+ * stubs, signal frames) stays with libunwind.
+ */
+enum { CFI_RULE_KEEP = INT16_MIN };     /* saved[i]: the caller's value is this frame's */
+enum { CFI_RULE_STEP = 1, CFI_RULE_OUTERMOST = 2 };
+
+struct cfi_rule {
+	int32_t cfa_off;
+	int16_t ra_off;     /* return address at CFA + ra_off */
+	int16_t saved[6];   /* rbx, rbp, r12, r13, r14, r15: CFA offset, or CFI_RULE_KEEP */
+	uint8_t cfa_reg;    /* DWARF register number */
+	uint8_t kind;       /* CFI_RULE_STEP, or CFI_RULE_OUTERMOST (return address undefined) */
+};
+
+/* f is a signal frame (its CIE says so): the caller's IP is where it was interrupted. */
+int cfi_frame_is_signal(const struct cfi_frame *f);
+
+/* Compile f's rules: 0 with *out set, -ENOTSUP when they are not of that form. */
+int cfi_compile(const struct cfi_frame *f, struct cfi_rule *out);
+
+/* cfi_frame_step for a compiled rule: the same results from the same rules. */
+int cfi_rule_step(const struct cfi_rule *r, const struct cfi_regs *in, struct cfi_regs *out,
+		  cfi_read_fn read, void *ctx);
+
 #endif

@@ -19,6 +19,7 @@ struct sym_opts {
 	int inline_frames;        /* 1: expand inlined calls into frames */
 	int lines;                /* 1: source file:line */
 	const char *perf_map_dir; /* where perf-PID.map files are (NULL: /tmp) */
+	int libunwind_only;       /* DWARF stacks: every step by libunwind, no compiled rules */
 	void (*warn)(void *ctx, const char *msg); /* each distinct problem once; may be NULL */
 	void *warn_ctx;
 };

@@ -22,6 +22,70 @@ extern int _Ux86_64_dwarf_search_unwind_table(unw_addr_space_t as, unw_word_t ip
 enum { PR_AX, PR_BX, PR_CX, PR_DX, PR_SI, PR_DI, PR_BP, PR_SP, PR_IP, PR_FLAGS,
        PR_CS, PR_SS, PR_DS, PR_ES, PR_FS, PR_GS, PR_R8 };
 
+/*
+ * Rules by lookup address: open addressing, keys stored + 1 so that 0 is an empty slot.  The
+ * kind is cfi_rule's, or RULE_NONE (no CFI: libunwind decides), or RULE_FRAME: rules not of
+ * cfi_rule's form (PLT stubs, signal frames, realigned stacks), evaluated from libdw's frame.
+ */
+enum { RULE_NONE = 0, RULE_FRAME = 3 };
+
+struct rule_slot {
+	uint64_t key;
+	struct cfi_rule rule;
+	struct cfi_frame *frame; /* RULE_FRAME; owned by the file's table */
+	int signal;              /* a signal frame: the caller's IP is exact, not a return address */
+};
+
+struct rule_table {
+	struct rule_slot *slots;
+	size_t cap, used; /* cap: 0 or a power of two */
+};
+
+static struct rule_slot *rt_slot(const struct rule_table *t, uint64_t key)
+{
+	size_t mask = t->cap - 1, i = (size_t)((key * 0x9e3779b97f4a7c15ULL) >> 20) & mask;
+	while (t->slots[i].key && t->slots[i].key != key)
+		i = (i + 1) & mask;
+	return &t->slots[i];
+}
+
+static const struct rule_slot *rt_find(const struct rule_table *t, uint64_t addr)
+{
+	if (!t->cap)
+		return NULL;
+	struct rule_slot *sl = rt_slot(t, addr + 1);
+	return sl->key ? sl : NULL;
+}
+
+static const struct rule_slot *rt_put(struct rule_table *t, uint64_t addr,
+				      const struct rule_slot *r)
+{
+	if ((t->used + 1) * 4 > t->cap * 3) {
+		struct rule_table bigger = { .cap = t->cap ? t->cap * 2 : 256, .used = t->used };
+		bigger.slots = xcalloc(bigger.cap, sizeof(*bigger.slots));
+		for (size_t i = 0; i < t->cap; i++)
+			if (t->slots[i].key)
+				*rt_slot(&bigger, t->slots[i].key) = t->slots[i];
+		free(t->slots);
+		*t = bigger;
+	}
+	struct rule_slot *sl = rt_slot(t, addr + 1);
+	if (!sl->key)
+		t->used++;
+	*sl = *r;
+	sl->key = addr + 1;
+	return sl;
+}
+
+/* owner: the table owns the frames of its slots. */
+static void rt_release(struct rule_table *t, int owner)
+{
+	for (size_t i = 0; owner && i < t->cap; i++)
+		cfi_frame_free(t->slots[i].frame);
+	free(t->slots);
+	memset(t, 0, sizeof(*t));
+}
+
 struct elf_file {
 	char *path;
 	const unsigned char *map; /* whole file, read-only */
@@ -33,12 +97,15 @@ struct elf_file {
 	size_t nr_loads;
 	struct cfi *cfi;          /* libdw's view of its CFI, for what .eh_frame_hdr misses */
 	int cfi_tried;            /* cfi_open was called (cfi NULL: it failed) */
+	struct rule_table rules;  /* compiled rules by file address */
 	struct elf_file *next;    /* hash chain */
 };
 
+/* One process: libunwind's address space (made on first use) and the rules by runtime address. */
 struct as_entry {
 	uint32_t pid;
 	unw_addr_space_t as;
+	struct rule_table rules;
 	struct as_entry *next;
 };
 
@@ -47,6 +114,7 @@ struct as_entry {
 struct unwinder {
 	unwind_find_map_fn find_map;
 	void *ctx;
+	int flags;
 	struct elf_file *files[NR_BUCKETS];
 	struct as_entry *spaces[NR_BUCKETS];
 	struct unwind_stats stats;
@@ -330,6 +398,16 @@ static int search_eh_frame_hdr(unw_addr_space_t as, struct walk *w, struct elf_f
 	return _Ux86_64_dwarf_search_unwind_table(as, ip, &di, pi, need_unwind_info, w);
 }
 
+/* The libdw CFI of f, opened on first use; NULL when it has none. */
+static struct cfi *file_cfi(struct elf_file *f)
+{
+	if (!f->cfi_tried) {
+		f->cfi_tried = 1;
+		f->cfi = cfi_open(f->path);
+	}
+	return f->cfi;
+}
+
 /*
  * Where .eh_frame_hdr has nothing for ip, libdw may still know the rules
  * (.eh_frame without a header, .debug_frame here or in a debug file).  They
@@ -340,11 +418,7 @@ static int search_eh_frame_hdr(unw_addr_space_t as, struct walk *w, struct elf_f
 static int find_cfi(struct walk *w, struct elf_file *f, uint64_t bias, unw_word_t ip)
 {
 	struct cfi_frame *frame;
-	if (!f->cfi_tried) {
-		f->cfi_tried = 1;
-		f->cfi = cfi_open(f->path);
-	}
-	if (!f->cfi || ip < bias || cfi_find(f->cfi, ip - bias, &frame))
+	if (!file_cfi(f) || ip < bias || cfi_find(f->cfi, ip - bias, &frame))
 		return -UNW_ENOINFO;
 	cfi_frame_free(w->pending);
 	w->pending = frame;
@@ -379,12 +453,13 @@ static unw_accessors_t accessors = {
 	.get_proc_name = get_proc_name,
 };
 
-struct unwinder *unwind_new(unwind_find_map_fn find_map_fn, void *ctx)
+struct unwinder *unwind_new(unwind_find_map_fn find_map_fn, void *ctx, int flags)
 {
 	elf_version(EV_CURRENT);
 	struct unwinder *u = xcalloc(1, sizeof(*u));
 	u->find_map = find_map_fn;
 	u->ctx = ctx;
+	u->flags = flags;
 	return u;
 }
 
@@ -398,48 +473,63 @@ void unwind_free(struct unwinder *u)
 			if (f->map)
 				munmap((void *)f->map, f->size);
 			cfi_free(f->cfi);
+			rt_release(&f->rules, 1);
 			free(f->loads);
 			free(f->path);
 			free(f);
 		}
 		for (struct as_entry *e = u->spaces[b], *next; e; e = next) {
 			next = e->next;
-			unw_destroy_addr_space(e->as);
+			if (e->as)
+				unw_destroy_addr_space(e->as);
+			rt_release(&e->rules, 0);
 			free(e);
 		}
 	}
 	free(u);
 }
 
-static unw_addr_space_t space_for(struct unwinder *u, uint32_t pid)
+static struct as_entry *process(struct unwinder *u, uint32_t pid)
 {
 	size_t b = pid % NR_BUCKETS;
 	for (struct as_entry *e = u->spaces[b]; e; e = e->next)
 		if (e->pid == pid)
-			return e->as;
-	unw_addr_space_t as = unw_create_addr_space(&accessors, 0);
-	if (!as)
-		return NULL;
-	/* The global cache halves the cost per sample: this libunwind takes its locks
-	 * (two sigprocmask calls each) around every memory-pool use, cache or not.
-	 * The cache lock is still two sigprocmask calls per step, about half of all
-	 * unwinding time; Debian's build has no per-thread cache (UNW_CACHE_PER_THREAD
-	 * becomes UNW_CACHE_GLOBAL), which would have avoided it. */
-	unw_set_caching_policy(as, UNW_CACHE_GLOBAL);
+			return e;
 	struct as_entry *e = xcalloc(1, sizeof(*e));
 	e->pid = pid;
-	e->as = as;
 	e->next = u->spaces[b];
 	u->spaces[b] = e;
-	return as;
+	return e;
+}
+
+static unw_addr_space_t space_for(struct as_entry *e)
+{
+	if (e->as)
+		return e->as;
+	e->as = unw_create_addr_space(&accessors, 0);
+	/* The global cache halves the cost per step: this libunwind takes its locks
+	 * (two sigprocmask calls each) around every memory-pool use, cache or not.
+	 * The cache lock is still two sigprocmask calls per step, most of the time
+	 * of a step; Debian's build has no per-thread cache (UNW_CACHE_PER_THREAD
+	 * becomes UNW_CACHE_GLOBAL), which would have avoided it.  Hence the rules
+	 * cache in front of it (unwind_sample). */
+	if (e->as)
+		unw_set_caching_policy(e->as, UNW_CACHE_GLOBAL);
+	return e->as;
 }
 
 void unwind_flush(struct unwinder *u, uint32_t pid)
 {
 	size_t b = pid % NR_BUCKETS;
-	for (struct as_entry *e = u->spaces[b]; e; e = e->next)
-		if (e->pid == pid)
+	for (struct as_entry *e = u->spaces[b]; e; e = e->next) {
+		if (e->pid != pid)
+			continue;
+		if (e->as)
 			unw_flush_cache(e->as, 0, 0);
+		e->rules.used = 0;
+		if (e->rules.cap)
+			memset(e->rules.slots, 0, e->rules.cap * sizeof(*e->rules.slots));
+	}
 }
 
 void unwind_get_stats(const struct unwinder *u, struct unwind_stats *st)
@@ -503,54 +593,56 @@ static int cfi_step(struct walk *w, unw_cursor_t *c)
 	return 1;
 }
 
-int unwind_sample(struct unwinder *u, const struct sample *s, uint64_t *ips, int max,
-		  int *truncated)
+/*
+ * The rest of the stack with libunwind, from the registers in w->regs (the
+ * frame at ips[n - 1]; exact: its IP is the sampled one, not a return
+ * address).  Returns the new count.
+ */
+static int libunwind_walk(struct walk *w, struct as_entry *e, int exact, uint64_t *ips, int n,
+			  int max, int *truncated)
 {
-	struct walk w = { .u = u, .s = s };
-	uint64_t ip, bp;
-	int n = 0;
-
-	*truncated = 0;
-	u->stats.samples++;
-	if (max <= 0 || sample_reg(s, PR_IP, &ip) || sample_reg(s, PR_SP, &w.sp))
-		return 0;
-	ips[n++] = ip;
-	unw_addr_space_t as = space_for(u, s->pid);
+	unw_addr_space_t as = space_for(e);
 	unw_cursor_t c;
-	if (!as || !s->stack_dyn_size || unw_init_remote(&c, as, &w) < 0) {
-		u->stats.failed++;
-		if (!sample_reg(s, PR_BP, &bp))
-			n = fp_walk(&w, bp, ips, n, max, truncated);
-		u->stats.frames += (uint64_t)n;
+	uint64_t bp;
+
+	w->own_regs = 1;
+	w->ret_ip = exact ? 0 : w->regs.val[CFI_RIP];
+	if (!as || !w->s->stack_dyn_size || unw_init_remote(&c, as, w) < 0) {
+		w->u->stats.failed++;
+		if (w->regs.valid & (1u << CFI_RBP)) {
+			bp = w->regs.val[CFI_RBP];
+			n = fp_walk(w, bp, ips, n, max, truncated);
+		}
 		return n;
 	}
 	for (;;) {
 		int r = unw_step(&c);
-		w.ret_ip = 0;
-		if (r == -UNW_ESTOPUNWIND && w.pending) {
+		w->ret_ip = 0;
+		w->u->stats.libunwind_steps++;
+		if (r == -UNW_ESTOPUNWIND && w->pending) {
 			/* No libunwind table, but CFI from libdw: one step here, then a fresh
 			 * cursor from the caller's registers. */
-			r = cfi_step(&w, &c);
+			r = cfi_step(w, &c);
 			if (r > 0) {
-				uint64_t pc = w.regs.val[CFI_RIP];
+				uint64_t pc = w->regs.val[CFI_RIP];
 				if (!pc || n >= max)
 					break;
 				ips[n++] = pc;
-				if (unw_init_remote(&c, as, &w) < 0)
+				if (unw_init_remote(&c, as, w) < 0)
 					break;
-				w.ret_ip = pc;
+				w->ret_ip = pc;
 				continue;
 			}
 		}
 		if (r <= 0) {
-			if (w.stack_miss) {
+			if (w->stack_miss) {
 				*truncated = 1;
 				break;
 			}
 			/* No unwind information for this frame: carry on with the frame pointer. */
 			unw_word_t rbp = 0;
 			if (r < 0 && n < max && !unw_get_reg(&c, UNW_X86_64_RBP, &rbp))
-				n = fp_walk(&w, rbp, ips, n, max, truncated);
+				n = fp_walk(w, rbp, ips, n, max, truncated);
 			break;
 		}
 		unw_word_t pc;
@@ -560,6 +652,98 @@ int unwind_sample(struct unwinder *u, const struct sample *s, uint64_t *ips, int
 			break;
 		ips[n++] = pc;
 	}
+	return n;
+}
+
+/*
+ * The rules for the frame at pc (exact: the sampled IP; else a return address,
+ * looked up at pc - 1): cached per process by address, and per file by file
+ * address.
+ */
+static const struct rule_slot *rule_for(struct walk *w, struct as_entry *e, uint64_t pc,
+					int exact)
+{
+	uint64_t addr = exact ? pc : pc - 1, bias;
+	const struct rule_slot *r = rt_find(&e->rules, addr);
+	struct rule_slot rule = { .rule.kind = RULE_NONE };
+	struct unwind_map m;
+	struct elf_file *f;
+
+	if (r)
+		return r;
+	if (!find_map(w, addr, &m) && (f = elf_get(w->u, m.path)) && !elf_bias(f, &m, &bias) &&
+	    addr >= bias) {
+		if ((r = rt_find(&f->rules, addr - bias))) {
+			rule = *r;
+		} else {
+			if (file_cfi(f) && !cfi_find(f->cfi, addr - bias, &rule.frame)) {
+				rule.signal = cfi_frame_is_signal(rule.frame);
+				if (!cfi_compile(rule.frame, &rule.rule) && !rule.signal) {
+					cfi_frame_free(rule.frame);
+					rule.frame = NULL;
+				} else {
+					rule.rule.kind = RULE_FRAME;
+				}
+			}
+			rt_put(&f->rules, addr - bias, &rule);
+		}
+	}
+	return rt_put(&e->rules, addr, &rule);
+}
+
+/* The sample's registers in DWARF numbering. */
+static void sample_regs(const struct sample *s, struct cfi_regs *r)
+{
+	r->valid = 0;
+	for (int i = 0; i < CFI_NR_REGS; i++)
+		if (!sample_reg(s, perf_reg(i), &r->val[i]))
+			r->valid |= 1u << i;
+}
+
+int unwind_sample(struct unwinder *u, const struct sample *s, uint64_t *ips, int max,
+		  int *truncated)
+{
+	struct walk w = { .u = u, .s = s };
+	uint64_t ip;
+	int n = 0, exact = 1;
+
+	*truncated = 0;
+	u->stats.samples++;
+	if (max <= 0 || sample_reg(s, PR_IP, &ip) || sample_reg(s, PR_SP, &w.sp))
+		return 0;
+	ips[n++] = ip;
+	struct as_entry *e = process(u, s->pid);
+	sample_regs(s, &w.regs);
+
+	/* Steps by compiled rules while they hold; libunwind for the rest. */
+	while (!(u->flags & UNWIND_LIBUNWIND_ONLY) && s->stack_dyn_size) {
+		const struct rule_slot *rule = rule_for(&w, e, w.regs.val[CFI_RIP], exact);
+		struct cfi_regs next;
+		int r;
+		if (rule->rule.kind == RULE_NONE)
+			break;
+		if (rule->rule.kind == RULE_FRAME)
+			r = cfi_frame_step(rule->frame, &w.regs, &next, cfi_read, &w);
+		else
+			r = cfi_rule_step(&rule->rule, &w.regs, &next, cfi_read, &w);
+		if (r < 0 && w.stack_miss) {
+			*truncated = 1; /* the CFA or the return address is past the copy */
+			goto done;
+		}
+		w.stack_miss = 0; /* a register saved past the copy is merely unknown */
+		if (r == 0)
+			goto done; /* the outermost frame */
+		if (r < 0)
+			break;
+		u->stats.rule_steps++;
+		if (next.val[CFI_RSP] <= w.regs.val[CFI_RSP] || !next.val[CFI_RIP] || n >= max)
+			goto done; /* not a caller's frame (it would loop), the end, or full */
+		ips[n++] = next.val[CFI_RIP];
+		w.regs = next;
+		exact = rule->signal; /* after a signal frame: the interrupted instruction */
+	}
+	n = libunwind_walk(&w, e, exact, ips, n, max, truncated);
+done:
 	cfi_frame_free(w.pending);
 	if (*truncated)
 		u->stats.truncated++;

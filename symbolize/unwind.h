@@ -1,13 +1,18 @@
-/* unwind.h — user stacks of DWARF-mode samples, unwound with libunwind's remote API.
+/* unwind.h — user stacks of DWARF-mode samples: compiled CFI rules, and libunwind's remote API.
  *
  * A sample carries the user registers and a copy of the top of the user
- * stack.  The unwinder serves libunwind's memory reads from that copy (for
- * stack addresses) or from the mapped ELF files (everything else), and finds
- * unwind tables through each file's .eh_frame_hdr.  It never reads outside
- * the copy or the files.  Where .eh_frame_hdr does not cover a frame, the
- * step uses libdw's reading of the file's .eh_frame or .debug_frame (its own
- * or a separate debug file's; see cfi.h).  Where no CFI covers a frame, it
- * falls back to the frame pointer from there on.
+ * stack.  Each step applies the rules that hold at the frame's address,
+ * found once per address through libdw (the file's .eh_frame via its
+ * .eh_frame_hdr, else .debug_frame, its own or a separate debug file's; see
+ * cfi.h) and kept per process and per file: the common form (CFA = register
+ * + offset, registers saved at CFA + offset) compiled, anything else (PLT
+ * stubs, signal frames) evaluated from libdw's frame.  Where no CFI covers a
+ * frame, libunwind takes the rest of the stack from there, with its own
+ * table lookup and its frame-pointer guess, and the frame pointer after that.
+ * With UNWIND_LIBUNWIND_ONLY libunwind steps every frame (slower: this
+ * libunwind makes two system calls per step), a cross-check.  Memory reads
+ * come from the copy (stack addresses) or from the mapped ELF files; nothing
+ * outside the copy or the files is ever read.
  */
 #ifndef STOKE_UNWIND_H
 #define STOKE_UNWIND_H
@@ -29,7 +34,10 @@ typedef int (*unwind_find_map_fn)(void *ctx, uint32_t pid, uint64_t addr, struct
 
 struct unwinder;
 
-struct unwinder *unwind_new(unwind_find_map_fn find_map, void *ctx);
+/* unwind_new flags */
+enum { UNWIND_LIBUNWIND_ONLY = 1 }; /* every step through libunwind, no compiled rules */
+
+struct unwinder *unwind_new(unwind_find_map_fn find_map, void *ctx, int flags);
 void unwind_free(struct unwinder *u); /* NULL is a no-op */
 
 /* pid's maps changed (mmap, exec, exit): forget what libunwind cached for it. */
@@ -37,7 +45,9 @@ void unwind_flush(struct unwinder *u, uint32_t pid);
 
 struct unwind_stats {
 	uint64_t samples, frames, truncated, fp_steps, failed;
-	uint64_t cfi_steps; /* steps through libdw's CFI, where libunwind had no table */
+	uint64_t rule_steps;      /* steps by compiled rules */
+	uint64_t libunwind_steps; /* unw_step calls */
+	uint64_t cfi_steps;       /* steps through libdw's CFI, where libunwind had no table */
 };
 void unwind_get_stats(const struct unwinder *u, struct unwind_stats *st);
 

@@ -80,6 +80,30 @@ f_outer:
 	.cfi_endproc
 	.size f_outer, .-f_outer
 
+/* a PLT stub's rule, as linkers write it: CFA = rsp + 8 + ((rip & 15) >= 11) << 3 */
+	.globl f_plt
+	.type f_plt, @function
+f_plt:
+	.cfi_startproc
+	/* DW_CFA_def_cfa_expression { DW_OP_breg7 8; DW_OP_breg16 0; DW_OP_lit15; DW_OP_and;
+	 * DW_OP_lit11; DW_OP_ge; DW_OP_lit3; DW_OP_shl; DW_OP_plus } */
+	.cfi_escape 0x0f, 11, 0x77, 8, 0x80, 0, 0x3f, 0x1a, 0x3b, 0x2a, 0x33, 0x24, 0x22
+	nop
+	ret
+	.cfi_endproc
+	.size f_plt, .-f_plt
+
+/* a signal frame (the CIE says so): the caller's IP is exact */
+	.globl f_signal
+	.type f_signal, @function
+f_signal:
+	.cfi_startproc
+	.cfi_signal_frame
+	nop
+	ret
+	.cfi_endproc
+	.size f_signal, .-f_signal
+
 /* no CFI at all */
 	.globl f_nocfi
 	.type f_nocfi, @function

@@ -40,6 +40,25 @@ check "the marker is the outermost frame" [ "$(grep -c '\[truncated\];' "$T/deep
 check "every frame in a truncated stack is real (deep, not invented)" \
 	gawk '/truncated.;deep/ { n = split($1, f, ";"); i = 3; while (i <= n && f[i] ~ /^deep/) i++; for (; i <= n; i++) if (f[i] ~ /^deep/) bad++ } END { exit bad > 0 }' "$T/deep.folded"
 
+# The compiled rules against libunwind stepping every frame: the same stacks, sample by sample,
+# except where libunwind stops early (it gives up on PLT stubs here): then its stack must be
+# a prefix of the rules' one.
+# agree A B: "same longer other" over the samples of two `stoke script` outputs.
+agree() {
+	gawk 'FNR == 1 { f++ } /^[^ \t]/ { k[f]++ } /^[ \t]/ { s[f, k[f]] = s[f, k[f]] $1 " " }
+	END { for (i = 1; i <= k[1] || i <= k[2]; i++) { a = s[1, i]; b = s[2, i]
+		if (a == b) same++; else if (index(a, b) == 1) longer++; else other++ }
+		print same + 0, longer + 0, other + 0 }' "$1" "$2"
+}
+for f in dw deep; do
+	"$STOKE" script "$T/$f.data" >"$T/$f.rules" 2>"$T/err"
+	"$STOKE" script --unwinder=libunwind "$T/$f.data" >"$T/$f.libunwind" 2>"$T/err"
+	read -r same longer other < <(agree "$T/$f.rules" "$T/$f.libunwind")
+	note "$f: rules vs libunwind: $same samples the same, $longer further with rules, $other differ"
+	check "$f: compiled rules and libunwind give the same stacks" \
+		[ "$other" = 0 -a $((same * 100)) -ge $(((same + longer) * 95)) -a "$same" -ge 100 ]
+done
+
 # Everything in the report path works on DWARF recordings.
 "$STOKE" flamegraph "$T/dw.data" -o "$T/dw.svg" 2>"$T/err"
 check "flamegraph of a DWARF recording" [ $? = 0 -a -s "$T/dw.svg" ]

@@ -54,18 +54,50 @@ static int has(const struct cfi_regs *r, int regno)
 	return !!(r->valid & (1u << regno));
 }
 
-/* Step at symbol name (its address in syms, a file with symbols); cfi_frame_step's result,
- * -ENOENT when no CFI covers it. */
+static int compiled, compiled_agree, signal_frame;
+
+/*
+ * Step at symbol name (its address in syms, a file with symbols); cfi_frame_step's result,
+ * -ENOENT when no CFI covers it.  Where the rules compile, cfi_rule_step runs too and must
+ * give the same result (counted in compiled, compiled_agree).
+ */
 static int step_at(struct cfi *c, const char *syms, const char *name, const struct cfi_regs *in,
 		   struct cfi_regs *out)
 {
 	struct cfi_frame *f;
+	struct cfi_rule rule;
 	uint64_t a = sym_addr(syms, name);
 	if (!a || cfi_find(c, a, &f))
 		return -ENOENT;
 	int r = cfi_frame_step(f, in, out, read_stack, NULL);
+	signal_frame = cfi_frame_is_signal(f);
+	if (!cfi_compile(f, &rule)) {
+		struct cfi_regs out2 = { .valid = 0 };
+		int r2 = cfi_rule_step(&rule, in, &out2, read_stack, NULL);
+		int same = r2 == r;
+		for (int i = 0; same && r > 0 && i < CFI_NR_REGS; i++)
+			same = ((out->valid ^ out2.valid) & (1u << i)) == 0 &&
+			       (!(out->valid & (1u << i)) || out->val[i] == out2.val[i]);
+		compiled++;
+		compiled_agree += same;
+		if (!same)
+			fprintf(stderr, "  %s: compiled rule gives %d, libdw's %d\n", name, r2, r);
+	}
 	cfi_frame_free(f);
 	return r;
+}
+
+/* Whether the rules at name compile. */
+static int compiles(struct cfi *c, const char *syms, const char *name)
+{
+	struct cfi_frame *f;
+	struct cfi_rule rule;
+	uint64_t a = sym_addr(syms, name);
+	if (!a || cfi_find(c, a, &f))
+		return 0;
+	int ok = !cfi_compile(f, &rule);
+	cfi_frame_free(f);
+	return ok;
 }
 
 static void check_file(const char *label, const char *path, const char *file)
@@ -146,6 +178,38 @@ static void check_file(const char *label, const char *path, const char *file)
 	snprintf(name, sizeof(name), "%s: f_nocfi: no CFI", label);
 	T_EQ_INT(step_at(c, file, "f_nocfi", &in, &out), -ENOENT, name);
 
+	/* PLT stub: the CFA depends on rip's low bits. */
+	memset(stack, 0, sizeof(stack));
+	memset(&in, 0, sizeof(in));
+	set_reg(&in, CFI_RSP, STACK);
+	stack[0] = 0x1111;
+	stack[1] = 0x2222;
+	set_reg(&in, CFI_RIP, 0x4000 + 6); /* the jmp: nothing pushed yet */
+	snprintf(name, sizeof(name), "%s: f_plt at offset 6: CFA = rsp + 8", label);
+	T_OK(step_at(c, file, "f_plt", &in, &out) == 1 && out.val[CFI_RSP] == STACK + 8 &&
+	     out.val[CFI_RIP] == 0x1111, "%s", name);
+	set_reg(&in, CFI_RIP, 0x4000 + 11); /* after push: one more word */
+	snprintf(name, sizeof(name), "%s: f_plt at offset 11: CFA = rsp + 16", label);
+	T_OK(step_at(c, file, "f_plt", &in, &out) == 1 && out.val[CFI_RSP] == STACK + 16 &&
+	     out.val[CFI_RIP] == 0x2222, "%s", name);
+	snprintf(name, sizeof(name), "%s: f_plt: not a compiled rule", label);
+	T_OK(!compiles(c, file, "f_plt"), "%s", name);
+	step_at(c, file, "f_signal", &in, &out);
+	int sig = signal_frame;
+	step_at(c, file, "f_push", &in, &out);
+	snprintf(name, sizeof(name), "%s: f_signal is a signal frame, f_push is not", label);
+	T_OK(sig && !signal_frame, "%s", name);
+
+	/* Which rules compile: offsets from rsp or rbp, the outermost frame; not register,
+	 * val_offset or expression rules. */
+	snprintf(name, sizeof(name), "%s: compiled: f_push, f_push_body, f_push_deep, f_rbp_body, "
+		 "f_outer", label);
+	T_OK(compiles(c, file, "f_push") && compiles(c, file, "f_push_body") &&
+	     compiles(c, file, "f_push_deep") && compiles(c, file, "f_rbp_body") &&
+	     compiles(c, file, "f_outer"), "%s", name);
+	snprintf(name, sizeof(name), "%s: not compiled: f_rbp_regs, f_expr_body", label);
+	T_OK(!compiles(c, file, "f_rbp_regs") && !compiles(c, file, "f_expr_body"), "%s", name);
+
 	/* A return address outside readable memory. */
 	set_reg(&in, CFI_RSP, STACK + sizeof(stack));
 	snprintf(name, sizeof(name), "%s: unreadable return address: -EFAULT", label);
@@ -179,6 +243,10 @@ int main(void)
 		check_file(".eh_frame, no header", path, path);
 		snprintf(path, sizeof(path), "%s/strip/stripped.so", dir);
 		check_file("separate debug file", path, syms);
+		/* Each check_file compiles f_push (x3 steps), f_push_body, f_push_deep,
+		 * f_rbp_body (x2), f_outer: every compiled step must match libdw's. */
+		T_OK(compiled >= 3 * 7 && compiled_agree == compiled,
+		     "compiled rules agree with libdw's evaluation (%d of %d)", compiled_agree, compiled);
 	}
 	t_sh("rm -rf %s", dir);
 	T_DONE();
