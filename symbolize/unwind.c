@@ -526,9 +526,9 @@ void unwind_flush(struct unwinder *u, uint32_t pid)
 			continue;
 		if (e->as)
 			unw_flush_cache(e->as, 0, 0);
-		e->rules.used = 0;
-		if (e->rules.cap)
-			memset(e->rules.slots, 0, e->rules.cap * sizeof(*e->rules.slots));
+		/* Freed rather than cleared: a process that maps often (a JIT) would clear a
+		 * large table each time; the rules come back from the files' tables. */
+		rt_release(&e->rules, 0);
 	}
 }
 
