@@ -332,6 +332,18 @@ enum rule { RULE_UNDEFINED, RULE_SAME, RULE_SET };
 /* The registers a step carries over to the caller, in struct cfi_rule's saved[] order. */
 static const int callee_saved[] = { CFI_RBX, CFI_RBP, 12, 13, 14, CFI_R15 };
 
+/* regno's rule in frame: RULE_UNDEFINED, RULE_SAME, or RULE_SET with its expression in *ops
+ * (which may point into mem). */
+static enum rule reg_rule(Dwarf_Frame *frame, int regno, Dwarf_Op mem[3], Dwarf_Op **ops,
+			  size_t *nops)
+{
+	if (dwarf_frame_register(frame, regno, mem, ops, nops))
+		return RULE_UNDEFINED;
+	if (!*nops)
+		return *ops ? RULE_UNDEFINED : RULE_SAME;
+	return RULE_SET;
+}
+
 /* The caller's value of regno: RULE_SET with *val, or what the CFI says when it gives none. */
 static int caller_reg(Dwarf_Frame *frame, const struct eval_ctx *e, int regno, uint64_t *val,
 		      enum rule *rule)
@@ -339,14 +351,8 @@ static int caller_reg(Dwarf_Frame *frame, const struct eval_ctx *e, int regno, u
 	Dwarf_Op mem[3], *ops;
 	size_t nops;
 	int is_value;
-	if (dwarf_frame_register(frame, regno, mem, &ops, &nops)) {
-		*rule = RULE_UNDEFINED;
+	if ((*rule = reg_rule(frame, regno, mem, &ops, &nops)) != RULE_SET)
 		return 0;
-	}
-	if (!nops) {
-		*rule = ops ? RULE_UNDEFINED : RULE_SAME;
-		return 0;
-	}
 	int err = eval(e, ops, nops, val, &is_value);
 	if (!err && !is_value)
 		err = e->read(e->read_ctx, *val, val);
@@ -432,12 +438,9 @@ static int compile_reg(Dwarf_Frame *frame, int regno, int64_t *off, enum compile
 	Dwarf_Op mem[3], *ops;
 	size_t nops;
 	int is_value;
-	if (dwarf_frame_register(frame, regno, mem, &ops, &nops)) {
-		*how = C_UNDEFINED;
-		return 0;
-	}
-	if (!nops) {
-		*how = ops ? C_UNDEFINED : C_KEEP;
+	enum rule rule = reg_rule(frame, regno, mem, &ops, &nops);
+	if (rule != RULE_SET) {
+		*how = rule == RULE_SAME ? C_KEEP : C_UNDEFINED;
 		return 0;
 	}
 	if (cfa_offset_rule(ops, nops, off, &is_value))
