@@ -28,12 +28,15 @@ check "an unchanged caller's path share (caller_a) moves by a few points at most
 "$STOKE" diff --top 0 "$T/a1.data" "$T/a2.data" >"$T/same.txt" 2>"$T/err"
 check "diff of two recordings of the same workload" [ $? = 0 ]
 sig=$(gawk '!/^#/ && NF && ($(NF-1) == "up" || $(NF-1) == "down")' "$T/same.txt" | wc -l)
-big=$(gawk '!/^#/ && NF && ($(NF-1) == "up" || $(NF-1) == "down") { d = $3; if (d < 0) d = -d; if (d >= 2) n++ } END { print n + 0 }' "$T/same.txt")
-note "same workload: $sig significant rows, $big of them moving 2 points or more"
+big=$(gawk '!/^#/ && NF && ($(NF-1) == "up" || $(NF-1) == "down") { d = $3; if (d < 0) d = -d; if (d >= 5) n++ } END { print n + 0 }' "$T/same.txt")
+note "same workload: $sig significant rows, $big of them moving 5 points or more"
 # Samples are not independent draws (a periodic loop against a periodic timer, other load on
-# the machine), so a small shift can be real run-to-run variation (docs/diff.md); what must
-# never happen is the diff reporting a change of the size the doubled run shows.
-check "same workload: no function marked as a change of 2 points or more" [ "$big" = 0 ]
+# the machine), so a small shift can be real run-to-run variation (docs/diff.md): with about
+# 4 000 samples a share of 30 % has a standard deviation near 0.7 points, so two runs differ by
+# 2 points one time in twenty per function.  What must never happen is the diff reporting a
+# change of the size the doubled run shows (16 to 18 points): 5 points is 5 standard
+# deviations of the difference.
+check "same workload: no function marked as a change of 5 points or more" [ "$big" = 0 ]
 
 "$STOKE" diff -o "$T/d.svg" "$T/a1.data" "$T/b.data" 2>"$T/err"
 check "differential flame graph of recordings" [ $? = 0 ] && check "well-formed" xmllint --noout "$T/d.svg"
