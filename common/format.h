@@ -44,6 +44,9 @@ enum stoke_rec_type {
 	STOKE_REC_FINISHED_ROUND,
 	/* struct stoke_end */
 	STOKE_REC_END,
+	/* A DWARF-mode sample whose stack copy is partly the thread's previous one
+	 * (common/stackref.h). */
+	STOKE_REC_SAMPLE_DELTA,
 };
 
 struct stoke_cpu_stats {
@@ -114,6 +117,9 @@ int fmt_writer_append(struct fmt_writer *w, const void *rec, size_t len);
  * larger than a frame.  *err gets a pending error of the writer thread, or 0.
  */
 void *fmt_writer_append_copy(struct fmt_writer *w, const void *rec, size_t len, int *err);
+
+/* The record fmt_writer_append_copy just returned (copy) was shortened to len bytes. */
+void fmt_writer_trim_last(struct fmt_writer *w, const void *copy, size_t len);
 
 /* Build and append a record of `type` whose payload is `len` bytes (padded to 8). */
 int fmt_writer_add(struct fmt_writer *w, uint32_t type, uint16_t misc,

@@ -266,6 +266,13 @@ void *fmt_writer_append_copy(struct fmt_writer *w, const void *rec, size_t len, 
 	return dst;
 }
 
+void fmt_writer_trim_last(struct fmt_writer *w, const void *copy, size_t len)
+{
+	size_t start = (size_t)((const unsigned char *)copy - w->cur.data);
+	if (start + len <= w->cur.len)
+		w->cur.len = start + len;
+}
+
 int fmt_writer_append(struct fmt_writer *w, const void *rec, size_t len)
 {
 	int err;

@@ -2,6 +2,7 @@
 #include "profiler/record.h"
 #include "common/format.h"
 #include "common/sample.h"
+#include "common/stackref.h"
 #include "common/util.h"
 #include "profiler/buildids.h"
 #include "profiler/meta.h"
@@ -28,6 +29,7 @@
 #define DEFAULT_PAGES_DWARF 1024 /* stack copies are ~100x larger per sample */
 #define FRAME_INTERVAL_NS 1000000000ULL /* close a frame at least every second */
 #define POLL_MS 100
+#define STACKREF_BYTES (64u << 20) /* threads' last stack copies kept for DWARF deltas */
 
 struct rb {
 	int cpu;
@@ -56,6 +58,7 @@ struct rec {
 	struct buildids *bids;
 	struct kaddrs *kaddrs;   /* kernel addresses in samples, filled on the writer thread */
 	uint64_t sample_type;
+	struct stackref *stackref; /* DWARF mode: threads' last stack copies */
 	int epfd, sigfd;
 	struct rb *cur;          /* ring being drained */
 	int write_err;
@@ -274,17 +277,6 @@ static int open_all(struct rec *r)
 
 /* ---- draining ----------------------------------------------------------- */
 
-/* The kernel reserves the whole stack-copy size in each sample but writes only dyn_size bytes;
- * the rest is whatever an older record left in the ring.  Zeroing it in the file's copy loses
- * nothing and lets zstd compress DWARF samples several times better. */
-static void clear_stale_stack(const struct rec *r, void *rec)
-{
-	struct sample s;
-	if (sample_parse(rec, r->sample_type, STOKE_REGS_USER_MASK, &s) || !s.stack ||
-	    s.stack_dyn_size >= s.stack_size)
-		return;
-	memset((unsigned char *)s.stack + s.stack_dyn_size, 0, s.stack_size - s.stack_dyn_size);
-}
 
 static int on_record(void *ctx, const struct perf_event_header *h)
 {
@@ -325,8 +317,12 @@ static int on_record(void *ctx, const struct perf_event_header *h)
 	void *copy = fmt_writer_append_copy(r->w, h, h->size, &err);
 	if (!copy && !err)
 		err = -EINVAL;
-	if (copy && h->type == PERF_RECORD_SAMPLE && (r->sample_type & PERF_SAMPLE_STACK_USER))
-		clear_stale_stack(r, copy);
+	/* DWARF samples: the kernel reserves the whole stack-copy size but writes only
+	 * dyn_size bytes (the rest is stale ring contents), and most of a copy repeats the
+	 * thread's previous one: keep the live, changed part (common/stackref.h). */
+	if (copy && h->type == PERF_RECORD_SAMPLE && r->stackref)
+		fmt_writer_trim_last(r->w, copy, stackref_encode(r->stackref, copy, r->sample_type,
+								 STOKE_REGS_USER_MASK));
 	if (err && !r->write_err)
 		r->write_err = err;
 	return 0; /* keep consuming so the kernel is never blocked on us */
@@ -622,8 +618,10 @@ int record_run(struct record_opts *o, struct record_result *res)
 			 PERF_SAMPLE_TIME | PERF_SAMPLE_CPU | PERF_SAMPLE_PERIOD;
 	if (o->callgraph != CALLGRAPH_NONE)
 		r->sample_type |= PERF_SAMPLE_CALLCHAIN;
-	if (o->callgraph == CALLGRAPH_DWARF)
+	if (o->callgraph == CALLGRAPH_DWARF) {
 		r->sample_type |= PERF_SAMPLE_REGS_USER | PERF_SAMPLE_STACK_USER;
+		r->stackref = stackref_new(STACKREF_BYTES);
+	}
 	r->pages = o->mmap_pages ? o->mmap_pages :
 		   o->callgraph == CALLGRAPH_DWARF ? DEFAULT_PAGES_DWARF : DEFAULT_PAGES;
 	r->ids = xcalloc(o->nr_events, sizeof(*r->ids));
@@ -759,6 +757,7 @@ out:
 	free(r->tasks);
 	buildids_free(r->bids);
 	kaddrs_free(r->kaddrs);
+	stackref_free(r->stackref);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return err;
 }

@@ -1,6 +1,7 @@
 #include "report/dump.h"
 #include "common/format.h"
 #include "common/sample.h"
+#include "common/stackref.h"
 #include "common/util.h"
 
 #include <inttypes.h>
@@ -13,6 +14,7 @@ struct dump {
 	uint64_t sample_type;  /* from the first ATTR record */
 	uint64_t regs_mask;
 	int have_attr;
+	struct stackref *stackref; /* DWARF recordings: to show delta samples whole */
 	uint64_t counts[NR_COUNTS]; /* kernel types < 24, stoke types mapped after */
 	uint64_t records;
 };
@@ -24,6 +26,8 @@ struct dump *dump_new(void)
 
 void dump_free(struct dump *d)
 {
+	if (d)
+		stackref_free(d->stackref);
 	free(d);
 }
 
@@ -92,7 +96,9 @@ static void add_str(struct strbuf *out, const char *p, const char *end)
 		strbuf_addch(out, (unsigned char)p[i] < 0x20 ? '?' : p[i]);
 }
 
-static void dump_sample(struct dump *d, const struct perf_event_header *h, struct strbuf *out)
+/* delta: the file stores part of the stack copy (the rest is the thread's previous one). */
+static void dump_sample(struct dump *d, const struct perf_event_header *h, int delta,
+			struct strbuf *out)
 {
 	struct sample s;
 	if (!d->have_attr || sample_parse(h, d->sample_type, d->regs_mask, &s)) {
@@ -116,8 +122,8 @@ static void dump_sample(struct dump *d, const struct perf_event_header *h, struc
 		strbuf_addf(out, "    regs abi %" PRIu64 " ip 0x%" PRIx64 "\n", s.regs_abi,
 			    s.regs ? s.regs[sample_reg_index(s.regs_mask, 8)] : 0);
 	if (s.stack_size)
-		strbuf_addf(out, "    stack %" PRIu64 " bytes, %" PRIu64 " valid\n", s.stack_size,
-			    s.stack_dyn_size);
+		strbuf_addf(out, "    stack %" PRIu64 " bytes, %" PRIu64 " valid%s\n", s.stack_size,
+			    s.stack_dyn_size, delta ? ", the top from the thread's previous sample" : "");
 }
 
 void dump_record(struct dump *d, const struct perf_event_header *h, uint64_t offset,
@@ -128,13 +134,28 @@ void dump_record(struct dump *d, const struct perf_event_header *h, uint64_t off
 	size_t blen = h->size - sizeof(*h);
 
 	d->records++;
+	if (h->type == STOKE_REC_SAMPLE_DELTA || h->type == PERF_RECORD_SAMPLE) {
+		/* Shown whole, as a SAMPLE, with how much of its stack copy the file stores. */
+		const struct perf_event_header *full = h;
+		int r = -1;
+		if (d->have_attr && (d->sample_type & PERF_SAMPLE_STACK_USER)) {
+			if (!d->stackref)
+				d->stackref = stackref_new(0);
+			r = stackref_decode(d->stackref, h, d->sample_type, d->regs_mask, &full);
+		}
+		d->counts[PERF_RECORD_SAMPLE]++;
+		strbuf_addf(out, "%#" PRIx64 " SAMPLE size %u misc %#x", offset, h->size, h->misc);
+		if (h->type == STOKE_REC_SAMPLE_DELTA && r <= 0) {
+			strbuf_adds(out, " (stack delta: cannot decode)\n");
+			return;
+		}
+		dump_sample(d, full, h != full, out);
+		return;
+	}
 	d->counts[count_slot(h->type)]++;
 	strbuf_addf(out, "%#" PRIx64 " %s size %u misc %#x", offset, dump_type_name(h->type),
 		    h->size, h->misc);
 	switch (h->type) {
-	case PERF_RECORD_SAMPLE:
-		dump_sample(d, h, out);
-		return;
 	case PERF_RECORD_MMAP2:
 		if (blen > sizeof(struct mmap2_body)) {
 			const struct mmap2_body *m = (const void *)body;

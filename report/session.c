@@ -1,5 +1,6 @@
 #include "report/session.h"
 #include "common/format.h"
+#include "common/stackref.h"
 #include "common/util.h"
 
 #include <errno.h>
@@ -35,6 +36,8 @@ struct session {
 	unsigned char *qbuf;   /* queued records, 8-byte aligned */
 	size_t qlen, qcap;
 	unsigned char *qspare; /* flush compacts into it, then the two swap */
+	struct stackref *stackref; /* DWARF recordings: threads' last stack copies */
+	uint64_t bad_records;  /* malformed stack deltas, dropped */
 	size_t qspare_cap;
 	struct qent *q;
 	size_t nr_q, alloc_q;
@@ -335,6 +338,18 @@ int session_read(struct session *s, const char *path, const struct session_handl
 		}
 		if (!s->nr_events)
 			continue; /* cannot decode kernel records without an ATTR */
+		if (s->sample_type & PERF_SAMPLE_STACK_USER) {
+			/* DWARF samples: copies stored as deltas are put back together in file order. */
+			if (!s->stackref)
+				s->stackref = stackref_new(0);
+			if (stackref_decode(s->stackref, h, s->sample_type, s->regs_mask, &h) < 0) {
+				s->bad_records++;
+				continue;
+			}
+		} else if (h->type == STOKE_REC_SAMPLE_DELTA) {
+			s->bad_records++;
+			continue;
+		}
 		enqueue(s, h);
 	}
 	flush(s, UINT64_MAX);
@@ -391,6 +406,7 @@ void session_free(struct session *s)
 	free(s->info);
 	free(s->qbuf);
 	free(s->qspare);
+	stackref_free(s->stackref);
 	free(s->q);
 	free(s);
 }

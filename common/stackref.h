@@ -1,0 +1,56 @@
+/* stackref.h — DWARF-mode stack copies stored as what differs from the thread's previous copy.
+ *
+ * Consecutive samples of a thread share most of their stack copy: the outer
+ * frames have not moved.  The recorder writes a sample whose copy ends (at its
+ * highest addresses) in bytes equal to the same addresses of the thread's
+ * previous copy as a STOKE_REC_SAMPLE_DELTA: the sample with only the differing
+ * low part of its copy, plus a footer naming the previous sample by its time.
+ * A reader, taking records in file order, puts the copy back together into an
+ * ordinary PERF_RECORD_SAMPLE.  When the previous copy is not there (a damaged
+ * frame, a file cut short), the copy stays short, so unwinding ends in a
+ * [truncated] frame: bytes are never invented.
+ *
+ * STOKE_REC_SAMPLE_DELTA layout: a PERF_RECORD_SAMPLE body whose stack section
+ * holds the literal bytes (`u64 size; u8 data[size]; u64 dyn_size`, dyn_size the
+ * literal count), nothing after it, then the footer below.  Both sides keep,
+ * per thread, the last whole copy, its stack pointer and its sample's time.
+ */
+#ifndef STOKE_STACKREF_H
+#define STOKE_STACKREF_H
+
+#include <linux/perf_event.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct stackref_footer {
+	uint64_t dyn_size;  /* bytes of the whole copy */
+	uint64_t ref_time;  /* time of the thread's previous sample, whose copy holds the rest */
+};
+
+struct stackref;
+
+/* max_bytes bounds the copies kept (the recorder's table drops the oldest thread's copy
+ * to make room; a reader passes 0: no bound). */
+struct stackref *stackref_new(size_t max_bytes);
+void stackref_free(struct stackref *s); /* NULL is a no-op */
+
+/*
+ * Recorder: h is a PERF_RECORD_SAMPLE in a writable buffer (sample_type st,
+ * user registers regs_mask).  Drops the part of its stack copy the kernel did
+ * not fill and, when the copy's top matches the thread's previous one,
+ * rewrites it as a STOKE_REC_SAMPLE_DELTA.  Returns the record's new size
+ * (never more than before; h->size is set to it).
+ */
+size_t stackref_encode(struct stackref *s, struct perf_event_header *h, uint64_t st,
+		       uint64_t regs_mask);
+
+/*
+ * Reader, in file order.  A PERF_RECORD_SAMPLE with a stack copy is
+ * remembered (returns 0); other records are left alone (0).  A STOKE_REC_SAMPLE_DELTA is rebuilt as a
+ * PERF_RECORD_SAMPLE into *out (owned by s, valid until the next call):
+ * returns 1.  -EINVAL for a malformed one.
+ */
+int stackref_decode(struct stackref *s, const struct perf_event_header *h, uint64_t st,
+		    uint64_t regs_mask, const struct perf_event_header **out);
+
+#endif

@@ -1,0 +1,210 @@
+/* common/stackref: DWARF stack copies written as deltas and put back together.  Synthetic
+ * samples of two threads whose stacks change at the bottom and move up and down; every copy
+ * must come back byte for byte, a lost reference must give a shorter copy (never other bytes),
+ * and damaged deltas must be refused. */
+#include "common/format.h"
+#include "common/sample.h"
+#include "common/stackref.h"
+#include "t.h"
+
+#include <errno.h>
+#include <stdint.h>
+
+#define ST (PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_IP | PERF_SAMPLE_TID | PERF_SAMPLE_TIME | \
+	    PERF_SAMPLE_CPU | PERF_SAMPLE_PERIOD | PERF_SAMPLE_CALLCHAIN | PERF_SAMPLE_REGS_USER | \
+	    PERF_SAMPLE_STACK_USER)
+#define COPY 2048           /* the requested stack size */
+#define TOP 0x7ffe0000ULL   /* end of each thread's stack */
+#define N 200
+
+/* A thread's whole stack memory below TOP, changed a little between samples. */
+static unsigned char mem[2][8192];
+static uint64_t rng = 88172645463325252ULL;
+
+static uint64_t next_rand(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+struct built {
+	unsigned char rec[COPY + 256];
+	uint64_t sp, dyn;
+	uint32_t tid;
+};
+
+/* A PERF_RECORD_SAMPLE of thread t (0 or 1) at stack pointer sp: the copy is min(COPY, TOP - sp)
+ * bytes, followed by stale bytes up to COPY as the kernel leaves them. */
+static size_t build(struct built *b, int t, uint64_t sp, uint64_t time)
+{
+	uint64_t *p = (uint64_t *)(b->rec + 8);
+	uint64_t regs_mask = STOKE_REGS_USER_MASK;
+	int nregs = __builtin_popcountll(regs_mask);
+	b->tid = 100 + (uint32_t)t;
+	*p++ = 1;                                 /* identifier */
+	*p++ = 0x401000 + time;                   /* ip */
+	*p++ = (uint64_t)b->tid << 32 | b->tid;   /* pid, tid */
+	*p++ = time;
+	*p++ = (uint64_t)t;                       /* cpu */
+	*p++ = 1000;                              /* period */
+	*p++ = 0;                                 /* callchain: none */
+	*p++ = PERF_SAMPLE_REGS_ABI_64;
+	for (int i = 0; i < nregs; i++)
+		p[i] = 0x1000 + (uint64_t)i;
+	p[sample_reg_index(regs_mask, 7)] = sp;   /* SP */
+	p += nregs;
+	*p++ = COPY;
+	b->sp = sp;
+	b->dyn = TOP - sp < COPY ? TOP - sp : COPY;
+	memcpy(p, mem[t] + (sp - (TOP - sizeof(mem[t]))), b->dyn);
+	for (uint64_t i = b->dyn; i < COPY; i++)
+		((unsigned char *)p)[i] = (unsigned char)next_rand(); /* stale ring bytes */
+	p = (uint64_t *)((unsigned char *)p + COPY);
+	*p++ = b->dyn;
+	size_t size = (size_t)((unsigned char *)p - b->rec);
+	struct perf_event_header h = { PERF_RECORD_SAMPLE, PERF_RECORD_MISC_USER, (uint16_t)size };
+	memcpy(b->rec, &h, sizeof(h));
+	return size;
+}
+
+int main(void)
+{
+	static struct built orig[N];
+	static unsigned char enc[N][COPY + 256];
+	struct stackref *w = stackref_new(1 << 20), *r = stackref_new(0);
+	uint64_t sp[2] = { TOP - 1200, TOP - 3000 };
+	size_t raw = 0, stored = 0;
+	int deltas = 0;
+
+	for (size_t i = 0; i < sizeof(mem[0]); i++)
+		mem[0][i] = mem[1][i] = (unsigned char)next_rand();
+	for (int i = 0; i < N; i++) {
+		int t = i % 3 == 2;
+		/* The stack moves by up to 256 bytes either way; the 64 bytes above the
+		 * new stack pointer change, as a running function's locals would. */
+		uint64_t delta = (next_rand() % 64) * 8;
+		sp[t] = next_rand() & 1 ? sp[t] - delta : sp[t] + delta;
+		if (sp[t] < TOP - 6000 || sp[t] > TOP - 64)
+			sp[t] = TOP - 2500;
+		for (int k = 0; k < 64; k++)
+			mem[t][sp[t] - (TOP - sizeof(mem[t])) + (uint64_t)k] = (unsigned char)next_rand();
+		size_t len = build(&orig[i], t, sp[t], 1000 + (uint64_t)i);
+		memcpy(enc[i], orig[i].rec, len);
+		struct perf_event_header *h = (struct perf_event_header *)enc[i];
+		size_t n = stackref_encode(w, h, ST, STOKE_REGS_USER_MASK);
+		raw += len;
+		stored += n;
+		deltas += h->type == STOKE_REC_SAMPLE_DELTA;
+		if (n != h->size || n > len || n % 8)
+			T_OK(0, "sample %d: encoded size %zu (record says %u, was %zu)", i, n, h->size, len);
+	}
+	T_OK(deltas > N / 2, "most samples became deltas (%d of %d)", deltas, N);
+	T_OK(stored * 10 < raw * 6, "stored bytes %zu, under 60 %% of %zu", stored, raw);
+
+	/* In order: every copy comes back whole. */
+	int whole = 0;
+	for (int i = 0; i < N; i++) {
+		const struct perf_event_header *h = (const void *)enc[i], *out = h;
+		struct sample s;
+		int ret = stackref_decode(r, h, ST, STOKE_REGS_USER_MASK, &out);
+		if (ret < 0 || sample_parse(out, ST, STOKE_REGS_USER_MASK, &s) || !s.stack)
+			continue;
+		struct sample o;
+		sample_parse((const void *)orig[i].rec, ST, STOKE_REGS_USER_MASK, &o);
+		whole += out->type == PERF_RECORD_SAMPLE && s.stack_dyn_size == orig[i].dyn &&
+			 !memcmp(s.stack, o.stack, orig[i].dyn) && s.tid == orig[i].tid &&
+			 s.time == 1000 + (uint64_t)i;
+	}
+	T_EQ_INT(whole, N, "decoded in file order: every copy byte for byte");
+
+	/* A lost record: the next delta of its thread cannot be completed, and says so by
+	 * being shorter; no byte differs from the original where it has bytes. */
+	stackref_free(r);
+	r = stackref_new(0);
+	int shorter = 0, wrong = 0, lost = 30;
+	for (int i = 0; i < N; i++) {
+		const struct perf_event_header *h = (const void *)enc[i], *out = h;
+		struct sample s, o;
+		if (i == lost)
+			continue;
+		if (stackref_decode(r, h, ST, STOKE_REGS_USER_MASK, &out) < 0 ||
+		    sample_parse(out, ST, STOKE_REGS_USER_MASK, &s) || !s.stack)
+			continue;
+		sample_parse((const void *)orig[i].rec, ST, STOKE_REGS_USER_MASK, &o);
+		shorter += s.stack_dyn_size < orig[i].dyn;
+		wrong += s.stack_dyn_size > orig[i].dyn || memcmp(s.stack, o.stack, s.stack_dyn_size);
+	}
+	T_OK(shorter >= 1, "after a lost record, its thread's next delta comes back short (%d)",
+	     shorter);
+	T_EQ_INT(wrong, 0, "... and no copy has a byte the original did not");
+
+	/* Damaged deltas are refused, not read past. */
+	int first_delta = -1;
+	for (int i = 0; i < N && first_delta < 0; i++)
+		if (((struct perf_event_header *)enc[i])->type == STOKE_REC_SAMPLE_DELTA)
+			first_delta = i;
+	if (first_delta >= 0) {
+		unsigned char bad[COPY + 256];
+		const struct perf_event_header *out;
+		struct perf_event_header *h = (struct perf_event_header *)bad;
+		memcpy(bad, enc[first_delta], ((struct perf_event_header *)enc[first_delta])->size);
+		h->size = 16;
+		T_EQ_INT(stackref_decode(r, h, ST, STOKE_REGS_USER_MASK, &out), -EINVAL,
+			 "a delta too short for its footer is refused");
+		memcpy(bad, enc[first_delta], ((struct perf_event_header *)enc[first_delta])->size);
+		h = (struct perf_event_header *)bad;
+		uint64_t huge = 70000;
+		memcpy(bad + h->size - 16, &huge, 8);
+		T_EQ_INT(stackref_decode(r, h, ST, STOKE_REGS_USER_MASK, &out), -EINVAL,
+			 "a delta claiming a copy larger than a record can hold is refused");
+		memcpy(bad, enc[first_delta], ((struct perf_event_header *)enc[first_delta])->size);
+		uint64_t tiny = 8;
+		memcpy(bad + h->size - 16, &tiny, 8);
+		T_EQ_INT(stackref_decode(r, h, ST, STOKE_REGS_USER_MASK, &out), -EINVAL,
+			 "a delta whose copy is smaller than its own bytes is refused");
+	}
+	T_OK(first_delta >= 0, "found a delta to damage");
+
+	/* A thread sampled twice at the same point, then once with an empty copy: the repeat
+	 * keeps 8 bytes of its own (a stack section needs room for its count), the empty one
+	 * stays a plain sample; both come back. */
+	{
+		struct stackref *w2 = stackref_new(0), *r2 = stackref_new(0);
+		static struct built same[3];
+		int ok = 1;
+		build(&same[0], 0, TOP - 512, 5000);
+		build(&same[1], 0, TOP - 512, 5001);
+		build(&same[2], 0, TOP, 5002);
+		for (int i = 0; i < 3; i++) {
+			unsigned char copy[COPY + 256];
+			struct perf_event_header *h = (struct perf_event_header *)copy;
+			memcpy(copy, same[i].rec, ((struct perf_event_header *)same[i].rec)->size);
+			stackref_encode(w2, h, ST, STOKE_REGS_USER_MASK);
+			if (i == 1)
+				T_OK(h->type == STOKE_REC_SAMPLE_DELTA && h->size < 200,
+				     "a repeated copy is a delta of %u bytes", h->size);
+			const struct perf_event_header *o = h;
+			struct sample s, want;
+			sample_parse((const void *)same[i].rec, ST, STOKE_REGS_USER_MASK, &want);
+			if (stackref_decode(r2, h, ST, STOKE_REGS_USER_MASK, &o) < 0 ||
+			    sample_parse(o, ST, STOKE_REGS_USER_MASK, &s) ||
+			    s.stack_dyn_size != same[i].dyn ||
+			    (same[i].dyn && memcmp(s.stack, want.stack, same[i].dyn)))
+				ok = 0;
+		}
+		T_OK(ok, "a repeated copy and an empty one come back whole");
+		stackref_free(w2);
+		stackref_free(r2);
+	}
+
+	/* Records without a stack copy and other record types pass untouched. */
+	struct perf_event_header other = { PERF_RECORD_COMM, 0, 8 };
+	const struct perf_event_header *out = &other;
+	T_EQ_INT(stackref_decode(r, &other, ST, STOKE_REGS_USER_MASK, &out), 0,
+		 "other records are left alone");
+	stackref_free(w);
+	stackref_free(r);
+	T_DONE();
+}
