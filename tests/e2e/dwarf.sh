@@ -61,6 +61,21 @@ for f in dw deep; do
 		[ "$other" = 0 -a $((same * 100)) -ge $(((same + longer) * 95)) -a "$same" -ge 100 ]
 done
 
+# Threads that move between CPUs: each sample's copy is stored against its thread's previous
+# one, whichever ring either came from; every stack must still be whole.
+build_fixture "$T/spin" spin.c -O2 -fomit-frame-pointer -pthread || finish
+"$STOKE" record -q --call-graph dwarf -o "$T/th.data" -- "$T/spin" 1 4 2>"$T/err"
+check "threaded dwarf record" [ $? = 0 ]
+"$STOKE" report --folded "$T/th.data" >"$T/th.folded" 2>"$T/err"
+read -r w n < <(share 'start_thread[^;]*;worker;spin_top;spin_mid;spin_leaf' "$T/th.folded")
+read -r sp n2 < <(share 'spin_leaf' "$T/th.folded")
+note "threads: $w of $sp samples in spin_leaf reach start_thread through worker/spin_top/spin_mid"
+check "threads: >= 99% of spin_leaf stacks are whole" [ $((w * 100)) -ge $((sp * 99)) -a "$sp" -ge 200 ]
+"$STOKE" dump "$T/th.data" >"$T/th.dump"
+read -r d t < <(gawk '$1 == "stack" && $3 == "bytes," { t++; if (/previous sample/) d++ } END { print d + 0, t + 0 }' "$T/th.dump")
+note "threads: $d of $t samples stored as a delta against their thread's previous copy"
+check "threads: most copies are stored as deltas" [ $((d * 2)) -ge "$t" ]
+
 # Everything in the report path works on DWARF recordings.
 "$STOKE" flamegraph "$T/dw.data" -o "$T/dw.svg" 2>"$T/err"
 check "flamegraph of a DWARF recording" [ $? = 0 -a -s "$T/dw.svg" ]
