@@ -101,7 +101,7 @@ static void remember(struct stackref *s, uint32_t tid, uint64_t sp, uint64_t tim
 	c->time = time;
 }
 
-/* The sample's stack pointer; 0 when it has none. */
+/* The sample's stack pointer: 0, or -1 when it has none. */
 static int sample_sp(const struct sample *smp, uint64_t *sp)
 {
 	int i = smp->regs ? sample_reg_index(smp->regs_mask, PERF_REG_SP) : -1;

@@ -36,9 +36,8 @@ struct session {
 	unsigned char *qbuf;   /* queued records, 8-byte aligned */
 	size_t qlen, qcap;
 	unsigned char *qspare; /* flush compacts into it, then the two swap */
-	struct stackref *stackref; /* DWARF recordings: threads' last stack copies */
-	uint64_t bad_records;  /* malformed stack deltas, dropped */
 	size_t qspare_cap;
+	struct stackref *stackref; /* DWARF recordings: threads' last stack copies */
 	struct qent *q;
 	size_t nr_q, alloc_q;
 	uint64_t seq;
@@ -342,12 +341,9 @@ int session_read(struct session *s, const char *path, const struct session_handl
 			/* DWARF samples: copies stored as deltas are put back together in file order. */
 			if (!s->stackref)
 				s->stackref = stackref_new(0);
-			if (stackref_decode(s->stackref, h, s->sample_type, s->regs_mask, &h) < 0) {
-				s->bad_records++;
-				continue;
-			}
+			if (stackref_decode(s->stackref, h, s->sample_type, s->regs_mask, &h) < 0)
+				continue; /* a malformed delta: its sample is dropped */
 		} else if (h->type == STOKE_REC_SAMPLE_DELTA) {
-			s->bad_records++;
 			continue;
 		}
 		enqueue(s, h);

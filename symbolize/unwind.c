@@ -131,10 +131,9 @@ struct walk {
 	 * no map for (only executable maps are recorded). */
 	struct elf_file *cur;
 	uint64_t cur_bias;
-	/* After a step through libdw's CFI, the cursor restarts from the caller's
-	 * registers: access_reg serves regs instead of the sample's. */
+	/* The registers libunwind's cursor starts from (access_reg serves them): the
+	 * sample's, or the caller's after steps by rules or through libdw's CFI. */
 	struct cfi_regs regs;
-	int own_regs;
 	uint64_t ret_ip;     /* the restarted cursor's IP: a return address, looked up at -1 */
 	struct cfi_frame *pending; /* rules find_proc_info found where libunwind has none */
 };
@@ -299,19 +298,13 @@ static int sample_reg(const struct sample *s, int preg, uint64_t *val)
 static int access_reg(unw_addr_space_t as, unw_regnum_t reg, unw_word_t *valp, int write, void *arg)
 {
 	struct walk *w = arg;
-	uint64_t v;
 	(void)as;
 	if (write)
 		return -UNW_EBADREG;
-	if (w->own_regs) {
-		/* libunwind's x86-64 register numbers are DWARF's, as cfi.h's are. */
-		if (reg < 0 || reg >= CFI_NR_REGS || !(w->regs.valid & (1u << reg)))
-			return -UNW_EBADREG;
-		v = w->regs.val[reg];
-	} else if (sample_reg(w->s, perf_reg(reg), &v)) {
+	/* libunwind's x86-64 register numbers are DWARF's, as cfi.h's are. */
+	if (reg < 0 || reg >= CFI_NR_REGS || !(w->regs.valid & (1u << reg)))
 		return -UNW_EBADREG;
-	}
-	*valp = v;
+	*valp = w->regs.val[reg];
 	return 0;
 }
 
@@ -588,7 +581,6 @@ static int cfi_step(struct walk *w, unw_cursor_t *c)
 	if (!(in.valid & (1u << CFI_RSP)) || out.val[CFI_RSP] <= in.val[CFI_RSP])
 		return -EINVAL;
 	w->regs = out;
-	w->own_regs = 1;
 	w->u->stats.cfi_steps++;
 	return 1;
 }
@@ -605,7 +597,6 @@ static int libunwind_walk(struct walk *w, struct as_entry *e, int exact, uint64_
 	unw_cursor_t c;
 	uint64_t bp;
 
-	w->own_regs = 1;
 	w->ret_ip = exact ? 0 : w->regs.val[CFI_RIP];
 	if (!as || !w->s->stack_dyn_size || unw_init_remote(&c, as, w) < 0) {
 		w->u->stats.failed++;
