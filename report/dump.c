@@ -135,7 +135,7 @@ void dump_record(struct dump *d, const struct perf_event_header *h, uint64_t off
 
 	d->records++;
 	if (h->type == STOKE_REC_SAMPLE_DELTA || h->type == PERF_RECORD_SAMPLE) {
-		/* Shown whole, as a SAMPLE, with how much of its stack copy the file stores. */
+		/* Shown rebuilt, as a SAMPLE; a delta says so on its stack line. */
 		const struct perf_event_header *full = h;
 		int r = -1;
 		if (d->have_attr && (d->sample_type & PERF_SAMPLE_STACK_USER)) {
