@@ -117,15 +117,29 @@ static int report_failure(const struct record_opts *o, const struct record_resul
 	return cli_error(1, "record failed: %s", fmt_strerror(err));
 }
 
+/* "dwarf (32768-byte stack copies, the default)", "fp", "none" */
+static const char *callgraph_desc(const struct record_opts *o, char *buf, size_t len)
+{
+	if (o->callgraph == CALLGRAPH_DWARF)
+		snprintf(buf, len, "dwarf (%u-byte user stack copies%s)", o->stack_size,
+			 o->callgraph == RECORD_DEFAULT_CALLGRAPH &&
+			 o->stack_size == RECORD_DEFAULT_STACK_SIZE ? "; the default" : "");
+	else
+		snprintf(buf, len, "%s", o->callgraph == CALLGRAPH_FP ? "fp (frame pointers)" : "none");
+	return buf;
+}
+
 static void print_summary(const struct record_opts *o, const struct record_result *res)
 {
 	double raw = (double)res->raw_bytes, file = (double)res->file_bytes;
+	char mode[96];
 	fprintf(stderr, "[ stoke record: %llu samples, %llu lost, %llu wakeups, %.3f s",
 		(unsigned long long)res->samples, (unsigned long long)res->lost,
 		(unsigned long long)res->wakeups, res->seconds);
 	if (res->throttles)
 		fprintf(stderr, ", throttled %llu times", (unsigned long long)res->throttles);
-	fprintf(stderr, " ]\n[ stoke record: wrote %.3f MB to %s (%.3f MB raw, %.1fx",
+	fprintf(stderr, " ]\n[ stoke record: call graphs: %s ]", callgraph_desc(o, mode, sizeof(mode)));
+	fprintf(stderr, "\n[ stoke record: wrote %.3f MB to %s (%.3f MB raw, %.1fx",
 		file / 1e6, o->output, raw / 1e6, file > 0 ? raw / file : 0.0);
 	if (res->fast_frames)
 		fprintf(stderr, "; %llu of %llu frames at zstd level 1 to keep up",
@@ -146,8 +160,8 @@ int cmd_record(int argc, char **argv)
 	size_t nr_pids = 0;
 	int quiet = 0;
 	struct record_opts o = {
-		.output = "stoke.data", .freq = 999, .callgraph = CALLGRAPH_FP,
-		.stack_size = 8192, .zlevel = 0,
+		.output = "stoke.data", .freq = 999, .callgraph = RECORD_DEFAULT_CALLGRAPH,
+		.stack_size = RECORD_DEFAULT_STACK_SIZE, .zlevel = 0,
 	};
 	int i;
 
@@ -172,11 +186,18 @@ int cmd_record(int argc, char **argv)
 			continue;
 		}
 		if (!strcmp(a, "-g")) {
-			o.callgraph = CALLGRAPH_FP;
-			if (val && !strncmp(val, "dwarf", 5))
+			/* -g: call graphs in the default mode; -g fp|dwarf[,SIZE] as --call-graph. */
+			if (val && (!strcmp(val, "fp") || !strncmp(val, "dwarf", 5))) {
 				a = "--call-graph";
-			else
+			} else {
+				o.callgraph = RECORD_DEFAULT_CALLGRAPH;
+				o.stack_size = RECORD_DEFAULT_STACK_SIZE;
 				continue;
+			}
+		}
+		if (!strcmp(a, "--no-mmap-build-id")) {
+			o.no_mmap_build_id = 1;
+			continue;
 		}
 		if (!strcmp(a, "--no-call-graph")) {
 			o.callgraph = CALLGRAPH_NONE;
@@ -208,6 +229,7 @@ int cmd_record(int argc, char **argv)
 				o.callgraph = CALLGRAPH_FP;
 			} else if (!strncmp(val, "dwarf", 5) && (!val[5] || val[5] == ',')) {
 				o.callgraph = CALLGRAPH_DWARF;
+				o.stack_size = RECORD_DEFAULT_STACK_SIZE;
 				if (val[5]) {
 					uint64_t sz;
 					if (parse_u64("--call-graph dwarf,SIZE", val + 6, &sz))

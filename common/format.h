@@ -128,14 +128,6 @@ int fmt_writer_add(struct fmt_writer *w, uint32_t type, uint16_t misc,
 /* Close the current frame and queue it for writing (no-op when empty). */
 int fmt_writer_flush(struct fmt_writer *w);
 
-/*
- * Scan callback, run on the writer thread for every frame's raw records just
- * before compression (data is len bytes of whole records).  Set it before the
- * first append; it must not touch the writer.
- */
-typedef void (*fmt_scan_fn)(void *ctx, const unsigned char *data, size_t len);
-void fmt_writer_set_scan(struct fmt_writer *w, fmt_scan_fn fn, void *ctx);
-
 /* Flush and wait until the writer thread has written everything queued. */
 int fmt_writer_sync(struct fmt_writer *w);
 

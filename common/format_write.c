@@ -21,7 +21,7 @@
 struct chunk {
 	unsigned char *data;
 	size_t len;
-	int raw; /* written as is (a marker frame), neither scanned nor compressed */
+	int raw; /* written as is (a marker frame), not compressed */
 };
 
 struct fmt_writer {
@@ -39,8 +39,6 @@ struct fmt_writer {
 	struct chunk spare;     /* a drained buffer for reuse, or {NULL,0} */
 	int stop;               /* set by close: the thread exits when the queue is empty */
 	int err;                /* first error of the writer thread (sticky) */
-	fmt_scan_fn scan;       /* called on the writer thread before compression */
-	void *scan_ctx;
 	uint64_t good_offset;   /* file size after the last whole frame */
 	struct fmt_writer_stats stats;
 };
@@ -96,8 +94,6 @@ static void *writer_main(void *arg)
 
 		int err = 0;
 		size_t csize = 0;
-		if (!failed && w->scan && !c.raw)
-			w->scan(w->scan_ctx, c.data, c.len);
 		if (c.raw && !failed) {
 			csize = c.len;
 			err = write_all(w->fd, c.data, c.len);
@@ -197,12 +193,6 @@ static int queue_chunk(struct fmt_writer *w, struct chunk c)
 	pthread_cond_broadcast(&w->cond);
 	pthread_mutex_unlock(&w->lock);
 	return err;
-}
-
-void fmt_writer_set_scan(struct fmt_writer *w, fmt_scan_fn fn, void *ctx)
-{
-	w->scan = fn;
-	w->scan_ctx = ctx;
 }
 
 int fmt_writer_sync(struct fmt_writer *w)

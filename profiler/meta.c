@@ -64,11 +64,6 @@ void kaddrs_free(struct kaddrs *k)
 	free(k);
 }
 
-size_t kaddrs_count(const struct kaddrs *k)
-{
-	return k->used;
-}
-
 static void kaddrs_put(struct kaddrs *k, uint64_t a);
 
 static void kaddrs_grow(struct kaddrs *k)
@@ -99,30 +94,20 @@ static void kaddrs_put(struct kaddrs *k, uint64_t a)
 	}
 }
 
-void kaddrs_scan(void *ctx, const unsigned char *data, size_t len)
+void kaddrs_note(struct kaddrs *k, const struct perf_event_header *h)
 {
-	struct kaddrs *k = ctx;
-	size_t off = 0;
-	while (off + sizeof(struct perf_event_header) <= len) {
-		const struct perf_event_header *h = (const void *)(data + off);
-		if (h->size < sizeof(*h) || h->size > len - off)
-			break;
-		off += h->size;
-		if (h->type != PERF_RECORD_SAMPLE)
-			continue;
-		struct sample s;
-		if (sample_parse(h, k->sample_type, k->regs_mask, &s))
-			continue;
-		int kernel = (s.misc & PERF_RECORD_MISC_CPUMODE_MASK) == PERF_RECORD_MISC_KERNEL;
-		if (kernel)
-			kaddrs_put(k, s.ip);
-		for (uint64_t i = 0; i < s.nr_callchain; i++) {
-			uint64_t a = s.callchain[i];
-			if (a >= PERF_CONTEXT_MAX)
-				kernel = a == PERF_CONTEXT_KERNEL;
-			else if (kernel)
-				kaddrs_put(k, a);
-		}
+	struct sample s;
+	if (h->type != PERF_RECORD_SAMPLE || sample_parse(h, k->sample_type, k->regs_mask, &s))
+		return;
+	int kernel = (s.misc & PERF_RECORD_MISC_CPUMODE_MASK) == PERF_RECORD_MISC_KERNEL;
+	if (kernel)
+		kaddrs_put(k, s.ip);
+	for (uint64_t i = 0; i < s.nr_callchain; i++) {
+		uint64_t a = s.callchain[i];
+		if (a >= PERF_CONTEXT_MAX)
+			kernel = a == PERF_CONTEXT_KERNEL;
+		else if (kernel)
+			kaddrs_put(k, a);
 	}
 }
 

@@ -16,14 +16,15 @@ int meta_write_attr(struct fmt_writer *w, const struct perf_event_attr *attr,
 
 /*
  * The set of kernel addresses seen in samples (IPs and callchain entries),
- * so the kallsyms snapshot keeps only the symbols a report needs.
- * kaddrs_scan() is a fmt_scan_fn: give it to fmt_writer_set_scan().
+ * so the kallsyms snapshot keeps only the symbols a report needs.  The
+ * recorder notes every sample as the kernel wrote it, before any re-encoding
+ * (stack deltas), so no kernel address is missed.
  */
 struct kaddrs;
 struct kaddrs *kaddrs_new(uint64_t sample_type, uint64_t regs_mask);
-void kaddrs_free(struct kaddrs *k);
-void kaddrs_scan(void *ctx, const unsigned char *data, size_t len);
-size_t kaddrs_count(const struct kaddrs *k);
+void kaddrs_free(struct kaddrs *k); /* NULL is a no-op */
+/* Note the kernel addresses of one record (anything but a sample is ignored). */
+void kaddrs_note(struct kaddrs *k, const struct perf_event_header *h);
 
 /*
  * Copy /proc/kallsyms into STOKE_REC_KALLSYMS records of whole lines: with

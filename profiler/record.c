@@ -56,7 +56,7 @@ struct rec {
 	int use_build_id;        /* ask MMAP2 records to carry build-ids (Linux >= 5.12) */
 	int user_only;           /* kernel sampling refused: exclude it */
 	struct buildids *bids;
-	struct kaddrs *kaddrs;   /* kernel addresses in samples, filled on the writer thread */
+	struct kaddrs *kaddrs;   /* kernel addresses in samples, noted as they are drained */
 	uint64_t sample_type;
 	struct stackref *stackref; /* DWARF mode: threads' last stack copies */
 	int epfd, sigfd;
@@ -288,6 +288,7 @@ static int on_record(void *ctx, const struct perf_event_header *h)
 	switch (h->type) {
 	case PERF_RECORD_SAMPLE:
 		st->samples++;
+		kaddrs_note(r->kaddrs, h);
 		break;
 	case PERF_RECORD_LOST:
 		st->lost_records++;
@@ -441,7 +442,7 @@ static int write_trailer_records(struct rec *r, uint64_t end_ns)
 	struct stoke_end end = { .start_ns = r->start_ns, .end_ns = end_ns, .exit_status = -1 };
 	int err, hidden;
 
-	/* Everything queued is scanned once the writer is idle; the trailer follows. */
+	/* Every frame queued is written before the trailer. */
 	err = fmt_writer_sync(r->w);
 	if (!err)
 		err = fmt_writer_mark_trailer(r->w);
@@ -607,7 +608,8 @@ static void stop_target(struct rec *r)
 
 int record_run(struct record_opts *o, struct record_result *res)
 {
-	struct rec rr = { .o = o, .res = res, .epfd = -1, .sigfd = -1, .use_build_id = 1 };
+	struct rec rr = { .o = o, .res = res, .epfd = -1, .sigfd = -1,
+			  .use_build_id = !o->no_mmap_build_id };
 	struct rec *r = &rr;
 	sigset_t mask, old;
 	int err, n;
@@ -622,6 +624,7 @@ int record_run(struct record_opts *o, struct record_result *res)
 		r->sample_type |= PERF_SAMPLE_REGS_USER | PERF_SAMPLE_STACK_USER;
 		r->stackref = stackref_new(STACKREF_BYTES);
 	}
+	r->kaddrs = kaddrs_new(r->sample_type, o->callgraph == CALLGRAPH_DWARF ? STOKE_REGS_USER_MASK : 0);
 	r->pages = o->mmap_pages ? o->mmap_pages :
 		   o->callgraph == CALLGRAPH_DWARF ? DEFAULT_PAGES_DWARF : DEFAULT_PAGES;
 	r->ids = xcalloc(o->nr_events, sizeof(*r->ids));
@@ -674,8 +677,6 @@ int record_run(struct record_opts *o, struct record_result *res)
 	err = fmt_writer_open(o->output, o->zlevel, 0, &r->w);
 	if (err)
 		goto out;
-	r->kaddrs = kaddrs_new(r->sample_type, o->callgraph == CALLGRAPH_DWARF ? STOKE_REGS_USER_MASK : 0);
-	fmt_writer_set_scan(r->w, kaddrs_scan, r->kaddrs);
 	err = write_header_records(r);
 	if (err)
 		goto out;

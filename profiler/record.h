@@ -16,6 +16,15 @@
 
 enum record_callgraph { CALLGRAPH_NONE, CALLGRAPH_FP, CALLGRAPH_DWARF };
 
+/*
+ * The default call graph: DWARF unwinding of a 32 KiB user-stack copy, which
+ * is right whether or not code keeps frame pointers (most of a distribution
+ * does not) and deep enough for real programs (docs/unwinding.md measures
+ * it).  Stack copies are stored as deltas, so a larger copy costs little file.
+ */
+#define RECORD_DEFAULT_CALLGRAPH CALLGRAPH_DWARF
+#define RECORD_DEFAULT_STACK_SIZE 32768u
+
 struct record_opts {
 	const char *output;          /* file to write */
 	struct evspec *events;       /* at least one; may be rewritten by fallbacks (cycles → cpu-clock) */
@@ -34,6 +43,7 @@ struct record_opts {
 	double duration;             /* seconds; 0: until the command ends or a signal */
 	int zlevel;                  /* zstd level */
 	size_t mmap_pages;           /* data pages per ring; 0: default */
+	int no_mmap_build_id;        /* never ask for build-ids in MMAP2 records (read the files) */
 	const char *cmdline;         /* stoke's own command line, stored in the file */
 	void (*notice)(void *ctx, const char *msg);
 	void *notice_ctx;

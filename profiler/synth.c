@@ -1,4 +1,5 @@
 #include "profiler/synth.h"
+#include "common/elfinit.h"
 #include "common/sample.h"
 #include "common/util.h"
 
@@ -31,11 +32,6 @@ struct synth {
 
 struct synth *synth_new(uint64_t sample_type, uint64_t id)
 {
-	static int elf_ready;
-	if (!elf_ready) {
-		elf_version(EV_CURRENT);
-		elf_ready = 1;
-	}
 	struct synth *s = xcalloc(1, sizeof(*s));
 	s->sample_type = sample_type;
 	s->id = id;
@@ -54,6 +50,7 @@ void synth_free(struct synth *s)
 
 int buildid_read(const char *path, unsigned char *out, size_t max)
 {
+	elfinit();
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;

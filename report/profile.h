@@ -38,6 +38,8 @@ struct profile_info {
 	char *event;            /* event name ("" for folded) */
 	char *cmdline;          /* recorded command line, or NULL */
 	char *hostname;         /* or NULL */
+	char *callgraph;        /* how stacks were recorded: "dwarf, 32768-byte stack copies",
+				 * "fp", "none"; NULL when the file does not say */
 	uint64_t freq;          /* sampling frequency, 0 when by period */
 	uint64_t period;        /* sampling period when not by frequency */
 	uint64_t samples;       /* samples kept after filters (folded: sum of counts) */

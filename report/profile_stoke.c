@@ -284,6 +284,14 @@ int profile_load_stoke(const char *path, const struct profile_opts *o, struct tr
 		info->period = ev->attr.sample_period;
 	info->cmdline = dup_or_null(session_info(l.s, "target"));
 	info->hostname = dup_or_null(session_info(l.s, "hostname"));
+	const char *cg = session_info(l.s, "callgraph"), *stack = session_info(l.s, "stack-size");
+	if (cg && !strcmp(cg, "dwarf") && stack) {
+		struct strbuf sb = STRBUF_INIT;
+		strbuf_addf(&sb, "dwarf, %s-byte stack copies", stack);
+		info->callgraph = strbuf_detach(&sb);
+	} else {
+		info->callgraph = dup_or_null(cg);
+	}
 	struct stoke_end end;
 	if (!session_end(l.s, &end)) {
 		info->lost = end.lost;

@@ -24,6 +24,8 @@ void report_write_header(const struct profile_info *info, struct strbuf *out)
 			    (unsigned long long)info->samples_total);
 	else
 		strbuf_addf(out, "# samples: %llu\n", (unsigned long long)info->samples);
+	if (info->callgraph)
+		strbuf_addf(out, "# call graph: %s\n", info->callgraph);
 	if (info->is_folded)
 		strbuf_adds(out, "# lost: unknown\n# duration: unknown\n");
 	else {

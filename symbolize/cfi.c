@@ -1,5 +1,6 @@
 #include "symbolize/cfi.h"
 #include "symbolize/elfsym.h"
+#include "common/elfinit.h"
 #include "common/util.h"
 
 #include <dwarf.h>
@@ -32,7 +33,7 @@ struct cfi_frame {
 
 struct cfi *cfi_open(const char *path)
 {
-	elf_version(EV_CURRENT);
+	elfinit();
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return NULL;

@@ -1,4 +1,5 @@
 #include "symbolize/elfsym.h"
+#include "common/elfinit.h"
 #include "common/arena.h"
 #include "common/util.h"
 #include "symbolize/demangle.h"
@@ -43,6 +44,11 @@ struct dso {
 	struct func_sym *syms;    /* sorted by start; built on the first lookup */
 	size_t nr_syms, alloc_syms;
 	int syms_built;
+	const unsigned char *fde_table; /* .eh_frame_hdr search table: {start, fde} pairs of
+					 * datarel sdata4, sorted by start (owned by libelf) */
+	uint32_t nr_fdes;
+	uint64_t hdr_vaddr;       /* what the table's values are relative to */
+	int fdes_read;
 	struct cached *cache;     /* open addressing */
 	size_t cache_cap, cache_used;
 	struct dso *next;         /* hash chain */
@@ -65,7 +71,7 @@ struct dso_set *dso_set_new(const struct sym_opts *opts, struct strtab *strings)
 	d->opts = opts;
 	d->strings = strings;
 	d->arena = arena_new();
-	elf_version(EV_CURRENT);
+	elfinit();
 	return d;
 }
 
@@ -394,6 +400,70 @@ static struct cached *cache_slot(struct dso *f, uint64_t key)
 	return &f->cache[i];
 }
 
+/* The .eh_frame_hdr binary-search table of f, when it has the usual encoding. */
+static void read_fde_table(struct dso *f)
+{
+	GElf_Addr bias;
+	Elf *elf = dwfl_module_getelf(f->mod, &bias);
+	size_t n;
+	f->fdes_read = 1;
+	if (!elf || elf_getphdrnum(elf, &n))
+		return;
+	for (size_t i = 0; i < n; i++) {
+		GElf_Phdr ph;
+		if (!gelf_getphdr(elf, (int)i, &ph) || ph.p_type != PT_GNU_EH_FRAME || ph.p_filesz < 12)
+			continue;
+		Elf_Data *d = elf_getdata_rawchunk(elf, (int64_t)ph.p_offset, ph.p_filesz, ELF_T_BYTE);
+		const unsigned char *h = d ? d->d_buf : NULL;
+		/* version 1; eh_frame_ptr any 4-byte form; fde_count udata4; table datarel sdata4 */
+		if (!h || h[0] != 1 || (h[1] & 0x0f) != 0x0b || h[2] != 0x03 || h[3] != 0x3b)
+			return;
+		uint32_t count;
+		memcpy(&count, h + 8, 4);
+		if ((uint64_t)count * 8 > ph.p_filesz - 12)
+			return;
+		f->fde_table = h + 12;
+		f->nr_fdes = count;
+		f->hdr_vaddr = ph.p_vaddr;
+		return;
+	}
+}
+
+/*
+ * Code no symbol covers (a stripped file): the start of the function holding
+ * addr, from the unwind tables, which stripped files keep.  Every address of
+ * one function then makes one frame, "[libz.so.1+0xaa60]", not one per address.
+ * libdw says whether an FDE covers addr; the sorted .eh_frame_hdr table says
+ * where the one that does begins (FDEs do not overlap).  0, or -ENOENT.
+ */
+static int fde_start(struct dso *f, uint64_t addr, uint64_t *start)
+{
+	Dwarf_Addr bias = 0;
+	Dwarf_CFI *cfi = dwfl_module_eh_cfi(f->mod, &bias);
+	Dwarf_Frame *frame = NULL;
+	if (!cfi || bias || dwarf_cfi_addrframe(cfi, addr, &frame) || !frame)
+		return -ENOENT;
+	free(frame);
+	if (!f->fdes_read)
+		read_fde_table(f);
+	size_t lo = 0, hi = f->nr_fdes; /* first entry starting past addr */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int32_t rel;
+		memcpy(&rel, f->fde_table + mid * 8, 4);
+		if (f->hdr_vaddr + (uint64_t)(int64_t)rel <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo)
+		return -ENOENT;
+	int32_t rel;
+	memcpy(&rel, f->fde_table + (lo - 1) * 8, 4);
+	*start = f->hdr_vaddr + (uint64_t)(int64_t)rel;
+	return 0;
+}
+
 int dso_lookup(struct dso_set *d, struct dso *f, uint64_t vaddr, int caller,
 	       struct sym_frame *out, int max)
 {
@@ -418,7 +488,13 @@ int dso_lookup(struct dso_set *d, struct dso *f, uint64_t vaddr, int caller,
 	if (!c->key) {
 		struct sym_frame tmp[MAX_FRAMES];
 		/* A return address may be one past the end of its function: look at the call. */
-		int n = resolve(d, f, caller && vaddr ? vaddr - 1 : vaddr, tmp, MAX_FRAMES);
+		uint64_t at = caller && vaddr ? vaddr - 1 : vaddr, start;
+		int n = resolve(d, f, at, tmp, MAX_FRAMES);
+		if (!n && !fde_start(f, at, &start)) {
+			/* Unnamed, but known to be the function at start (rel stays start). */
+			tmp[0] = (struct sym_frame){ .rel = start };
+			n = 1;
+		}
 		c->key = key;
 		c->nr = (uint32_t)n;
 		c->frames = n ? arena_alloc(d->arena, sizeof(*tmp) * (size_t)n) : NULL;
@@ -438,7 +514,8 @@ int dso_lookup(struct dso_set *d, struct dso *f, uint64_t vaddr, int caller,
 	for (int i = 0; i < n; i++) {
 		out[i].module = f->name;
 		out[i].path = f->path;
-		out[i].rel = vaddr;
+		if (out[i].name)
+			out[i].rel = vaddr; /* unnamed frames keep their function's start */
 		out[i].kind = SYM_USER;
 	}
 	return n;

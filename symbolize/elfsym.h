@@ -33,8 +33,10 @@ int dso_offset_to_vaddr(struct dso_set *d, struct dso *f, uint64_t off, uint64_t
 
 /*
  * Frames for vaddr (innermost inlined first): see sym_lookup.  Frames' addr
- * is left for the caller to set.  Returns the count, 0 when nothing is known
- * (the caller shows the module and offset).
+ * is left for the caller to set.  Where no symbol covers vaddr but the unwind
+ * tables do, one frame with a NULL name and rel = the start of its function
+ * (so every address of a stripped function shows as one frame).  Returns the
+ * count, 0 when nothing is known (the caller shows the module and offset).
  */
 int dso_lookup(struct dso_set *d, struct dso *f, uint64_t vaddr, int caller,
 	       struct sym_frame *out, int max);

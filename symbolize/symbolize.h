@@ -33,7 +33,8 @@ struct sym_frame {
 	const char *file;   /* source file or NULL */
 	int line;           /* 0 when unknown */
 	uint64_t addr;      /* the address looked up */
-	uint64_t rel;       /* address within the module (ELF vaddr), for "[libfoo.so+0x1a2b]" */
+	uint64_t rel;       /* address within the module (ELF vaddr), for "[libfoo.so+0x1a2b]";
+			     * for unnamed code the unwind tables place, its function's start */
 	enum sym_kind kind;
 	int inlined;        /* 1: inlined into the next (outer) frame */
 };

@@ -1,4 +1,5 @@
 #include "symbolize/unwind.h"
+#include "common/elfinit.h"
 #include "common/util.h"
 #include "symbolize/cfi.h"
 
@@ -234,12 +235,14 @@ static int find_map(struct walk *w, uint64_t addr, struct unwind_map *m)
 static int read_word(struct walk *w, uint64_t addr, uint64_t *valp)
 {
 	const struct sample *s = w->s;
-	if (addr >= w->sp && addr + sizeof(*valp) <= w->sp + s->stack_dyn_size) {
+	/* Differences, not sums: an address near 2^64 must not wrap into the copy. */
+	if (addr >= w->sp && s->stack_dyn_size >= sizeof(*valp) &&
+	    addr - w->sp <= s->stack_dyn_size - sizeof(*valp)) {
 		memcpy(valp, s->stack + (addr - w->sp), sizeof(*valp));
 		return 0;
 	}
 	/* Just past the copy: the real stack went on; the unwinding is truncated. */
-	if (addr >= w->sp && addr < w->sp + (64u << 20)) {
+	if (addr >= w->sp && addr - w->sp < (64u << 20)) {
 		w->stack_miss = 1;
 		return -EFAULT;
 	}
@@ -448,7 +451,7 @@ static unw_accessors_t accessors = {
 
 struct unwinder *unwind_new(unwind_find_map_fn find_map_fn, void *ctx, int flags)
 {
-	elf_version(EV_CURRENT);
+	elfinit();
 	struct unwinder *u = xcalloc(1, sizeof(*u));
 	u->find_map = find_map_fn;
 	u->ctx = ctx;
@@ -536,9 +539,10 @@ static int fp_walk(struct walk *w, uint64_t bp, uint64_t *ips, int n, int max, i
 	const struct sample *s = w->s;
 	while (n < max) {
 		uint64_t frame[2];
-		if (bp < w->sp || bp + sizeof(frame) > w->sp + s->stack_dyn_size) {
+		if (bp < w->sp || s->stack_dyn_size < sizeof(frame) ||
+		    bp - w->sp > s->stack_dyn_size - sizeof(frame)) {
 			/* A frame pointer into the stack but past the copy: truncated. */
-			if (bp >= w->sp + s->stack_dyn_size && bp < w->sp + (64u << 20))
+			if (bp >= w->sp && bp - w->sp >= s->stack_dyn_size && bp - w->sp < (64u << 20))
 				*truncated = 1;
 			break;
 		}
