@@ -21,6 +21,7 @@ __attribute__((noinline)) static void sort_numbers(uint32_t *v, size_t n, uint64
 		v[i] = (uint32_t)(*seed >> 33);
 	}
 	qsort(v, n, sizeof(*v), compare_u32);
+	sink++; /* not a tail call: sort_numbers stays on the stack, above qsort */
 }
 
 __attribute__((noinline)) static uint64_t hash_bytes(const unsigned char *p, size_t n)

@@ -3,11 +3,11 @@
 set -eu
 STOKE=${1:?usage: demo.sh STOKE}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-OUT=$ROOT/out
+OUT=${DEMO_OUT:-$ROOT/out}
 mkdir -p "$OUT"
 cc -g -O2 -fno-omit-frame-pointer -o "$OUT/demo" "$ROOT/testdata/demo.c"
-echo "== stoke record -F 999 -g -o out/demo.data -- out/demo 2"
-"$STOKE" record -F 999 -g -o "$OUT/demo.data" -- "$OUT/demo" 2
+echo "== stoke record -o out/demo.data -- out/demo 2"
+"$STOKE" record -o "$OUT/demo.data" -- "$OUT/demo" 2
 echo
 echo "== stoke report --top 10 out/demo.data"
 "$STOKE" report --top 10 "$OUT/demo.data"

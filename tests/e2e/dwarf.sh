@@ -20,7 +20,7 @@ note "DWARF: $q samples in by_value under qsort under chain_three/two/one"
 check "DWARF: the comparator appears under qsort under its caller chain" [ "$q" -ge $((n / 20)) ]
 
 # The same workload with frame pointers only: stacks break at the first libc frame.
-"$STOKE" record -q -o "$T/fp.data" -- "$T/nofp" 1 2>"$T/err"
+"$STOKE" record -q --call-graph fp -o "$T/fp.data" -- "$T/nofp" 1 2>"$T/err"
 "$STOKE" report --folded "$T/fp.data" >"$T/fp.folded"
 read -r fm fn < <(share ';main;' "$T/fp.folded")
 read -r fq fn2 < <(share ';chain_three[^;]*;qsort[^;]*;.*by_value' "$T/fp.folded")

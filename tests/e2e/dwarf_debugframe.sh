@@ -47,7 +47,7 @@ dwarf_run() {
 dwarf_run debug_frame "$T/df"
 
 # Frame pointers only, same binary: the chain has none, so stacks do not reach main.
-"$STOKE" record -q -o "$T/fp.data" -- "$T/df" 1 2>"$T/err"
+"$STOKE" record -q --call-graph fp -o "$T/fp.data" -- "$T/df" 1 2>"$T/err"
 "$STOKE" report --folded "$T/fp.data" >"$T/fp.folded"
 read -r fm fn < <(share ';main;' "$T/fp.folded")
 note "frame pointers: $fm of $fn samples reach main"

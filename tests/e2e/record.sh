@@ -12,7 +12,7 @@ build_fixture "$T/sleeper" sleeper.c -fno-omit-frame-pointer || finish
 range() { nm -S "$1" | gawk -v f="$2" '$4 == f { printf "%d %d\n", strtonum("0x" $1), strtonum("0x" $1) + strtonum("0x" $2) }'; }
 
 # --- a command: sample IPs fall in the hot function, callchains reach its callers
-"$STOKE" record -q -o "$T/spin.data" -- "$T/spin" 1 >"$T/out" 2>"$T/err"
+"$STOKE" record -q --call-graph fp -o "$T/spin.data" -- "$T/spin" 1 >"$T/out" 2>"$T/err"
 check "record a command exits 0" [ $? = 0 ]
 "$STOKE" dump "$T/spin.data" >"$T/dump" 2>&1
 check "dump reads the file" [ $? = 0 ]

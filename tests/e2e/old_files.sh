@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Files recorded by an earlier stoke (testdata/old-format) read and report as they did then.
+. "$(dirname "$0")/../lib.sh"
+
+D=/tmp/stoke-old-format # the path the recorded maps name
+if ! mkdir -p "$D" || ! cp "$ROOT/testdata/old-format/nofp" "$D/nofp"; then
+	skip "old files" "cannot lay out $D"
+	finish
+fi
+for f in fp dwarf; do
+	"$STOKE" report --folded "$ROOT/testdata/old-format/$f.data" >"$T/$f.folded" 2>"$T/err"
+	check "$f: an old file reports" [ $? = 0 ]
+	check "$f: folded stacks as before" diff -u "$ROOT/testdata/old-format/$f.folded" "$T/$f.folded"
+	"$STOKE" script "$ROOT/testdata/old-format/$f.data" >"$T/$f.script" 2>"$T/err"
+	check "$f: script as before" diff -q "$ROOT/testdata/old-format/$f.script" "$T/$f.script"
+	check "$f: no warning" [ ! -s "$T/err" ]
+done
+finish
