@@ -112,14 +112,13 @@ int fmt_writer_open(const char *path, int level, size_t frame_bytes, struct fmt_
 int fmt_writer_append(struct fmt_writer *w, const void *rec, size_t len);
 
 /*
- * Like fmt_writer_append, but returns where the record was copied, so the caller
- * can edit the copy (it stays valid until the next call on w); NULL when len is
- * larger than a frame.  *err gets a pending error of the writer thread, or 0.
+ * Room for a record of at most len bytes in the current frame, for a caller
+ * that builds it in place; fmt_writer_commit() then adds the len' <= len bytes
+ * written.  NULL when len is larger than a frame.  *err gets a pending error
+ * of the writer thread, or 0.  Nothing else may be called on w in between.
  */
-void *fmt_writer_append_copy(struct fmt_writer *w, const void *rec, size_t len, int *err);
-
-/* The record fmt_writer_append_copy just returned (copy) was shortened to len bytes. */
-void fmt_writer_trim_last(struct fmt_writer *w, const void *copy, size_t len);
+void *fmt_writer_reserve(struct fmt_writer *w, size_t len, int *err);
+void fmt_writer_commit(struct fmt_writer *w, size_t len);
 
 /* Build and append a record of `type` whose payload is `len` bytes (padded to 8). */
 int fmt_writer_add(struct fmt_writer *w, uint32_t type, uint16_t misc,

@@ -241,7 +241,7 @@ int fmt_writer_flush(struct fmt_writer *w)
 	return err;
 }
 
-void *fmt_writer_append_copy(struct fmt_writer *w, const void *rec, size_t len, int *err)
+void *fmt_writer_reserve(struct fmt_writer *w, size_t len, int *err)
 {
 	*err = 0;
 	if (w->cur.len + len > w->frame_bytes)
@@ -250,24 +250,22 @@ void *fmt_writer_append_copy(struct fmt_writer *w, const void *rec, size_t len, 
 		return NULL;
 	if (!w->cur.len)
 		w->cur_started = now_ns();
-	unsigned char *dst = w->cur.data + w->cur.len;
-	memcpy(dst, rec, len);
-	w->cur.len += len;
-	return dst;
+	return w->cur.data + w->cur.len;
 }
 
-void fmt_writer_trim_last(struct fmt_writer *w, const void *copy, size_t len)
+void fmt_writer_commit(struct fmt_writer *w, size_t len)
 {
-	size_t start = (size_t)((const unsigned char *)copy - w->cur.data);
-	if (start + len <= w->cur.len)
-		w->cur.len = start + len;
+	w->cur.len += len;
 }
 
 int fmt_writer_append(struct fmt_writer *w, const void *rec, size_t len)
 {
 	int err;
-	if (!fmt_writer_append_copy(w, rec, len, &err) && !err)
-		return -EINVAL;
+	void *dst = fmt_writer_reserve(w, len, &err);
+	if (!dst)
+		return err ? err : -EINVAL;
+	memcpy(dst, rec, len);
+	fmt_writer_commit(w, len);
 	return err;
 }
 

@@ -131,14 +131,16 @@ static size_t close_stack(unsigned char *rec, size_t off, uint64_t n)
 	return off + (size_t)size + 8;
 }
 
-size_t stackref_encode(struct stackref *s, struct perf_event_header *h, uint64_t st,
-		       uint64_t regs_mask)
+size_t stackref_encode(struct stackref *s, const struct perf_event_header *h, uint64_t st,
+		       uint64_t regs_mask, void *out)
 {
 	struct sample smp;
 	uint64_t sp;
-	if (h->type != PERF_RECORD_SAMPLE || sample_parse(h, st, regs_mask, &smp) || !smp.stack)
+	unsigned char *rec = out;
+	if (h->type != PERF_RECORD_SAMPLE || sample_parse(h, st, regs_mask, &smp) || !smp.stack) {
+		memmove(rec, h, h->size);
 		return h->size;
-	unsigned char *rec = (unsigned char *)h;
+	}
 	const unsigned char *stack = smp.stack;
 	size_t off = stack_offset(h, &smp), dyn = (size_t)smp.stack_dyn_size, lit = dyn;
 	uint64_t ref_time = 0;
@@ -160,16 +162,20 @@ size_t stackref_encode(struct stackref *s, struct perf_event_header *h, uint64_t
 		}
 		remember(s, smp.tid, sp, smp.time, stack, dyn);
 	}
-	if (!off)
-		return h->size; /* fields after the copy: left as it is */
+	if (!off) {
+		memmove(rec, h, h->size); /* fields after the copy: left as it is */
+		return h->size;
+	}
+	memmove(rec, h, off + lit); /* the sample up to the kept part of its copy */
+	struct perf_event_header *oh = out;
 	size_t size = close_stack(rec, off, lit);
 	if (lit < dyn) {
 		struct stackref_footer f = { .dyn_size = dyn, .ref_time = ref_time };
 		memcpy(rec + size, &f, sizeof(f));
 		size += sizeof(f);
-		h->type = STOKE_REC_SAMPLE_DELTA;
+		oh->type = STOKE_REC_SAMPLE_DELTA;
 	}
-	h->size = (uint16_t)size;
+	oh->size = (uint16_t)size;
 	return size;
 }
 

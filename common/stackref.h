@@ -35,14 +35,16 @@ struct stackref *stackref_new(size_t max_bytes);
 void stackref_free(struct stackref *s); /* NULL is a no-op */
 
 /*
- * Recorder: h is a PERF_RECORD_SAMPLE in a writable buffer (sample_type st,
- * user registers regs_mask).  Drops the part of its stack copy the kernel did
- * not fill and, when the copy's top matches the thread's previous one,
- * rewrites it as a STOKE_REC_SAMPLE_DELTA.  Returns the record's new size
- * (never more than before; h->size is set to it).
+ * Recorder: writes record h (as the kernel wrote it; sample_type st, user
+ * registers regs_mask) to out, which has room for h->size bytes (out may be h).
+ * A PERF_RECORD_SAMPLE loses the part of its stack copy the kernel did not
+ * fill and, when the copy's top matches the thread's previous one, becomes a
+ * STOKE_REC_SAMPLE_DELTA; anything else is copied as it is.  Only the bytes
+ * kept are copied.  Returns the size written (never more than h->size; the
+ * written header says it too).
  */
-size_t stackref_encode(struct stackref *s, struct perf_event_header *h, uint64_t st,
-		       uint64_t regs_mask);
+size_t stackref_encode(struct stackref *s, const struct perf_event_header *h, uint64_t st,
+		       uint64_t regs_mask, void *out);
 
 /*
  * Reader, in file order.  A PERF_RECORD_SAMPLE with a stack copy is

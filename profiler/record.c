@@ -277,10 +277,9 @@ static int open_all(struct rec *r)
 
 /* ---- draining ----------------------------------------------------------- */
 
-
-static int on_record(void *ctx, const struct perf_event_header *h)
+/* Count what the kernel wrote (r->cur's ring), note what the trailer needs from it. */
+static void note_record(struct rec *r, const struct perf_event_header *h)
 {
-	struct rec *r = ctx;
 	struct stoke_cpu_stats *st = &r->cur->st;
 	const uint64_t *body = (const uint64_t *)(h + 1);
 
@@ -314,18 +313,36 @@ static int on_record(void *ctx, const struct perf_event_header *h)
 		}
 		break;
 	}
-	int err = 0;
-	void *copy = fmt_writer_append_copy(r->w, h, h->size, &err);
-	if (!copy && !err)
-		err = -EINVAL;
-	/* DWARF samples: the kernel reserves the whole stack-copy size but writes only
-	 * dyn_size bytes (the rest is stale ring contents), and most of a copy repeats the
-	 * thread's previous one: keep the live, changed part (common/stackref.h). */
-	if (copy && h->type == PERF_RECORD_SAMPLE && r->stackref)
-		fmt_writer_trim_last(r->w, copy, stackref_encode(r->stackref, copy, r->sample_type,
-								 STOKE_REGS_USER_MASK));
+}
+
+static void keep_record(struct rec *r, const struct perf_event_header *h)
+{
+	int err = fmt_writer_append(r->w, h, h->size);
 	if (err && !r->write_err)
 		r->write_err = err;
+}
+
+static int on_record(void *ctx, const struct perf_event_header *h)
+{
+	struct rec *r = ctx;
+	note_record(r, h);
+	/* DWARF samples: the kernel reserves the whole stack-copy size but writes only
+	 * dyn_size bytes (the rest is stale ring contents), and most of a copy repeats the
+	 * thread's previous one: keep the live, changed part (common/stackref.h).  Done in
+	 * the ring, so only what is kept is copied out. */
+	if (h->type == PERF_RECORD_SAMPLE && r->stackref) {
+		int err;
+		void *dst = fmt_writer_reserve(r->w, h->size, &err);
+		if (dst)
+			fmt_writer_commit(r->w, stackref_encode(r->stackref, h, r->sample_type,
+								STOKE_REGS_USER_MASK, dst));
+		else if (!err)
+			err = -EINVAL;
+		if (err && !r->write_err)
+			r->write_err = err;
+	} else {
+		keep_record(r, h);
+	}
 	return 0; /* keep consuming so the kernel is never blocked on us */
 }
 
@@ -418,7 +435,9 @@ static int emit_synth(void *ctx, const struct perf_event_header *h)
 	struct rec *r = ctx;
 	if (h->type == PERF_RECORD_MMAP2) {
 		r->cur = &r->rbs[0];
-		return on_record(r, h) ? -EIO : (r->write_err ? r->write_err : 0);
+		note_record(r, h);
+		keep_record(r, h);
+		return r->write_err;
 	}
 	return fmt_writer_append(r->w, h, h->size);
 }

@@ -22,7 +22,9 @@ void ring_free(struct ring *r); /* unmaps; NULL is a no-op */
 
 /*
  * Callback for each record; return 0 to continue or a negative error to stop
- * (the records before it stay consumed, the failing one does not).
+ * (the records before it stay consumed, the failing one does not).  The record
+ * is valid until the callback returns; it is read-only (the kernel refuses
+ * writes to the data pages with SIGBUS).
  */
 typedef int (*ring_record_fn)(void *ctx, const struct perf_event_header *rec);
 

@@ -93,7 +93,7 @@ int main(void)
 		size_t len = build(&orig[i], t, sp[t], 1000 + (uint64_t)i);
 		memcpy(enc[i], orig[i].rec, len);
 		struct perf_event_header *h = (struct perf_event_header *)enc[i];
-		size_t n = stackref_encode(w, h, ST, STOKE_REGS_USER_MASK);
+		size_t n = stackref_encode(w, h, ST, STOKE_REGS_USER_MASK, h);
 		raw += len;
 		stored += n;
 		deltas += h->type == STOKE_REC_SAMPLE_DELTA;
@@ -181,7 +181,7 @@ int main(void)
 			unsigned char copy[COPY + 256];
 			struct perf_event_header *h = (struct perf_event_header *)copy;
 			memcpy(copy, same[i].rec, ((struct perf_event_header *)same[i].rec)->size);
-			stackref_encode(w2, h, ST, STOKE_REGS_USER_MASK);
+			stackref_encode(w2, h, ST, STOKE_REGS_USER_MASK, h);
 			if (i == 1)
 				T_OK(h->type == STOKE_REC_SAMPLE_DELTA && h->size < 200,
 				     "a repeated copy is a delta of %u bytes", h->size);
