@@ -4,7 +4,7 @@
 # same workload.  usage: bench/stacks.sh [RUNS] [SECONDS]   (defaults 5 runs of 3 s; medians)
 #
 #  - bytes/sample: file size over samples;
-#  - overhead CPU s: user+sys of recorder and workload minus the bare workload's;
+#  - recorder_cpu: user+sys seconds of the recorder alone, attached (-p) to the running workload;
 #  - report s: `stoke report --folded` of the recording, perf: `perf script` of its own;
 #  - reach main %: samples whose stack reaches main (the workload is testdata/nofp.c built
 #    without frame pointers: time in glibc's qsort under three of its own functions).
@@ -25,8 +25,8 @@ wall() { /usr/bin/time -f '%e' -o "$W/t" sh -c "$1" >/dev/null 2>&1; cat "$W/t";
 nstoke() { "$STOKE" report --top 1 "$1" 2>/dev/null | awk '/^# samples:/ { print $3 }'; }
 nperf() { perf script -i "$1" -F tid 2>/dev/null | wc -l; }
 bps() { awk -v b="$(stat -c %s "$1")" -v n="$2" 'BEGIN { printf "%.1f", n ? b / n : 0 }'; }
-# reach PERCENT of folded stacks on stdin that hold ;main;
-reach() { awk '{ n += $NF; if ($0 ~ /;main;/) m += $NF } END { printf "%.1f", n ? 100 * m / n : 0 }'; }
+# reach: percent of the folded stacks on stdin that hold main (the dynamic loader's do not)
+reach() { awk '{ n += $NF; if ($0 ~ /;main[; ]/) m += $NF } END { printf "%.1f", n ? 100 * m / n : 0 }'; }
 # perf script output → folded (one line per sample, frames root first), for the reach column
 perf_fold() {
 	perf script -i "$1" -F comm,ip,sym 2>/dev/null | awk '
@@ -35,35 +35,43 @@ perf_fold() {
 		/^$/ { for (i = k; i >= 1; i--) s = s ";" f[i]; print s " 1"; s = ""; k = 0 }'
 }
 
-bare=$(for i in $(seq "$RUNS"); do cpu "$W/nofp" "$SECS"; done | median)
 printf '# %s, %s CPUs, kernel %s, %s runs (median), testdata/nofp.c (no frame pointers) for %s s\n' \
 	"$(uname -m)" "$(nproc)" "$(uname -r)" "$RUNS" "$SECS"
-printf '%-30s %6s %10s %12s %10s %8s\n' mode Hz bytes/smp overhead_s report_s main%
+printf '%-18s %6s %10s %12s %10s %8s\n' mode Hz bytes/smp recorder_cpu report_s main%
 for hz in 999 4999; do
 	for mode in "stoke default" "stoke fp" "stoke dwarf,8192" "perf -g" "perf -z dwarf"; do
 		case $mode in
-		"stoke default") rec=("$STOKE" record -q -F "$hz" -o "$W/r.data" --) ;;
-		"stoke fp") rec=("$STOKE" record -q -F "$hz" --call-graph fp -o "$W/r.data" --) ;;
-		"stoke dwarf,8192") rec=("$STOKE" record -q -F "$hz" --call-graph dwarf,8192 -o "$W/r.data" --) ;;
-		"perf -g") rec=(perf record -q -F "$hz" -g -o "$W/r.data" --) ;;
-		"perf -z dwarf") rec=(perf record -q -z -F "$hz" --call-graph dwarf -o "$W/r.data" --) ;;
+		"stoke default") opt=() ;;
+		"stoke fp") opt=(--call-graph fp) ;;
+		"stoke dwarf,8192") opt=(--call-graph dwarf,8192) ;;
+		"perf -g") opt=(-g) ;;
+		"perf -z dwarf") opt=(-z --call-graph dwarf) ;;
 		esac
-		o=$(for i in $(seq "$RUNS"); do c=$(cpu "${rec[@]}" "$W/nofp" "$SECS"); awk -v a="$c" -v b="$bare" 'BEGIN { print a - b }'; done | median)
-		"${rec[@]}" "$W/nofp" "$SECS" >/dev/null 2>&1
+		# The recorder's own CPU time (user + sys), attached to a running workload: what the
+		# recorder costs, whatever else the machine runs.
+		c=$(for i in $(seq "$RUNS"); do
+			"$W/nofp" "$((SECS + 2))" & pid=$!; sleep 0.2
+			case $mode in
+			stoke*) cpu "$STOKE" record -q -F "$hz" "${opt[@]}" -p "$pid" -d "$SECS" -o "$W/p.data" ;;
+			perf*) cpu perf record -q -F "$hz" "${opt[@]}" -p "$pid" -o "$W/p.data" -- sleep "$SECS" ;;
+			esac
+			kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done | median)
 		case $mode in
-		stoke*) n=$(nstoke "$W/r.data"); rt=$(for i in $(seq "$RUNS"); do wall "'$STOKE' report --folded '$W/r.data'"; done | median)
+		stoke*) "$STOKE" record -q -F "$hz" "${opt[@]}" -o "$W/r.data" -- "$W/nofp" "$SECS" >/dev/null 2>&1
+			n=$(nstoke "$W/r.data"); rt=$(for i in $(seq "$RUNS"); do wall "'$STOKE' report --folded '$W/r.data'"; done | median)
 			m=$("$STOKE" report --folded "$W/r.data" 2>/dev/null | reach) ;;
-		perf*) n=$(nperf "$W/r.data"); rt=$(for i in $(seq "$RUNS"); do wall "perf script -i '$W/r.data'"; done | median)
+		perf*) perf record -q -F "$hz" "${opt[@]}" -o "$W/r.data" -- "$W/nofp" "$SECS" >/dev/null 2>&1
+			n=$(nperf "$W/r.data"); rt=$(for i in $(seq "$RUNS"); do wall "perf script -i '$W/r.data'"; done | median)
 			m=$(perf_fold "$W/r.data" | reach) ;;
 		esac
-		printf '%-30s %6s %10s %12.3f %10s %8s\n' "$mode" "$hz" "$(bps "$W/r.data" "$n")" "$o" "$rt" "$m"
+		printf '%-18s %6s %10s %12s %10s %8s\n' "$mode" "$hz" "$(bps "$W/r.data" "$n")" "$c" "$rt" "$m"
 	done
 done
 
 # -a at 999 Hz, every CPU busy: kept and lost.
 busy() { for c in $(seq "$(nproc)"); do "$W/nofp" "$((SECS + 3))" & done; }
 printf '# -a -F 999 -d %s with %s busy processes (one per CPU)\n' "$SECS" "$(nproc)"
-printf '%-30s %10s %10s %10s\n' mode kept lost bytes/smp
+printf '%-18s %10s %10s %10s\n' mode kept lost bytes/smp
 for mode in default fp; do
 	busy; sleep 0.5
 	if [ $mode = default ]; then a=(); else a=(--call-graph fp); fi
@@ -71,5 +79,5 @@ for mode in default fp; do
 	wait
 	kept=$(sed -n 's/.*stoke record: \([0-9]*\) samples, \([0-9]*\) lost.*/\1/p' "$W/a.err")
 	lost=$(sed -n 's/.*stoke record: \([0-9]*\) samples, \([0-9]*\) lost.*/\2/p' "$W/a.err")
-	printf '%-30s %10s %10s %10s\n' "stoke -a $mode" "$kept" "$lost" "$(bps "$W/a.data" "$kept")"
+	printf '%-18s %10s %10s %10s\n' "stoke -a $mode" "$kept" "$lost" "$(bps "$W/a.data" "$kept")"
 done

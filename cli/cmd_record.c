@@ -302,8 +302,8 @@ int cmd_record(int argc, char **argv)
 		return cli_error(2, "give only one of: a command, -p PID, -a");
 	if (!nr_events)
 		evspec_parse("cpu-clock", &evs[nr_events++]);
-	/* Callchains compress well at 6 and the writer thread has the time; DWARF
-	 * stack copies are ~50x more bytes, so a faster level keeps up with them. */
+	/* Level 6 for every mode: DWARF copies reach the writer as deltas, and the writer
+	 * drops to level 1 by itself while it is behind. */
 	if (!o.zlevel)
 		o.zlevel = 6;
 	o.events = evs;

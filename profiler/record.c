@@ -26,7 +26,12 @@
 #include <unistd.h>
 
 #define DEFAULT_PAGES 128        /* 512 KiB per CPU: perf's default, within perf_event_mlock_kb */
-#define DEFAULT_PAGES_DWARF 1024 /* stack copies are ~100x larger per sample */
+/* DWARF samples reserve their whole stack copy in the ring (32 KiB by default): 8 MiB per
+ * CPU holds a quarter of a second at 999 Hz, so a recorder kept off the CPU by a busy
+ * machine loses nothing; at most 128 MiB in all on large machines, at least 2 MiB a CPU. */
+#define DWARF_PAGES_MAX 2048
+#define DWARF_PAGES_MIN 512
+#define DWARF_PAGES_TOTAL 32768
 #define FRAME_INTERVAL_NS 1000000000ULL /* close a frame at least every second */
 #define POLL_MS 100
 #define STACKREF_BYTES (64u << 20) /* threads' last stack copies kept for DWARF deltas */
@@ -509,6 +514,16 @@ static int pids_alive(const struct record_opts *o)
 	return 0;
 }
 
+static size_t default_pages(const struct record_opts *o, size_t nr_cpus)
+{
+	if (o->callgraph != CALLGRAPH_DWARF)
+		return DEFAULT_PAGES;
+	size_t pages = DWARF_PAGES_MAX;
+	while (pages > DWARF_PAGES_MIN && pages * nr_cpus > DWARF_PAGES_TOTAL)
+		pages /= 2;
+	return pages;
+}
+
 static int setup_tasks(struct rec *r)
 {
 	const struct record_opts *o = r->o;
@@ -644,8 +659,6 @@ int record_run(struct record_opts *o, struct record_result *res)
 		r->stackref = stackref_new(STACKREF_BYTES);
 	}
 	r->kaddrs = kaddrs_new(r->sample_type, o->callgraph == CALLGRAPH_DWARF ? STOKE_REGS_USER_MASK : 0);
-	r->pages = o->mmap_pages ? o->mmap_pages :
-		   o->callgraph == CALLGRAPH_DWARF ? DEFAULT_PAGES_DWARF : DEFAULT_PAGES;
 	r->ids = xcalloc(o->nr_events, sizeof(*r->ids));
 	r->nr_ids = xcalloc(o->nr_events, sizeof(*r->nr_ids));
 	r->alloc_ids = xcalloc(o->nr_events, sizeof(*r->alloc_ids));
@@ -676,6 +689,7 @@ int record_run(struct record_opts *o, struct record_result *res)
 	if (n <= 0)
 		goto out;
 	r->nr_cpus = (size_t)n;
+	r->pages = o->mmap_pages ? o->mmap_pages : default_pages(o, r->nr_cpus);
 
 	err = setup_tasks(r);
 	if (err)
