@@ -32,7 +32,7 @@ np=$(psamples "$W/p.data")
 tp=$(times "perf script -i '$W/p.data'")
 rp=$(rate "$np" "$tp")
 
-printf '# %s, %s CPUs, kernel %s, %s runs (median), testdata/nofp.c -fomit-frame-pointer, %s s at 999 Hz, 8192-byte stacks\n' \
+printf '# %s, %s CPUs, kernel %s, %s runs (median), testdata/nofp.c -fomit-frame-pointer, %s s at 999 Hz, 32768-byte stacks\n' \
 	"$(uname -m)" "$(nproc)" "$(uname -r)" "$RUNS" "$SECS"
 printf '# samples: stoke %s, perf %s; perf script %s s\n' "$ns" "$np" "$tp"
 printf '%-44s %10s %10s %7s\n' metric stoke perf ratio

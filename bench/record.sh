@@ -31,7 +31,7 @@ printf '# %s, %s CPUs, kernel %s, %d runs each, workload: testdata/demo.c for %d
 bare=$(for i in $(seq "$RUNS"); do cpu "$W/demo" "$SECS"; done | median)
 printf '%-34s %10s %10s %8s\n' metric stoke perf ratio
 for hz in 999 4999; do
-	s=$(for i in $(seq "$RUNS"); do cpu "$STOKE" record -q -F "$hz" -g -o "$W/s.data" -- "$W/demo" "$SECS"; done | median)
+	s=$(for i in $(seq "$RUNS"); do cpu "$STOKE" record -q -F "$hz" --call-graph fp -o "$W/s.data" -- "$W/demo" "$SECS"; done | median)
 	p=$(for i in $(seq "$RUNS"); do cpu perf record -q -F "$hz" -g -o "$W/p.data" -- "$W/demo" "$SECS"; done | median)
 	so=$(awk -v a="$s" -v b="$bare" 'BEGIN { printf "%.3f", a - b }')
 	po=$(awk -v a="$p" -v b="$bare" 'BEGIN { printf "%.3f", a - b }')
@@ -43,7 +43,7 @@ st=$(for i in $(seq "$RUNS"); do wall "$STOKE" record -q -o "$W/t.data" -- true;
 pt=$(for i in $(seq "$RUNS"); do wall perf record -q -o "$W/pt.data" -- true; done | median)
 printf '%-34s %10s %10s %8s\n' "record -- true wall s" "$st" "$pt" "$(awk -v a="$st" -v b="$pt" 'BEGIN { printf "%.2f", a / b }')"
 
-"$STOKE" record -q -F 999 -g -o "$W/s.data" -- "$W/demo" "$SECS"
+"$STOKE" record -q -F 999 --call-graph fp -o "$W/s.data" -- "$W/demo" "$SECS"
 perf record -q -F 999 -g -o "$W/p.data" -- "$W/demo" "$SECS" 2>/dev/null
 perf record -q -z -F 999 -g -o "$W/pz.data" -- "$W/demo" "$SECS" 2>/dev/null
 ns=$(samples_stoke "$W/s.data"); np=$(samples_perf "$W/p.data"); npz=$(samples_perf "$W/pz.data")

@@ -30,10 +30,10 @@ for n in $SIZES; do
 	# Two processes, long enough for about n samples at the rate the kernel really delivers
 	# (a virtual machine may throttle far below -F): measured by a one-second recording first.
 	freq=$(( n >= 200000 ? 49999 : 4999 ))
-	"$STOKE" record -q -F "$freq" -o "$W/cal.data" -- sh -c "'$W/demo' 1 & '$W/demo' 1; wait"
+	"$STOKE" record -q -F "$freq" --call-graph fp -o "$W/cal.data" -- sh -c "'$W/demo' 1 & '$W/demo' 1; wait"
 	rate=$("$STOKE" report --top 1 "$W/cal.data" | awk '/^# samples:/ { print $3 }')
 	secs=$(awk -v n="$n" -v r="$rate" 'BEGIN { printf "%.2f", n / (r > 0 ? r : 1) }')
-	"$STOKE" record -q -F "$freq" -o "$W/s.data" -- sh -c "'$W/demo' $secs & '$W/demo' $secs; wait"
+	"$STOKE" record -q -F "$freq" --call-graph fp -o "$W/s.data" -- sh -c "'$W/demo' $secs & '$W/demo' $secs; wait"
 	perf record -q -F "$freq" -g -o "$W/p.data" -- sh -c "'$W/demo' $secs & '$W/demo' $secs; wait" 2>/dev/null
 	ns=$("$STOKE" report --top 1 "$W/s.data" | awk '/^# samples:/ { print $3 }')
 	read -r s_f s_fm < <(runs "'$STOKE' report --folded '$W/s.data' > '$W/s.folded'")

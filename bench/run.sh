@@ -3,7 +3,8 @@
 # workloads, medians of RUNS runs, ratio = stoke / perf (below 1: stoke is faster or smaller).
 # usage: bench/run.sh [RUNS]   (default 5).  Needs perf, and FlameGraph's scripts in
 # bench/vendor/FlameGraph (a checkout of the public FlameGraph repository, never committed).
-# Each part can also be run alone: record.sh, report.sh, dwarf.sh, symbolize.sh.
+# Each part can also be run alone: record.sh, report.sh, dwarf.sh, symbolize.sh, stacks.sh,
+# stacksize.sh.
 set -eu
 RUNS=${1:-5}
 B=$(cd "$(dirname "$0")" && pwd)
@@ -42,3 +43,8 @@ printf '# stoke vs perf: %s, %s CPUs, %s, kernel %s, %s, medians of %s runs\n' \
 awk -F'|' '{ printf "%-48s %10s %10s %8s\n", $1, $2, $3, $4 }
 	BEGIN { printf "%-48s %10s %10s %8s\n", "metric", "stoke", "perf", "ratio" }' "$W/rows"
 cat "$W/notes"
+# Call-graph modes side by side (their own columns): bench/stacks.sh and bench/stacksize.sh.
+echo
+bash "$B/stacks.sh" "$RUNS" || echo "# stacks: failed"
+echo
+bash "$B/stacksize.sh" || echo "# stacksize: failed"

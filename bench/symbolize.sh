@@ -32,7 +32,7 @@ chmod +x "$W/work.sh"
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 wall() { /usr/bin/time -f '%e' -o "$W/t" sh -c "$1" >/dev/null 2>&1; cat "$W/t"; }
 
-"$STOKE" record -q -F 4999 -g -o "$W/s.data" -- "$W/work.sh"
+"$STOKE" record -q -F 4999 --call-graph fp -o "$W/s.data" -- "$W/work.sh"
 perf record -q -F 4999 -g -o "$W/p.data" -- "$W/work.sh" 2>/dev/null
 # Unique user addresses (sample IPs and callchain entries below the kernel's range).
 us=$("$STOKE" script "$W/s.data" | awk 'NF >= 2 && $1 ~ /^[0-9a-f]+$/ && length($1) < 16 { u[$1] } END { print length(u) }')
