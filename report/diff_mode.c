@@ -83,8 +83,11 @@ static int choose_auto(const struct profile_info *in[2], struct diff_choice *c)
 			   "whole run", (int)(n > 200 ? 200 : n), p);
 		return DIFF_COUNTS;
 	}
-	if (in[0]->ending == PROFILE_ENDING_TIMED && in[1]->ending == PROFILE_ENDING_TIMED &&
-	    c->seconds[0] > 0 && c->seconds[1] > 0) {
+	if (in[0]->ending == PROFILE_ENDING_TIMED && in[1]->ending == PROFILE_ENDING_TIMED) {
+		if (!(c->seconds[0] > 0 && c->seconds[1] > 0)) {
+			set_why(c, "%s covers no time", side_name(c->seconds[0] > 0));
+			return DIFF_SHARES;
+		}
 		set_why(c, "both recordings cover a span of time (-d, -p, -a, a signal or --time), "
 			   "so a rate is samples per second of recording");
 		return DIFF_RATES;
