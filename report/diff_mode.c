@@ -63,8 +63,8 @@ static int choose_auto(const struct profile_info *in[2], struct diff_choice *c)
 	}
 	for (int s = 0; s < 2; s++) {
 		if (in[s]->ending == PROFILE_ENDING_UNKNOWN) {
-			set_why(c, "%s was cut short: it does not say how recording ended",
-				side_name(s));
+			set_why(c, "%s is cut short or damaged, so its samples are not the whole "
+				   "recording", side_name(s));
 			return DIFF_SHARES;
 		}
 	}
@@ -159,7 +159,7 @@ void diff_mode_describe(const struct profile_info *info, struct strbuf *out)
 			strbuf_addf(out, " for %.2f s", secs);
 		break;
 	default:
-		strbuf_adds(out, ", cut short (no end record)");
+		strbuf_adds(out, info->truncated ? ", cut short or damaged" : ", no end record");
 		break;
 	}
 }

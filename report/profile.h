@@ -35,7 +35,7 @@ void profile_opts_init(struct profile_opts *o);
 
 /* How a recording ended: what a comparison of two profiles may assume (report/diff_mode.h). */
 enum profile_ending {
-	PROFILE_ENDING_UNKNOWN, /* folded text, or a file cut short (no END record) */
+	PROFILE_ENDING_UNKNOWN, /* folded text, or a file cut short or damaged */
 	PROFILE_ENDING_EXITED,  /* the recorded command exited by itself: one whole run */
 	PROFILE_ENDING_TIMED,   /* a span of time: -d, -p, -a, a signal, or a --time window */
 };

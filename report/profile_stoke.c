@@ -323,6 +323,7 @@ int profile_load_stoke(const char *path, const struct profile_opts *o, struct tr
 	if (ret == 1) {
 		uint64_t off;
 		info->truncated = 1;
+		info->ending = PROFILE_ENDING_UNKNOWN; /* samples are missing, whatever END says */
 		info->read_error = session_error(l.s, &off);
 		info->bad_offset = off;
 	}
