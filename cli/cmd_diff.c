@@ -1,9 +1,10 @@
-/* stoke diff BEFORE AFTER: which functions' share changed, and is it significant. */
+/* stoke diff BEFORE AFTER: which functions changed (counts, rates or shares), and is it significant. */
 #include "cli/cli.h"
 #include "cli/profile_args.h"
 #include "common/strbuf.h"
 #include "report/diff.h"
-#include "report/flamegraph.h"
+#include "report/diff_mode.h"
+#include "report/diff_svg.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,46 +14,30 @@
 #include <string.h>
 #include <unistd.h>
 
-struct sig_ctx {
-	const struct diff *d;
-	const struct tree *shape; /* the tree whose nodes the flame graph draws */
-};
-
-/* A frame whose function's change is within sampling noise is drawn neutral. */
-static int not_significant(void *ctx, uint32_t node, uint64_t before, uint64_t after)
+/* "# before: PATH: how it was recorded" for both sides, then what is compared. */
+static void add_header(struct strbuf *out, const char *const paths[2],
+		       const struct profile_info info[2], const struct diff_choice *c)
 {
-	const struct sig_ctx *c = ctx;
-	(void)before;
-	(void)after;
-	uint32_t frame = tree_node(c->shape, node)->frame;
-	if (frame == TREE_NONE)
-		return 1; /* the root: "all" */
-	const struct tree_frame *f = tree_frame(c->shape, frame);
-	if (f->kind == FRAME_ROOT)
-		return 1;
-	const struct diff_func *fn = diff_frame_stats(c->d, f->name);
-	return !fn || !fn->significant;
+	for (int s = 0; s < 2; s++) {
+		strbuf_addf(out, "# %s %s: ", s ? "after: " : "before:", paths[s]);
+		diff_mode_describe(&info[s], out);
+		strbuf_addch(out, '\n');
+	}
+	strbuf_adds(out, "# ");
+	diff_mode_statement(c, out);
+	strbuf_adds(out, c->automatic ? "; --counts, --rates or --shares to choose\n" : "\n");
 }
 
 static int write_svg(const char *path, const struct diff *d, struct tree *t[2],
-		     const struct profile_info info[2], int absolute, int negate, int annotate)
+		     const struct diff_choice *c, int negate, int annotate)
 {
 	struct flamegraph_opts fo;
-	struct strbuf svg = STRBUF_INIT, sub = STRBUF_INIT;
-	struct sig_ctx sc = { d, negate ? t[0] : t[1] };
+	struct strbuf svg = STRBUF_INIT, statement = STRBUF_INIT;
 	flamegraph_opts_init(&fo);
-	fo.before = t[0];
-	fo.absolute = absolute;
 	fo.negate = negate;
 	fo.annotate = annotate;
-	fo.not_significant = not_significant;
-	fo.significance_ctx = &sc;
-	strbuf_addf(&sub, "before %llu samples, after %llu samples; %zu of %zu functions changed "
-			  "significantly (grey: within noise)",
-		    (unsigned long long)info[0].samples, (unsigned long long)info[1].samples,
-		    diff_nr_significant(d), diff_nr_tested(d));
-	fo.subtitle = sub.buf;
-	int err = flamegraph_write(t[1], &fo, &svg);
+	diff_mode_statement(c, &statement);
+	int err = diff_write_svg(d, t[0], t[1], &fo, statement.buf, &svg);
 	if (!err) {
 		int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 		err = fd < 0 ? -errno : strbuf_write_fd(&svg, fd);
@@ -60,7 +45,7 @@ static int write_svg(const char *path, const struct diff *d, struct tree *t[2],
 			err = -errno;
 	}
 	strbuf_release(&svg);
-	strbuf_release(&sub);
+	strbuf_release(&statement);
 	return err;
 }
 
@@ -72,10 +57,11 @@ int cmd_diff(int argc, char **argv)
 	struct tree *t[2] = { NULL, NULL };
 	struct strbuf out = STRBUF_INIT;
 	struct diff *d = NULL;
+	struct diff_choice choice;
 	const char *paths[2] = { NULL, NULL }, *v;
 	size_t rows = 30;
 	const char *svg_path = NULL;
-	int folded = 0, negate = 0, rc = 0, bad = 0, nr_paths = 0;
+	int folded = 0, negate = 0, rc = 0, bad = 0, nr_paths = 0, forced = DIFF_MODE_AUTO;
 
 	profile_args_init(&pa);
 	diff_opts_init(&dopts);
@@ -91,8 +77,12 @@ int cmd_diff(int argc, char **argv)
 		if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
 			rc = cli_help("diff");
 			goto out;
-		} else if (!strcmp(arg, "--absolute")) {
-			dopts.absolute = 1;
+		} else if (!strcmp(arg, "--counts") || !strcmp(arg, "--absolute")) {
+			forced = DIFF_COUNTS;
+		} else if (!strcmp(arg, "--rates")) {
+			forced = DIFF_RATES;
+		} else if (!strcmp(arg, "--shares")) {
+			forced = DIFF_SHARES;
 		} else if (!strcmp(arg, "--folded")) {
 			folded = 1;
 		} else if (!strcmp(arg, "--negate")) {
@@ -148,17 +138,25 @@ int cmd_diff(int argc, char **argv)
 			goto out;
 		}
 	}
+	if (diff_mode_choose(&info[0], &info[1], forced, &choice)) {
+		rc = cli_error(2, "diff: %s", choice.why);
+		goto out;
+	}
+	diff_mode_apply(&choice, &dopts);
 	d = diff_new(t[0], t[1], &dopts);
 	if (svg_path) {
-		int err = write_svg(svg_path, d, t, info, dopts.absolute, negate, pa.annotate);
+		int err = write_svg(svg_path, d, t, &choice, negate, pa.annotate);
 		if (err)
 			rc = cli_error(1, "diff: cannot write %s: %s", svg_path, strerror(-err));
 		goto out;
 	}
+	add_header(&out, paths, info, &choice);
 	if (folded) {
+		strbuf_addf(&out, "# stack, BEFORE's self samples%s, AFTER's self samples\n",
+			    dopts.mode == DIFF_SHARES  ? " scaled to AFTER's total"
+			    : dopts.mode == DIFF_RATES ? " scaled to AFTER's duration" : "");
 		diff_write_folded(d, &out);
 	} else {
-		strbuf_addf(&out, "# before: %s\n# after:  %s\n", paths[0], paths[1]);
 		diff_write_table(d, rows, &out);
 	}
 	if (strbuf_write_fd(&out, STDOUT_FILENO))

@@ -3,6 +3,9 @@
 #include "common/util.h"
 #include "cli/profile_args.h"
 #include "common/strbuf.h"
+#include "report/diff.h"
+#include "report/diff_mode.h"
+#include "report/diff_svg.h"
 #include "report/flamegraph.h"
 
 #include <errno.h>
@@ -102,7 +105,8 @@ int cmd_flamegraph(int argc, char **argv)
 	struct tree *t = NULL, *before = NULL;
 	const char *input = NULL, *output = NULL, *before_path = NULL, *val;
 	char tmp[] = "/tmp/stoke-flamegraph.XXXXXX";
-	int rc = 2, r, recorded = 0, cmd_status = 0;
+	int rc = 2, r, recorded = 0, cmd_status = 0, forced = DIFF_MODE_AUTO;
+	double alpha = 0;
 
 	profile_args_init(&pa);
 	flamegraph_opts_init(&fo);
@@ -153,8 +157,28 @@ int cmd_flamegraph(int argc, char **argv)
 			fo.negate = 1;
 			continue;
 		}
-		if (!strcmp(arg, "--absolute")) {
-			fo.absolute = 1;
+		if (!strcmp(arg, "--counts") || !strcmp(arg, "--absolute")) {
+			forced = DIFF_COUNTS;
+			continue;
+		}
+		if (!strcmp(arg, "--rates")) {
+			forced = DIFF_RATES;
+			continue;
+		}
+		if (!strcmp(arg, "--shares")) {
+			forced = DIFF_SHARES;
+			continue;
+		}
+		if ((r = opt_value("--alpha", argc, argv, &i, &val))) {
+			char *end;
+			if (r < 0)
+				goto out;
+			alpha = strtod(val, &end);
+			if (*end || end == val || !(alpha > 0 && alpha < 1)) {
+				cli_error(2, "flamegraph: --alpha: expected a level between 0 and 1, not '%s'",
+					  val);
+				goto out;
+			}
 			continue;
 		}
 		if ((r = opt_value("--diff", argc, argv, &i, &val))) {
@@ -265,25 +289,36 @@ int cmd_flamegraph(int argc, char **argv)
 	if (before_path) {
 		if (profile_args_load(&pa, before_path, &before, &before_info))
 			goto out;
-		fo.before = before;
-	} else if (fo.negate || fo.absolute) {
-		cli_error(2, "flamegraph: --negate and --absolute need --diff BEFORE");
+	} else if (fo.negate || forced != DIFF_MODE_AUTO || alpha) {
+		cli_error(2, "flamegraph: --negate, --counts, --rates, --shares and --alpha need "
+			     "--diff BEFORE");
 		rc = 2;
 		goto out;
 	}
-	if (!fo.subtitle && before) {
-		strbuf_adds(&subtitle, "before: ");
-		add_thousands(&subtitle, before_info.samples);
-		strbuf_adds(&subtitle, " samples \xc2\xb7 after: ");
-		add_thousands(&subtitle, info.samples);
-		strbuf_adds(&subtitle, " samples");
-		fo.subtitle = subtitle.buf;
-	} else if (!fo.subtitle) {
-		default_subtitle(&subtitle, &info);
-		fo.subtitle = subtitle.buf;
-	}
 	fo.annotate = pa.annotate;
-	r = flamegraph_write(t, &fo, &svg);
+	if (before) {
+		/* The same comparison, test and drawing as stoke diff -o. */
+		struct diff_choice choice;
+		struct diff_opts dopts;
+		if (diff_mode_choose(&before_info, &info, forced, &choice)) {
+			rc = cli_error(2, "flamegraph: %s", choice.why);
+			goto out;
+		}
+		diff_opts_init(&dopts);
+		diff_mode_apply(&choice, &dopts);
+		if (alpha)
+			dopts.alpha = alpha;
+		diff_mode_statement(&choice, &subtitle);
+		struct diff *d = diff_new(before, t, &dopts);
+		r = diff_write_svg(d, before, t, &fo, subtitle.buf, &svg);
+		diff_free(d);
+	} else {
+		if (!fo.subtitle) {
+			default_subtitle(&subtitle, &info);
+			fo.subtitle = subtitle.buf;
+		}
+		r = flamegraph_write(t, &fo, &svg);
+	}
 	if (r) {
 		cli_error(1, "flamegraph: %s", strerror(-r));
 		goto out;

@@ -78,45 +78,65 @@ static double two_sided_p(double z)
 	return erfc(fabs(z) / sqrt(2.0));
 }
 
-/* Two-sided exact p-value of x successes or fewer in n fair coin tosses (doubled). */
-static double binom_p(uint64_t x, uint64_t n)
+const char *diff_mode_name(enum diff_mode m)
 {
-	double sum = 0;
-	for (uint64_t k = 0; k <= x; k++)
-		sum += exp(lgamma((double)n + 1) - lgamma((double)k + 1) -
-			   lgamma((double)(n - k) + 1) - (double)n * log(2.0));
-	return sum * 2 > 1 ? 1 : sum * 2;
+	return m == DIFF_COUNTS ? "counts" : m == DIFF_RATES ? "rates" : "shares";
 }
 
-static void test_func(struct diff_func *f, const uint64_t samples[2], int absolute)
+double diff_test_shares(uint64_t x1, uint64_t n1, uint64_t x2, uint64_t n2, double *z)
 {
-	double x1 = (double)f->total[0], x2 = (double)f->total[1];
-	f->z = 0;
-	f->p = 1;
-	f->tested = 0;
-	if (absolute) {
-		/* Poisson counts over equal exposure: given n = x1 + x2, x2 is
-		 * Binomial(n, 1/2) under "same rate". */
-		uint64_t n = f->total[0] + f->total[1];
-		if (!n)
-			return;
-		double d = fabs(x2 - x1) - 1; /* continuity correction */
-		f->z = (d > 0 ? d : 0) / sqrt((double)n) * (x2 >= x1 ? 1 : -1);
-		uint64_t lo = f->total[0] < f->total[1] ? f->total[0] : f->total[1];
-		f->p = n <= 1000 ? binom_p(lo, n) : two_sided_p(f->z);
-		f->tested = 1;
-		return;
+	*z = 0;
+	if (!n1 || !n2)
+		return -1;
+	double a = (double)x1, b = (double)x2, m = (double)n1, n = (double)n2;
+	double pooled = (a + b) / (m + n);
+	double var = pooled * (1 - pooled) * (1 / m + 1 / n);
+	if (!(var > 0))
+		return -1; /* in every sample of both sides, or in none: nothing to test */
+	*z = (b / n - a / m) / sqrt(var);
+	return two_sided_p(*z);
+}
+
+double diff_test_poisson(uint64_t x1, double e1, uint64_t x2, double e2, double *z)
+{
+	uint64_t n = x1 + x2;
+	*z = 0;
+	if (!n || !(e1 > 0) || !(e2 > 0))
+		return -1;
+	/* Given n, x2 is Binomial(n, q) when both sides have one rate. */
+	double q = e2 / (e1 + e2), nn = (double)n, x = (double)x2;
+	double mean = nn * q, sd = sqrt(nn * q * (1 - q));
+	double dev = fabs(x - mean) - 0.5; /* continuity correction */
+	*z = (dev > 0 ? dev : 0) / sd * (x >= mean ? 1 : -1);
+	if (n > 1000)
+		return two_sided_p(*z);
+	/* The tail on x2's side of the mean is the smaller one (or within a term of it). */
+	double lgn = lgamma(nn + 1), lq = log(q), lr = log1p(-q), tail = 0;
+	uint64_t lo = x >= mean ? x2 : 0, hi = x >= mean ? n : x2;
+	for (uint64_t k = lo; k <= hi; k++) {
+		double kk = (double)k;
+		tail += exp(lgn - lgamma(kk + 1) - lgamma(nn - kk + 1) + kk * lq + (nn - kk) * lr);
 	}
-	double n1 = (double)samples[0], n2 = (double)samples[1];
-	if (!samples[0] || !samples[1])
-		return;
-	double pooled = (x1 + x2) / (n1 + n2);
-	double var = pooled * (1 - pooled) * (1 / n1 + 1 / n2);
-	if (var <= 0)
-		return; /* in every sample of both sides, or in none: nothing to test */
-	f->z = (x2 / n2 - x1 / n1) / sqrt(var);
-	f->p = two_sided_p(f->z);
-	f->tested = 1;
+	double pv = 2 * tail;
+	return pv > 1 ? 1 : pv;
+}
+
+static void test_func(struct diff_func *f, const uint64_t samples[2], const struct diff_opts *o)
+{
+	double p;
+	switch (o->mode) {
+	case DIFF_COUNTS:
+		p = diff_test_poisson(f->total[0], 1, f->total[1], 1, &f->z);
+		break;
+	case DIFF_RATES:
+		p = diff_test_poisson(f->total[0], o->seconds[0], f->total[1], o->seconds[1], &f->z);
+		break;
+	default:
+		p = diff_test_shares(f->total[0], samples[0], f->total[1], samples[1], &f->z);
+		break;
+	}
+	f->tested = p >= 0;
+	f->p = f->tested ? p : 1;
 }
 
 struct rank {
@@ -164,13 +184,21 @@ static void holm(struct diff *d)
 	free(r);
 }
 
+/* The size of a function's change in the unit of the mode. */
 static double change_of(const struct diff_func *f, const struct diff_opts *o)
 {
-	if (o->absolute)
-		return o->sort == DIFF_SORT_SELF ? fabs((double)f->self[1] - (double)f->self[0])
-						 : fabs((double)f->total[1] - (double)f->total[0]);
-	return o->sort == DIFF_SORT_SELF ? fabs(f->self_pct[1] - f->self_pct[0])
-					 : fabs(f->total_pct[1] - f->total_pct[0]);
+	int self = o->sort == DIFF_SORT_SELF;
+	switch (o->mode) {
+	case DIFF_COUNTS:
+		return self ? fabs((double)f->self[1] - (double)f->self[0])
+			    : fabs((double)f->total[1] - (double)f->total[0]);
+	case DIFF_RATES:
+		return self ? fabs(f->self_rate[1] - f->self_rate[0])
+			    : fabs(f->total_rate[1] - f->total_rate[0]);
+	default:
+		return self ? fabs(f->self_pct[1] - f->self_pct[0])
+			    : fabs(f->total_pct[1] - f->total_pct[0]);
+	}
 }
 
 static int cmp_name_idx(const void *a, const void *b)
@@ -224,8 +252,12 @@ struct diff *diff_new(const struct tree *before, const struct tree *after,
 			f->total[s] = fs[s].total[k];
 			f->self_pct[s] = d->samples[s] ? 100.0 * (double)f->self[s] / (double)d->samples[s] : 0;
 			f->total_pct[s] = d->samples[s] ? 100.0 * (double)f->total[s] / (double)d->samples[s] : 0;
+			if (o->mode == DIFF_RATES && o->seconds[s] > 0) {
+				f->self_rate[s] = (double)f->self[s] / o->seconds[s];
+				f->total_rate[s] = (double)f->total[s] / o->seconds[s];
+			}
 		}
-		test_func(f, d->samples, o->absolute);
+		test_func(f, d->samples, o);
 		key_func[k] = (uint32_t)d->nr_funcs++;
 	}
 	holm(d);
@@ -344,45 +376,7 @@ const struct diff_func *diff_node_before(const struct diff *d, uint32_t after_no
 	return fi == NO_FUNC ? NULL : &d->funcs[fi];
 }
 
-void diff_write_table(const struct diff *d, size_t rows, struct strbuf *out)
-{
-	const struct diff_opts *o = &d->opts;
-	size_t shown = rows && rows < d->nr_funcs ? rows : d->nr_funcs;
-
-	strbuf_addf(out, "# samples: before %llu, after %llu\n",
-		    (unsigned long long)d->samples[0], (unsigned long long)d->samples[1]);
-	if (o->absolute)
-		strbuf_addf(out, "# test: Poisson rate test of each function's total count "
-			    "(equal exposure), Holm-corrected over %zu functions, alpha %g\n",
-			    d->nr_tested, o->alpha);
-	else
-		strbuf_addf(out, "# test: two-proportion z-test of each function's total share, "
-			    "Holm-corrected over %zu functions, alpha %g\n", d->nr_tested, o->alpha);
-	strbuf_addf(out, "# significant: %zu of %zu functions (up: grew, down: shrank)\n",
-		    d->nr_significant, d->nr_funcs);
-	strbuf_addf(out, "# ranked by the change of %s%s\n#\n",
-		    o->sort == DIFF_SORT_SELF ? "self" : "total",
-		    o->absolute ? " samples" : " share");
-	strbuf_addf(out, "%-25s   %-25s %11s\n", "#         ----- self% -----",
-		    "    ----- total% ----", "total");
-	strbuf_addf(out, "%-9s %7s %7s   %9s %7s %7s %11s %10s  %-4s  %s\n", "#  before", "after",
-		    "delta", "before", "after", "delta", "samples", "p(adj)", "sig", "function");
-	for (size_t i = 0; i < shown; i++) {
-		const struct diff_func *f = &d->funcs[i];
-		long long ds = (long long)f->total[1] - (long long)f->total[0];
-		strbuf_addf(out, "%9.2f %7.2f %+7.2f   %9.2f %7.2f %+7.2f %+11lld ",
-			    f->self_pct[0], f->self_pct[1], f->self_pct[1] - f->self_pct[0],
-			    f->total_pct[0], f->total_pct[1], f->total_pct[1] - f->total_pct[0], ds);
-		if (f->tested)
-			strbuf_addf(out, "%10.2g", f->p_adj);
-		else
-			strbuf_addf(out, "%10s", "-");
-		strbuf_addf(out, "  %-4s  %s\n",
-			    f->significant > 0 ? "up" : f->significant < 0 ? "down" : "-", f->name);
-	}
-	if (shown < d->nr_funcs)
-		strbuf_addf(out, "# %zu more functions not shown (--top)\n", d->nr_funcs - shown);
-}
+const struct diff_opts *diff_get_opts(const struct diff *d) { return &d->opts; }
 
 /* Children of node in t, by name order (both name trees are sorted). */
 static uint32_t first_child(const struct tree *t, uint32_t node)
@@ -398,10 +392,10 @@ static uint32_t next_sibling(const struct tree *t, uint32_t node)
 /*
  * Merge-join the children of b (in names[0]) and a (in names[1]), either of
  * which may be TREE_NONE, writing one line per stack with self weight on a
- * side.  line holds the stack up to the parent.
+ * side, BEFORE's weights multiplied by scale.  line holds the stack up to the parent.
  */
-static void write_merged(const struct diff *d, uint32_t b, uint32_t a, struct strbuf *line,
-			 struct strbuf *out)
+static void write_merged(const struct diff *d, uint32_t b, uint32_t a, double scale,
+			 struct strbuf *line, struct strbuf *out)
 {
 	const struct tree *bt = d->names[0], *at = d->names[1];
 	uint32_t cb = first_child(bt, b), ca = first_child(at, a);
@@ -428,9 +422,10 @@ static void write_merged(const struct diff *d, uint32_t b, uint32_t a, struct st
 		folded_add_frame(line, tree_frame(nt, n->frame), NULL);
 		if (sb || sa) {
 			strbuf_add(out, line->buf, line->len);
-			strbuf_addf(out, " %llu %llu\n", (unsigned long long)sb, (unsigned long long)sa);
+			strbuf_addf(out, " %llu %llu\n", (unsigned long long)llround((double)sb * scale),
+				    (unsigned long long)sa);
 		}
-		write_merged(d, nb, na, line, out);
+		write_merged(d, nb, na, scale, line, out);
 		if (nb != TREE_NONE)
 			cb = next_sibling(bt, cb);
 		if (na != TREE_NONE)
@@ -442,6 +437,11 @@ static void write_merged(const struct diff *d, uint32_t b, uint32_t a, struct st
 void diff_write_folded(const struct diff *d, struct strbuf *out)
 {
 	struct strbuf line = STRBUF_INIT;
-	write_merged(d, 0, 0, &line, out);
+	double scale = 1;
+	if (d->opts.mode == DIFF_SHARES && d->samples[0])
+		scale = (double)d->samples[1] / (double)d->samples[0];
+	else if (d->opts.mode == DIFF_RATES && d->opts.seconds[0] > 0)
+		scale = d->opts.seconds[1] / d->opts.seconds[0];
+	write_merged(d, 0, 0, scale, &line, out);
 	strbuf_release(&line);
 }

@@ -23,13 +23,40 @@ enum diff_sort {
 	DIFF_SORT_SELF,  /* rank by the change of self */
 };
 
+/* What is compared (docs/diff.md); report/diff_mode.h chooses one from how the profiles were recorded. */
+enum diff_mode {
+	DIFF_SHARES, /* each function's fraction of its side's samples; two-proportion z-test */
+	DIFF_COUNTS, /* raw sample counts (the work of one whole run); Poisson test, equal exposure */
+	DIFF_RATES,  /* samples per second of recording; Poisson test, the durations as exposure */
+};
+
 struct diff_opts {
 	double alpha;        /* family-wise error rate (Holm); default 0.01 */
-	int absolute;        /* 1: compare raw counts (Poisson rate test), not shares */
+	enum diff_mode mode; /* default DIFF_SHARES */
+	double seconds[2];   /* DIFF_RATES: each side's recording length (> 0) */
 	enum diff_sort sort;
 };
 
 void diff_opts_init(struct diff_opts *o);
+
+/* "shares", "counts" or "rates". */
+const char *diff_mode_name(enum diff_mode m);
+
+/*
+ * The tests, for one function; exposed for unit tests.  Each returns the
+ * two-sided p-value and sets *z (positive when it grew).
+ *
+ * diff_test_shares: x1 of n1 samples before, x2 of n2 after, pooled
+ * two-proportion z-test; returns -1 (untested) when n1 or n2 is 0 or the
+ * pooled share is 0 or 1.
+ *
+ * diff_test_poisson: counts x1, x2 over exposures e1, e2 (> 0).  Under "same
+ * rate", given n = x1 + x2, x2 is Binomial(n, e2 / (e1 + e2)): the exact test
+ * (twice the smaller tail, capped at 1) for n <= 1000, else the normal
+ * approximation with continuity correction.  Returns -1 when n is 0.
+ */
+double diff_test_shares(uint64_t x1, uint64_t n1, uint64_t x2, uint64_t n2, double *z);
+double diff_test_poisson(uint64_t x1, double e1, uint64_t x2, double e2, double *z);
 
 /* One function (all frames of one name) in both profiles; [DIFF_BEFORE], [DIFF_AFTER]. */
 struct diff_func {
@@ -38,6 +65,8 @@ struct diff_func {
 	uint64_t total[2];    /* samples whose stack holds it, once each */
 	double self_pct[2];   /* self share of that side's samples, in percent */
 	double total_pct[2];  /* total share, in percent */
+	double self_rate[2];  /* DIFF_RATES: self samples per second; other modes: 0 */
+	double total_rate[2];
 	double z;             /* test statistic, positive when it grew; 0 when untested */
 	double p;             /* two-sided p-value (1 when untested) */
 	double p_adj;         /* Holm-adjusted p-value (1 when untested) */
@@ -79,13 +108,19 @@ const struct diff_func *diff_frame_stats(const struct diff *d, const char *name)
 const struct diff_func *diff_node_before(const struct diff *d, uint32_t after_node,
 					 uint64_t *total, uint64_t *self);
 
-/* Append the change table: a header, then the first `rows` functions (0: all). */
+const struct diff_opts *diff_get_opts(const struct diff *d);
+
+/* Append the change table: a header, then the first `rows` functions (0: all).
+ * Its columns are in the unit of the mode (percent, samples, samples/s). */
 void diff_write_table(const struct diff *d, size_t rows, struct strbuf *out);
 
 /*
  * Append "stack BEFORE AFTER" lines (the format of FlameGraph's difffolded):
  * every stack, matched by names, with its self weight on each side; sorted
- * by stack.  Kind suffixes are not written (matching ignores kinds).
+ * by stack.  Kind suffixes are not written (matching ignores kinds).  So that
+ * after − before is the change the mode compares, BEFORE's weights are
+ * scaled (and rounded) to AFTER's total samples (shares) or duration
+ * (rates); counts are written as they are.
  */
 void diff_write_folded(const struct diff *d, struct strbuf *out);
 

@@ -609,7 +609,9 @@ int flamegraph_write(const struct tree *t, const struct flamegraph_opts *o, stru
 		strbuf_addf(out, "<text id=\"legend\" x=\"%u\" y=\"60\" style=\"text-anchor:middle\">"
 			    "width: %s; colour: change of %s, red grew, blue shrank, white unchanged%s</text>\n",
 			    width / 2, o->negate ? "before" : "after",
-			    o->absolute ? "samples" : "share of total",
+			    o->delta == FLAMEGRAPH_DELTA_COUNT  ? "samples (counts)"
+			    : o->delta == FLAMEGRAPH_DELTA_RATE ? "samples per second (rates)"
+								: "share of total (shares)",
 			    o->not_significant ? ", grey not significant" : "");
 	strbuf_addf(out, "<text id=\"reset\" class=\"btn off\" x=\"%d\" y=\"60\">Reset Zoom</text>\n", PAD);
 	strbuf_addf(out, "<text id=\"search\" class=\"btn\" x=\"%u\" y=\"60\">Search</text>\n", width - PAD - 70);
@@ -630,8 +632,12 @@ int flamegraph_write(const struct tree *t, const struct flamegraph_opts *o, stru
 		    o->colors == FLAMEGRAPH_KIND ? "kind" : "hot", o->minwidth, r.st.elided);
 	add_json_str(out, o->count_name ? o->count_name : "samples", "");
 	if (r.other)
-		strbuf_addf(out, ",\"diff\":{\"negate\":%d,\"absolute\":%d,\"other_total\":%llu}",
-			    o->negate ? 1 : 0, o->absolute ? 1 : 0,
+		strbuf_addf(out, ",\"diff\":{\"negate\":%d,\"mode\":\"%s\",\"secs\":[%.9g,%.9g],"
+			    "\"other_total\":%llu}",
+			    o->negate ? 1 : 0,
+			    o->delta == FLAMEGRAPH_DELTA_COUNT  ? "count"
+			    : o->delta == FLAMEGRAPH_DELTA_RATE ? "rate" : "share",
+			    o->seconds[0] > 0 ? o->seconds[0] : 1, o->seconds[1] > 0 ? o->seconds[1] : 1,
 			    (unsigned long long)tree_total(r.other));
 	strbuf_adds(out, "}</metadata>\n");
 	struct jarray *arrays[] = { &r.names, &r.kinds, &r.src, &r.nodes, &r.other_vals,

@@ -28,6 +28,13 @@ enum flamegraph_colors {
 			  * unknown), shade by a hash of the name */
 };
 
+/* Differential graphs: the change a frame's colour shows. */
+enum flamegraph_delta {
+	FLAMEGRAPH_DELTA_SHARE, /* of its share of its side's samples */
+	FLAMEGRAPH_DELTA_COUNT, /* of its sample count */
+	FLAMEGRAPH_DELTA_RATE,  /* of its samples per second */
+};
+
 /* What flamegraph_write() drew and left out; for tests and messages. */
 struct flamegraph_stats {
 	size_t frames;          /* frames in the data, the root ("all") included */
@@ -40,9 +47,10 @@ struct flamegraph_stats {
 
 /*
  * Differential mode: set `before`.  The graph has the shape of the tree passed
- * to flamegraph_write() (AFTER) and each frame is coloured by the change of
- * its share: after/after_total - before/before_total (raw counts with
- * `absolute`).  Red grew, blue shrank, white unchanged; the intensity is
+ * to flamegraph_write() (AFTER) and each frame is coloured by the change that
+ * `delta` names: of its share, after/after_total - before/before_total; of its
+ * count, after - before; or of its rate, after/seconds[1] - before/seconds[0].
+ * report/diff_svg.h sets these from a diff, with its significance test.  Red grew, blue shrank, white unchanged; the intensity is
  * scaled to the largest change in the graph.  With `negate` the graph takes
  * BEFORE's shape instead, colours keep meaning before -> after, and frames
  * that vanished are drawn (blue) while the new ones are listed.  Subtrees
@@ -62,7 +70,8 @@ struct flamegraph_opts {
 	const char *count_name; /* unit of the weights; NULL: "samples" */
 
 	const struct tree *before; /* non-NULL: differential graph (see above) */
-	int absolute;              /* compare raw counts instead of shares */
+	enum flamegraph_delta delta; /* what the colour compares (default: shares) */
+	double seconds[2];         /* FLAMEGRAPH_DELTA_RATE: durations of before, after (> 0) */
 	int negate;                /* draw BEFORE's shape */
 	/*
 	 * Optional: return non-zero when the change of `node` (an index in the

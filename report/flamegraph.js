@@ -77,7 +77,8 @@
 		delta = new Float64Array(N); ns = new Uint8Array(N);
 		for (i = 0; i < nsList.length; i++) ns[nsList[i]] = 1;
 		for (i = 0; i < N; i++) {
-			delta[i] = diff.absolute ? after[i] - before[i]
+			delta[i] = diff.mode === 'count' ? after[i] - before[i]
+				: diff.mode === 'rate' ? after[i] / diff.secs[1] - before[i] / diff.secs[0]
 				: (ta ? after[i] / ta : 0) - (tb ? before[i] / tb : 0);
 			if (!ns[i] && Math.abs(delta[i]) > maxDelta) maxDelta = Math.abs(delta[i]);
 		}
@@ -103,7 +104,9 @@
 			var tb = diff.negate ? TOTAL : diff.other_total, ta = diff.negate ? diff.other_total : TOTAL;
 			s += 'before ' + num(before[i]) + ' ' + pct(before[i], tb) + ', after ' + num(after[i]) +
 				' ' + pct(after[i], ta) + ', change ' + (delta[i] >= 0 ? '+' : '') +
-				(diff.absolute ? num(delta[i]) + ' ' + D.count : (100 * delta[i]).toFixed(2) + ' pp') +
+				(diff.mode === 'count' ? num(delta[i]) + ' ' + D.count
+				 : diff.mode === 'rate' ? delta[i].toFixed(1) + ' ' + D.count + '/s'
+				 : (100 * delta[i]).toFixed(2) + ' pp') +
 				(ns[i] ? ', not significant' : '');
 		} else {
 			s += num(val[i]) + ' ' + D.count + ', ' + pct(val[i], TOTAL);

@@ -76,6 +76,7 @@ int profile_load(const char *path, const struct profile_opts *o, struct tree **o
 	struct tree *t = tree_new();
 
 	memset(info, 0, sizeof(*info));
+	info->exit_status = -1;
 	err = read_file(path, &text, &len);
 	if (err)
 		goto out;

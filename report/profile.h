@@ -33,8 +33,17 @@ struct profile_opts {
 /* Sets every field to its default (no filters, no time limit). */
 void profile_opts_init(struct profile_opts *o);
 
+/* How a recording ended: what a comparison of two profiles may assume (report/diff_mode.h). */
+enum profile_ending {
+	PROFILE_ENDING_UNKNOWN, /* folded text, or a file cut short or damaged */
+	PROFILE_ENDING_EXITED,  /* the recorded command exited by itself: one whole run */
+	PROFILE_ENDING_TIMED,   /* a span of time: -d, -p, -a, a signal, or a --time window */
+};
+
 struct profile_info {
 	int is_folded;          /* input was folded text */
+	enum profile_ending ending;
+	int exit_status;        /* wait status of the recorded command, -1 if none or unknown */
 	char *event;            /* event name ("" for folded) */
 	char *cmdline;          /* recorded command line, or NULL */
 	char *hostname;         /* or NULL */
@@ -45,7 +54,8 @@ struct profile_info {
 	uint64_t samples;       /* samples kept after filters (folded: sum of counts) */
 	uint64_t samples_total; /* samples in the file for the event */
 	uint64_t lost;          /* samples the kernel dropped */
-	uint64_t duration_ns;   /* recording length, 0 when unknown */
+	uint64_t duration_ns;   /* recording length (within a --time window: the window's
+				 * part of it), 0 when unknown */
 	uint64_t malformed;     /* folded lines skipped */
 	int truncated;          /* the file ended early or had a corrupt frame */
 	uint64_t bad_offset;    /* offset of that frame */

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 struct ptr_slot {
 	uintptr_t key;  /* 0: empty */
@@ -229,6 +230,22 @@ static void forward_warning(void *ctx, const char *msg)
 		o->warn(o->warn_ctx, msg);
 }
 
+/*
+ * What the END record says about how recording stopped.  The target INFO is
+ * the command line, "pid N,M" or "system-wide"; a command has an exit status.
+ */
+static enum profile_ending ending_of(const struct stoke_end *end, const char *target)
+{
+	if (end->flags & STOKE_END_INTERRUPTED)
+		return PROFILE_ENDING_TIMED; /* -d ran out, or stoke got a signal */
+	if (end->exit_status != -1)
+		return WIFEXITED(end->exit_status) ? PROFILE_ENDING_EXITED
+						   : PROFILE_ENDING_TIMED; /* killed by a signal */
+	if (target && (!strncmp(target, "pid ", 4) || !strcmp(target, "system-wide")))
+		return PROFILE_ENDING_TIMED; /* -p (until the processes ended) or -a */
+	return PROFILE_ENDING_UNKNOWN;
+}
+
 static char *dup_or_null(const char *s)
 {
 	return s ? xstrdup(s) : NULL;
@@ -296,13 +313,25 @@ int profile_load_stoke(const char *path, const struct profile_opts *o, struct tr
 	if (!session_end(l.s, &end)) {
 		info->lost = end.lost;
 		info->duration_ns = end.end_ns > end.start_ns ? end.end_ns - end.start_ns : 0;
+		info->exit_status = end.exit_status;
+		info->ending = ending_of(&end, info->cmdline);
 	} else {
 		info->lost = session_lost(l.s);
 		info->duration_ns = session_last_time(l.s) - session_first_time(l.s);
 	}
+	if (o->time_start > 0 || o->time_end >= 0) {
+		/* A window of the recording: a span of time, whatever ended the recording. */
+		double dur = (double)info->duration_ns / 1e9;
+		double hi = o->time_end >= 0 && o->time_end < dur ? o->time_end : dur;
+		double lo = o->time_start > 0 ? o->time_start : 0;
+		info->duration_ns = hi > lo ? (uint64_t)((hi - lo) * 1e9) : 0;
+		if (info->ending != PROFILE_ENDING_UNKNOWN)
+			info->ending = PROFILE_ENDING_TIMED;
+	}
 	if (ret == 1) {
 		uint64_t off;
 		info->truncated = 1;
+		info->ending = PROFILE_ENDING_UNKNOWN; /* samples are missing, whatever END says */
 		info->read_error = session_error(l.s, &off);
 		info->bad_offset = off;
 	}

@@ -35,11 +35,35 @@ check "absolute: hot significantly up" grep -qE ' up    hot$' "$T/abs.txt"
 check "absolute: only hot and its callers significant" \
 	eval '[ "$(grep -cE "  (up|down)  " "$T/abs.txt")" = 4 ]'
 
+# Folded inputs do not say how they were recorded: shares, and every output says so.
+check "folded inputs: the table says shares, and why" \
+	grep -q '^# compared: shares: BEFORE is folded stacks' "$T/hot.txt"
+"$STOKE" diff --folded "$T/same1.folded" "$T/hot.folded" >"$T/hot.pairs"
+check "folded inputs: --folded says shares" grep -q '^# compared: shares: ' "$T/hot.pairs"
+"$STOKE" diff -o "$T/hot.svg" "$T/same1.folded" "$T/hot.folded"
+check "folded inputs: the SVG subtitle says shares" \
+	grep -q '<text id="subtitle"[^>]*>compared: shares: ' "$T/hot.svg"
+# In every mode two draws of one workload flag nothing.
+for m in --shares --counts; do
+	"$STOKE" diff $m --top 0 "$T/same1.folded" "$T/same2.folded" >"$T/same$m.txt"
+	check "same distribution, $m: nothing significant" grep -q '^# significant: 0 of' "$T/same$m.txt"
+done
+"$STOKE" diff --rates "$T/same1.folded" "$T/same2.folded" 2>"$T/err"
+check "--rates of folded input: exit 2" [ $? = 2 ]
+check "... saying that folded stacks have no duration" grep -q 'rates needs .* folded' "$T/err"
+
 # stoke diff --folded output matches by names: same stacks on both sides
-"$STOKE" diff --folded "$T/same1.folded" "$T/same2.folded" >"$T/pairs"
+"$STOKE" diff --folded "$T/same1.folded" "$T/same2.folded" | grep -v '^#' >"$T/pairs"
 check "folded pairs: one line per stack" eval '[ "$(wc -l <"$T/pairs")" = "$(wc -l <"$T/same1.folded")" ]'
 check "folded pairs: counts from both sides" \
 	eval 'awk "{ b += \$(NF-1); a += \$NF } END { exit !(b == 200000 && a == 200000) }" "$T/pairs"'
+# shares: BEFORE is scaled to AFTER's total (216667 / 200000), counts are written as they are
+"$STOKE" diff --folded "$T/same1.folded" "$T/hot-abs.folded" | grep -v '^#' >"$T/pairs"
+check "folded pairs, shares: BEFORE scaled to AFTER's total" \
+	eval 'awk "{ b += \$(NF-1); a += \$NF } END { d = b - a; if (d < 0) d = -d; exit !(a == 216667 && d < 200) }" "$T/pairs"'
+"$STOKE" diff --folded --counts "$T/same1.folded" "$T/hot-abs.folded" | grep -v '^#' >"$T/pairs"
+check "folded pairs, counts: as they are" \
+	eval 'awk "{ b += \$(NF-1); a += \$NF } END { exit !(b == 200000 && a == 216667) }" "$T/pairs"'
 
 "$STOKE" diff -o "$T/d.svg" "$D/diff-before.folded" "$D/diff-after.folded" 2>"$T/err"
 check "-o writes a differential flame graph" [ $? = 0 -a -s "$T/d.svg" ]

@@ -1,19 +1,22 @@
 #!/usr/bin/env bash
-# stoke diff and stoke callgraph on real recordings of testdata/twocallers.c.
+# stoke diff --shares and stoke callgraph on real recordings of testdata/twocallers.c
+# (tests/e2e/diff_modes.sh covers the default comparisons: counts and rates).
 . "$(dirname "$0")/../lib.sh"
 
 need_perf "diff of recordings" || finish
 build_fixture "$T/tc" twocallers.c -O0 -fno-omit-frame-pointer || finish
 
-# Four recordings: two of the plain workload, one with hot_b doubled.
-"$STOKE" record -q -F 1999 -o "$T/a1.data" -- "$T/tc" 2 2>/dev/null
-"$STOKE" record -q -F 1999 -o "$T/a2.data" -- "$T/tc" 2 2>/dev/null
-"$STOKE" record -q -F 1999 -o "$T/b.data" -- "$T/tc" 2 double 2>/dev/null
+# Three recordings: two of the plain workload, one with hot_b doubled.  twocallers runs
+# for a fixed time, not a fixed amount of work, so these compare shares (--shares);
+# the checks follow the call graph: frame pointers, whatever the default.
+"$STOKE" record -q -F 1999 --call-graph fp -o "$T/a1.data" -- "$T/tc" 2 2>/dev/null
+"$STOKE" record -q -F 1999 --call-graph fp -o "$T/a2.data" -- "$T/tc" 2 2>/dev/null
+"$STOKE" record -q -F 1999 --call-graph fp -o "$T/b.data" -- "$T/tc" 2 double 2>/dev/null
 
 # row NAME FILE: the table row of a function (columns end in: ... p(adj) sig function)
 row() { gawk -v f="$1" '$NF == f' "$2"; }
 
-"$STOKE" diff --top 0 "$T/a1.data" "$T/b.data" >"$T/changed.txt" 2>"$T/err"
+"$STOKE" diff --shares --top 0 "$T/a1.data" "$T/b.data" >"$T/changed.txt" 2>"$T/err"
 check "diff of two recordings" [ $? = 0 ]
 # Shares are relative: as hot_b grows, shared_work (the rest of the program) shrinks by about
 # as much, so the top change by size may be either; the top increase must be hot_b.
@@ -25,7 +28,7 @@ check "... and a significant increase" [ "$(row hot_b "$T/changed.txt" | gawk '{
 check "an unchanged caller's path share (caller_a) moves by a few points at most" \
 	gawk '$NF == "caller_a" { d = $6; if (d < 0) d = -d; exit !(d < 15) }' "$T/changed.txt"
 
-"$STOKE" diff --top 0 "$T/a1.data" "$T/a2.data" >"$T/same.txt" 2>"$T/err"
+"$STOKE" diff --shares --top 0 "$T/a1.data" "$T/a2.data" >"$T/same.txt" 2>"$T/err"
 check "diff of two recordings of the same workload" [ $? = 0 ]
 sig=$(gawk '!/^#/ && NF && ($(NF-1) == "up" || $(NF-1) == "down")' "$T/same.txt" | wc -l)
 big=$(gawk '!/^#/ && NF && ($(NF-1) == "up" || $(NF-1) == "down") { d = $3; if (d < 0) d = -d; if (d >= 5) n++ } END { print n + 0 }' "$T/same.txt")
@@ -38,7 +41,7 @@ note "same workload: $sig significant rows, $big of them moving 5 points or more
 # deviations of the difference.
 check "same workload: no function marked as a change of 5 points or more" [ "$big" = 0 ]
 
-"$STOKE" diff -o "$T/d.svg" "$T/a1.data" "$T/b.data" 2>"$T/err"
+"$STOKE" diff --shares -o "$T/d.svg" "$T/a1.data" "$T/b.data" 2>"$T/err"
 check "differential flame graph of recordings" [ $? = 0 ] && check "well-formed" xmllint --noout "$T/d.svg"
 
 # callgraph: shared_work is one node with two incoming arcs that add up to its total

@@ -1,4 +1,6 @@
 /* Unit tests of report/flamegraph: the frame data, escaping, elision, diff. */
+#include "report/diff.h"
+#include "report/diff_svg.h"
 #include "report/flamegraph.h"
 #include "common/strbuf.h"
 #include "t.h"
@@ -215,6 +217,51 @@ static void test_diff(void)
 	tree_free(after);
 }
 
+/* diff_write_svg: the diff's mode and significance reach the graph. */
+static void test_diff_svg(void)
+{
+	struct tree *before = tree_new(), *after = tree_new();
+	add(before, "p;grows", 1000);
+	add(before, "p;same", 1000);
+	add(after, "p;grows", 4000);
+	add(after, "p;same", 1500);
+	tree_sort(before);
+	tree_sort(after);
+
+	struct diff_opts dopts;
+	struct flamegraph_opts o;
+	struct strbuf svg = STRBUF_INIT, ns = STRBUF_INIT;
+	diff_opts_init(&dopts);
+	dopts.mode = DIFF_RATES;
+	dopts.seconds[0] = 2;
+	dopts.seconds[1] = 3;
+	struct diff *d = diff_new(before, after, &dopts);
+	flamegraph_opts_init(&o);
+	T_EQ_INT(diff_write_svg(d, before, after, &o, "compared: rates: test", &svg), 0, "diff svg");
+	T_OK(strstr(svg.buf, "\"mode\":\"rate\",\"secs\":[2,3]") != NULL, "rates and durations reach the script");
+	T_OK(strstr(svg.buf, ">compared: rates: test \xc2\xb7 before 2000 samples, after 5500") != NULL,
+	     "the subtitle says what is compared");
+	T_OK(strstr(svg.buf, "samples per second (rates)") != NULL, "the legend names the comparison");
+	/* after order: all, p, grows, same; "same" kept its rate (1000 in 2 s, 1500 in 3 s) */
+	chunks(svg.buf, "stoke-ns", &ns);
+	T_EQ_STR(ns.buf, "0,3", "grey: the root and the function of unchanged rate (p grew)");
+	diff_free(d);
+
+	strbuf_reset(&svg);
+	strbuf_reset(&ns);
+	dopts.mode = DIFF_SHARES;
+	d = diff_new(before, after, &dopts);
+	diff_write_svg(d, before, after, &o, NULL, &svg);
+	T_OK(strstr(svg.buf, "\"mode\":\"share\"") != NULL, "shares reach the script");
+	chunks(svg.buf, "stoke-ns", &ns);
+	T_EQ_STR(ns.buf, "0,1", "by share the same function fell: coloured; p (in every sample) untested");
+	diff_free(d);
+	strbuf_release(&svg);
+	strbuf_release(&ns);
+	tree_free(before);
+	tree_free(after);
+}
+
 static void test_empty(void)
 {
 	struct tree *t = tree_new();
@@ -231,6 +278,7 @@ int main(void)
 	test_escaping();
 	test_elision();
 	test_diff();
+	test_diff_svg();
 	test_empty();
 	T_DONE();
 }
