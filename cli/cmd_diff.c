@@ -53,15 +53,10 @@ static int write_svg(const char *path, const struct diff *d, struct tree *t[2],
 		    diff_nr_significant(d), diff_nr_tested(d));
 	fo.subtitle = sub.buf;
 	int err = flamegraph_write(t[1], &fo, &svg);
-	if (!err) {
-		int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		err = fd < 0 ? -errno : strbuf_write_fd(&svg, fd);
-		if (fd >= 0 && close(fd) < 0 && !err)
-			err = -errno;
-	}
+	int rc = err ? cli_error(1, "diff: %s", strerror(-err)) : cli_write_output(path, &svg);
 	strbuf_release(&svg);
 	strbuf_release(&sub);
-	return err;
+	return rc;
 }
 
 int cmd_diff(int argc, char **argv)
@@ -150,9 +145,7 @@ int cmd_diff(int argc, char **argv)
 	}
 	d = diff_new(t[0], t[1], &dopts);
 	if (svg_path) {
-		int err = write_svg(svg_path, d, t, info, dopts.absolute, negate, pa.annotate);
-		if (err)
-			rc = cli_error(1, "diff: cannot write %s: %s", svg_path, strerror(-err));
+		rc = write_svg(svg_path, d, t, info, dopts.absolute, negate, pa.annotate);
 		goto out;
 	}
 	if (folded) {
@@ -161,8 +154,7 @@ int cmd_diff(int argc, char **argv)
 		strbuf_addf(&out, "# before: %s\n# after:  %s\n", paths[0], paths[1]);
 		diff_write_table(d, rows, &out);
 	}
-	if (strbuf_write_fd(&out, STDOUT_FILENO))
-		rc = cli_error(1, "diff: cannot write the output");
+	rc = cli_write_output(NULL, &out);
 out:
 	diff_free(d);
 	strbuf_release(&out);

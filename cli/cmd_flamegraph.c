@@ -71,25 +71,10 @@ static void default_subtitle(struct strbuf *sb, const struct profile_info *info)
 	}
 	if (info->truncated)
 		strbuf_addf(sb, "%sfile truncated", dot);
+	else if (info->no_end)
+		strbuf_addf(sb, "%srecording cut short", dot);
 	if (info->cmdline && *info->cmdline)
 		strbuf_addf(sb, "%s%s", dot, info->cmdline);
-}
-
-static int write_out(const char *path, const struct strbuf *sb)
-{
-	int fd = 1, err;
-	if (path && strcmp(path, "-")) {
-		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		if (fd < 0)
-			return cli_error(1, "flamegraph: cannot create %s: %s", path, strerror(errno));
-	}
-	err = strbuf_write_fd(sb, fd);
-	if (fd != 1 && close(fd) && !err)
-		err = -errno;
-	if (err)
-		return cli_error(1, "flamegraph: writing %s: %s", path ? path : "standard output",
-				 strerror(-err));
-	return 0;
 }
 
 int cmd_flamegraph(int argc, char **argv)
@@ -288,7 +273,7 @@ int cmd_flamegraph(int argc, char **argv)
 		cli_error(1, "flamegraph: %s", strerror(-r));
 		goto out;
 	}
-	rc = write_out(output, &svg);
+	rc = cli_write_output(output, &svg);
 	if (!rc && recorded)
 		rc = cmd_status; /* like record: the command's exit status */
 out:

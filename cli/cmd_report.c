@@ -92,8 +92,7 @@ int cmd_report(int argc, char **argv)
 		strbuf_addch(&out, '\n');
 		report_write(t, &ro, &out);
 	}
-	if (strbuf_write_fd(&out, STDOUT_FILENO))
-		rc = cli_error(1, "report: cannot write the output");
+	rc = cli_write_output(NULL, &out);
 out:
 	strbuf_release(&out);
 	tree_free(t);

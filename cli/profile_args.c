@@ -202,14 +202,20 @@ int profile_args_load(struct profile_args *pa, const char *path, struct tree **o
 {
 	pa->opts.warn = warn_line;
 	int err = profile_load(path, &pa->opts, out, info);
-	if (err) {
-		if (err == -FMT_EBADMAGIC)
-			return cli_error(1, "%s: not a stoke file nor folded stacks", path);
-		return cli_error(1, "%s: %s", path, fmt_strerror(err));
-	}
+	if (err == -PROFILE_ENOEVENT)
+		return cli_error(1, "%s: no event '%s' in this file (it has: %s); choose one with "
+				    "--event", path, pa->opts.event,
+				 info->event_names && *info->event_names ? info->event_names : "none");
+	if (err)
+		return cli_input_error(path, err);
+	/* A damaged or cut-short file is reported (exit 0) with one warning line. */
 	if (info->truncated)
-		cli_warn("%s: %s at offset %llu; reporting the %llu samples before it", path,
-			 fmt_strerror(info->read_error), (unsigned long long)info->bad_offset,
+		cli_warn("%s: %s at offset %llu (the recording was cut short); reporting the %llu "
+			 "samples before it", path, fmt_strerror(info->read_error),
+			 (unsigned long long)info->bad_offset, (unsigned long long)info->samples_total);
+	else if (info->no_end)
+		cli_warn("%s: no END record: the recording was cut short (its recorder was "
+			 "killed?); reporting the %llu samples in it", path,
 			 (unsigned long long)info->samples_total);
 	return 0;
 }

@@ -19,6 +19,7 @@ void profile_info_release(struct profile_info *info)
 	free(info->event);
 	free(info->cmdline);
 	free(info->hostname);
+	free(info->event_names);
 	memset(info, 0, sizeof(*info));
 }
 
