@@ -59,6 +59,14 @@ static int load_folded(const char *text, size_t len, const struct profile_opts *
 			 (unsigned long long)st.malformed, (unsigned long long)st.first_bad);
 		o->warn(o->warn_ctx, msg);
 	}
+	if (st.saturated && o->warn) {
+		char msg[200];
+		snprintf(msg, sizeof(msg), "folded counts add up past 2^64: the total is held at "
+			 "18446744073709551615 and %llu line(s) from line %llu on count less "
+			 "(percentages are of that total)", (unsigned long long)st.saturated,
+			 (unsigned long long)st.first_saturated);
+		o->warn(o->warn_ctx, msg);
+	}
 	if (!st.lines)
 		return -EINVAL;
 	return 0;
