@@ -1,4 +1,5 @@
 /* stoke callgraph: the call graph as DOT, or SVG/PNG through Graphviz. */
+#include "cli/args.h"
 #include "cli/cli.h"
 #include "cli/profile_args.h"
 #include "common/strbuf.h"
@@ -12,11 +13,7 @@
 
 static int parse_fraction(const char *opt, const char *v, double *out)
 {
-	char *end;
-	*out = strtod(v, &end);
-	if (*end || end == v || *out < 0 || *out > 1)
-		return cli_error(2, "%s: expected a fraction between 0 and 1, not '%s'", opt, v);
-	return 0;
+	return cli_parse_real(opt, v, 0, 1, 0, NULL, out);
 }
 
 static const char *suffix_format(const char *path)

@@ -1,4 +1,5 @@
 /* stoke diff BEFORE AFTER: which functions' share changed, and is it significant. */
+#include "cli/args.h"
 #include "cli/cli.h"
 #include "cli/profile_args.h"
 #include "common/strbuf.h"
@@ -96,10 +97,10 @@ int cmd_diff(int argc, char **argv)
 			   (v = cli_opt_value("--output", argc, argv, &i, &bad))) {
 			svg_path = v;
 		} else if ((v = cli_opt_value("--alpha", argc, argv, &i, &bad))) {
-			char *end;
-			dopts.alpha = strtod(v, &end);
-			if (*end || end == v || !(dopts.alpha > 0 && dopts.alpha < 1)) {
-				rc = cli_error(2, "--alpha: expected a level between 0 and 1, not '%s'", v);
+			if ((rc = cli_parse_real("--alpha", v, 0, 1, 1, NULL, &dopts.alpha)))
+				goto out;
+			if (dopts.alpha == 1) {
+				rc = cli_error(2, "--alpha: '%s' is out of range (more than 0, less than 1)", v);
 				goto out;
 			}
 		} else if ((v = cli_opt_value("--sort", argc, argv, &i, &bad))) {
@@ -112,12 +113,9 @@ int cmd_diff(int argc, char **argv)
 				goto out;
 			}
 		} else if ((v = cli_opt_value("--top", argc, argv, &i, &bad))) {
-			char *end;
-			long n = strtol(v, &end, 10);
-			if (*end || end == v || n < 0) {
-				rc = cli_error(2, "--top: '%s' is not a number of rows", v);
+			long long n;
+			if ((rc = cli_parse_int("--top", v, 0, INT32_MAX, NULL, &n)))
 				goto out;
-			}
 			rows = (size_t)n;
 		} else if (bad) {
 			rc = 2;

@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pwd.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -122,6 +124,23 @@ static int report_failure(const struct record_opts *o, const struct record_resul
 				    "kernel.perf_event_mlock_kb", strerror(-err));
 	default:
 		break;
+	}
+	if ((err == -EACCES || err == -EPERM) && o->nr_pids && geteuid() != 0) {
+		/* Attaching to a process is a ptrace-style access check: another user's
+		 * process is refused whatever perf_event_paranoid says. */
+		for (size_t k = 0; k < o->nr_pids; k++) {
+			char proc[32];
+			struct stat st;
+			snprintf(proc, sizeof(proc), "/proc/%d", (int)o->pids[k]);
+			if (stat(proc, &st) == 0 && st.st_uid != geteuid()) {
+				struct passwd *pw = getpwuid(st.st_uid);
+				return cli_error(1, "permission denied recording process %d: it belongs "
+						    "to user %s (uid %u), and without privileges you may "
+						    "record only your own processes (ptrace access); run as "
+						    "root or as that user", (int)o->pids[k],
+						 pw ? pw->pw_name : "?", (unsigned)st.st_uid);
+			}
+		}
 	}
 	if (err == -EACCES || err == -EPERM) {
 		long paranoid = read_sysctl("/proc/sys/kernel/perf_event_paranoid");
@@ -336,7 +355,7 @@ static int record_cmd(int argc, char **argv, struct id_lists *l)
 	}
 	if (err) {
 		strbuf_release(&cmdline);
-		return cli_error(1, "cannot create %s: %s", o.output, fmt_strerror(err));
+		return cli_error(1, "cannot write %s: %s", o.output, fmt_strerror(err));
 	}
 	o.output_fd = outfile_fd(of);
 
