@@ -37,8 +37,9 @@ const char *cli_opt_value(const char *name, int argc, char **argv, int *i, int *
 struct strbuf;
 int cli_write_output(const char *path, const struct strbuf *sb);
 /* Print one line saying why input `path` cannot be read (a directory, a
- * device, an empty file, not a profile, or err); returns 1. */
-int cli_input_error(const char *path, int err);
+ * device, an empty file, not a profile, or err); folded_ok: the command also
+ * reads folded stacks.  Returns 1. */
+int cli_input_error(const char *path, int err, int folded_ok);
 /* Print "stoke: writing PATH: REASON" for a failed output; returns 1. */
 int cli_output_error(const char *path, int err);
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -41,18 +41,19 @@ int cli_write_output(const char *path, const struct strbuf *sb)
 	return err ? cli_output_error(path, err) : 0;
 }
 
-int cli_input_error(const char *path, int err)
+int cli_input_error(const char *path, int err, int folded_ok)
 {
+	const char *what = folded_ok ? "a stoke file or folded stacks" : "a stoke data file";
 	struct stat st;
 	int have = stat(path, &st) == 0;
 	if (err == -EISDIR || (have && S_ISDIR(st.st_mode)))
-		return cli_error(1, "%s: is a directory; give a stoke file or folded stacks", path);
+		return cli_error(1, "%s: is a directory; give %s", path, what);
 	if (have && !S_ISREG(st.st_mode))
-		return cli_error(1, "%s: not a regular file; give a stoke file or folded stacks "
-				    "(save a pipe's output to a file first)", path);
+		return cli_error(1, "%s: not a regular file; give %s (save a pipe's output to a "
+				    "file first)", path, what);
 	if (have && st.st_size == 0)
-		return cli_error(1, "%s: empty file: not a stoke file nor folded stacks", path);
-	if (err == -FMT_EBADMAGIC)
+		return cli_error(1, "%s: empty file: not %s", path, what);
+	if (err == -FMT_EBADMAGIC && folded_ok)
 		return cli_error(1, "%s: not a stoke file nor folded stacks", path);
 	return cli_error(1, "%s: %s", path, fmt_strerror(err));
 }

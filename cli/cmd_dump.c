@@ -23,7 +23,7 @@ int cmd_dump(int argc, char **argv)
 	struct fmt_reader *r;
 	int err = fmt_reader_open(path, &r);
 	if (err)
-		return cli_input_error(path, err);
+		return cli_input_error(path, err, 0);
 	struct outfile *of;
 	int werr = outfile_open(NULL, &of);
 	if (werr) {

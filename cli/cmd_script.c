@@ -58,7 +58,7 @@ int cmd_script(int argc, char **argv)
 		goto out;
 	}
 	if (err) {
-		rc = cli_input_error(path, err);
+		rc = cli_input_error(path, err, 0);
 		goto out;
 	}
 	/* A damaged or cut-short file: what could be read was written (exit 0, as

@@ -201,7 +201,7 @@ int profile_args_load(struct profile_args *pa, const char *path, struct tree **o
 				    "--event", path, pa->opts.event,
 				 info->event_names && *info->event_names ? info->event_names : "none");
 	if (err)
-		return cli_input_error(path, err);
+		return cli_input_error(path, err, 1);
 	/* A damaged or cut-short file is reported (exit 0) with one warning line. */
 	if (info->truncated)
 		cli_warn("%s: %s at offset %llu (the recording was cut short); reporting the %llu "
