@@ -8,6 +8,7 @@ F=$T/in.folded
 printf 'main;work 10\nmain;idle 5\n' >"$F"
 mkdir "$T/dir"
 : >"$T/empty"
+cd "$T" # a row that wrongly records writes stoke.data here, not in the tree
 
 failed_rows=0
 while IFS='|' read -r want msg cmd; do

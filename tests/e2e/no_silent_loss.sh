@@ -123,18 +123,32 @@ cp "$T/two.data" "$T/keep.data"
 "$STOKE" record -q -o "$T/two.data" -- /no/such/command 2>/dev/null
 check "a failed recording leaves the previous file under its name" cmp -s "$T/two.data" "$T/keep.data"
 
-# --- -p P,P samples like -p P (every sample counted once), with a notice.
-"$T/spin" 6 &
+# --- -p P,P samples like -p P (every sample counted once), with a notice.  cpu-clock at F Hz
+# on a task gives about F samples per second of the task's CPU time, whatever the machine's
+# load: compare each recording with the CPU time spin used while it ran (from /proc, in ticks).
+"$T/spin" 8 &
 sp=$!
 samples() { "$STOKE" report --top 1 "$1" 2>/dev/null | gawk '/^# samples:/ { print $3 }'; }
+cpu_ticks() { gawk '{ print $14 + $15 }' "/proc/$sp/stat"; }
+per_cpu_second() { # FILE TICKS_BEFORE TICKS_AFTER: samples / (CPU seconds * 499)
+	gawk -v n="$(samples "$1")" -v a="$2" -v b="$3" -v hz="$(getconf CLK_TCK)" \
+		'BEGIN { s = (b - a) / hz; printf "%.3f", (s > 0 ? n / (s * 499) : 0) }'
+}
+t0=$(cpu_ticks)
 "$STOKE" record -q -F 499 -d 1.5 -p "$sp" -o "$T/p1.data" 2>/dev/null
+t1=$(cpu_ticks)
 "$STOKE" record -q -F 499 -d 1.5 -p "$sp,$sp" -o "$T/p2.data" 2>"$T/err"
+t2=$(cpu_ticks)
 kill "$sp" 2>/dev/null; wait "$sp" 2>/dev/null
-n1=$(samples "$T/p1.data"); n2=$(samples "$T/p2.data")
-note "-p P: $n1 samples, -p P,P: $n2 samples (1.5 s at 499 Hz)"
+r1=$(per_cpu_second "$T/p1.data" "$t0" "$t1"); r2=$(per_cpu_second "$T/p2.data" "$t1" "$t2")
+note "-p P: $(samples "$T/p1.data") samples, $r1 per CPU-second/499; -p P,P: $(samples "$T/p2.data") samples, $r2"
 check "-p P,P: a notice that the PID is used once" grep -q "warning: -p: $sp is given more than once; using it once" "$T/err"
-# Doubling would give ratio 2; sampling noise over ~700 samples is a few percent.
-check "-p P,P samples like -p P" gawk -v a="$n1" -v b="$n2" 'BEGIN { exit !(a > 100 && b > 0.7 * a && b < 1.4 * a) }'
+# Counting twice gives 2; noise over hundreds of samples is a few percent.
+check "-p P samples at the rate asked" gawk -v r="$r1" 'BEGIN { exit !(r > 0.7 && r < 1.4) }'
+check "-p P,P samples like -p P" gawk -v r="$r2" 'BEGIN { exit !(r > 0.7 && r < 1.4) }'
+# And exactly: one event per thread and CPU, as for -p P (doubled before: "ids 4" for "ids 2").
+ids() { "$STOKE" dump "$1" 2>/dev/null | gawk '$2 == "ATTR" { for (i = 1; i < NF; i++) if ($i == "ids") print $(i + 1) }'; }
+check "-p P,P opens the events of -p P once ($(ids "$T/p1.data") ids)" [ "$(ids "$T/p2.data")" = "$(ids "$T/p1.data")" ]
 # System-wide cpu-clock ticks on every CPU, busy or idle: CPU 0 twice must tick once.
 "$STOKE" record -q -F 499 -a -C 0 -d 1 -o "$T/c1.data" 2>/dev/null
 "$STOKE" record -q -F 499 -a -C 0,0 -d 1 -o "$T/c2.data" 2>"$T/err"
@@ -142,6 +156,7 @@ n1=$(samples "$T/c1.data"); n2=$(samples "$T/c2.data")
 note "-C 0: $n1 samples, -C 0,0: $n2 samples (1 s at 499 Hz)"
 check "-C 0,0: a notice that CPU 0 is used once" grep -q 'warning: -C: 0 is given more than once' "$T/err"
 check "-C 0,0 samples like -C 0" gawk -v a="$n1" -v b="$n2" 'BEGIN { exit !(a > 100 && b > 0.7 * a && b < 1.4 * a) }'
+check "-C 0,0 opens one event, as -C 0" [ "$(ids "$T/c2.data")" = "$(ids "$T/c1.data")" ]
 
 # --- A killed recording: every report says it was cut short.
 "$STOKE" record -q -o "$T/k.data" -- "$T/spin" 10 2>/dev/null &
