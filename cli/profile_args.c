@@ -14,6 +14,7 @@ const char profile_args_help[] =
 	"  --tid TID[,TID]     only these threads\n"
 	"  --comm NAME[,NAME]  only these command names\n"
 	"  --time START,END    only samples between START and END seconds from the start\n"
+	"                      (units allowed: 500ms, 2m)\n"
 	"  --per-thread        a root frame per thread (comm-pid/tid) instead of per command\n"
 	"  --no-kernel         drop kernel frames\n"
 	"  --kernel-suffix     annotate frames: kernel _[k], inlined _[i], JIT _[j]\n"
