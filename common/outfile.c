@@ -109,12 +109,18 @@ int outfile_open(const char *path, struct outfile **out)
 		return 0;
 	}
 	of->fd = create_beside(of->path, &of->tmp);
+	if (of->fd < 0 && have && (of->fd == -EACCES || of->fd == -EPERM || of->fd == -EROFS)) {
+		/* A writable file in a directory we cannot create in: write it in place. */
+		of->fd = above_stdio(open(of->path, O_WRONLY | O_TRUNC | O_CLOEXEC));
+		if (of->fd < 0)
+			of->fd = -errno;
+	}
 	if (of->fd < 0) {
 		err = of->fd;
 		of->fd = -1;
 		goto fail;
 	}
-	if (have)
+	if (have && of->tmp)
 		fchmod(of->fd, st.st_mode & 07777); /* the replacement keeps the file's mode */
 	*out = of;
 	return 0;
@@ -183,6 +189,19 @@ int outfile_open_recording(const char *path, struct outfile **out, pid_t *holder
 		}
 	}
 	of->fd = create_beside(of->path, &of->tmp);
+	if (of->fd == -EACCES || of->fd == -EPERM || of->fd == -EROFS) {
+		/* A writable file in a directory we cannot create in: record into the
+		 * locked file itself (no PATH.old can be kept there either). */
+		if (ftruncate(lfd, 0) < 0) {
+			err = -errno;
+			goto fail;
+		}
+		of->fd = lfd;
+		of->dev = st.st_dev;
+		of->ino = st.st_ino;
+		*out = of;
+		return 0;
+	}
 	if (of->fd < 0) {
 		err = of->fd;
 		of->fd = -1;

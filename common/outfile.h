@@ -5,7 +5,8 @@
  * (or a new one) is written under a temporary name in the same directory
  * (".NAME.XXXXXX") and renamed over NAME only when complete, so a reader never
  * sees a half-written file under the requested name.  Standard output, a
- * device or a FIFO is written in place.  Nothing here prints.
+ * device or a FIFO is written in place, and so is an existing writable file
+ * in a directory where no file can be created.  Nothing here prints.
  */
 #ifndef STOKE_OUTFILE_H
 #define STOKE_OUTFILE_H
@@ -27,8 +28,9 @@ int outfile_open(const char *path, struct outfile **out);
  * readable if the recorder is killed, so it is written under its own name:
  * the file is locked (one recorder per file) and an existing non-empty file
  * is kept as "PATH.old" (replacing an older one); the new, empty file takes
- * its name atomically.  -EBUSY when another process is recording into path
- * (*holder is its pid when known, else 0).
+ * its name atomically (in a directory where no file can be created, the
+ * existing file is truncated and written instead).  -EBUSY when another
+ * process is recording into path (*holder is its pid when known, else 0).
  */
 int outfile_open_recording(const char *path, struct outfile **out, pid_t *holder);
 
