@@ -29,6 +29,19 @@ int cli_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3
  * option.  When the value is missing, prints an error, sets *bad and returns NULL.
  */
 const char *cli_opt_value(const char *name, int argc, char **argv, int *i, int *bad);
+/*
+ * Write sb to path (NULL or "-": standard output) through common/outfile:
+ * every write and the close checked, no half-written file under the name.
+ * 0, or 1 after the one error line "stoke: writing PATH: REASON".
+ */
+struct strbuf;
+int cli_write_output(const char *path, const struct strbuf *sb);
+/* Print one line saying why input `path` cannot be read (a directory, a
+ * device, an empty file, not a profile, or err); folded_ok: the command also
+ * reads folded stacks.  Returns 1. */
+int cli_input_error(const char *path, int err, int folded_ok);
+/* Print "stoke: writing PATH: REASON" for a failed output; returns 1. */
+int cli_output_error(const char *path, int err);
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -1,4 +1,5 @@
 /* stoke callgraph: the call graph as DOT, or SVG/PNG through Graphviz. */
+#include "cli/args.h"
 #include "cli/cli.h"
 #include "cli/profile_args.h"
 #include "common/strbuf.h"
@@ -12,11 +13,7 @@
 
 static int parse_fraction(const char *opt, const char *v, double *out)
 {
-	char *end;
-	*out = strtod(v, &end);
-	if (*end || end == v || *out < 0 || *out > 1)
-		return cli_error(2, "%s: expected a fraction between 0 and 1, not '%s'", opt, v);
-	return 0;
+	return cli_parse_real(opt, v, 0, 1, 0, NULL, out);
 }
 
 static const char *suffix_format(const char *path)
@@ -35,7 +32,7 @@ int cmd_callgraph(int argc, char **argv)
 	struct strbuf out = STRBUF_INIT;
 	struct tree *t = NULL;
 	const char *path = NULL, *output = NULL, *format = NULL, *v;
-	int rc = 0, bad = 0, fd = -1;
+	int rc = 0, bad = 0;
 
 	profile_args_init(&pa);
 	callgraph_opts_init(&co);
@@ -104,25 +101,21 @@ int cmd_callgraph(int argc, char **argv)
 	co.title = path;
 	callgraph_write_dot(t, &co, &out);
 	if (strcmp(format, "dot")) {
-		int err = callgraph_render(&out, format, output);
+		struct strbuf rendered = STRBUF_INIT;
+		int err = callgraph_render(&out, format, &rendered);
 		if (err == -ENOENT)
 			rc = cli_error(1, "callgraph: %s output needs Graphviz's 'dot', which is not "
 				       "installed (Debian package 'graphviz'); or use --format dot", format);
 		else if (err == -EIO)
-			rc = cli_error(1, "callgraph: dot failed to write %s", output);
+			rc = cli_error(1, "callgraph: dot failed to render %s", output);
 		else if (err)
 			rc = cli_error(1, "callgraph: cannot run dot: %s", strerror(-err));
+		else
+			rc = cli_write_output(output, &rendered);
+		strbuf_release(&rendered);
 		goto out;
 	}
-	fd = output ? open(output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666) : STDOUT_FILENO;
-	if (fd < 0) {
-		rc = cli_error(1, "callgraph: cannot create %s: %s", output, strerror(errno));
-		goto out;
-	}
-	if (strbuf_write_fd(&out, fd))
-		rc = cli_error(1, "callgraph: cannot write %s", output ? output : "the output");
-	if (output && close(fd) && !rc)
-		rc = cli_error(1, "callgraph: cannot write %s: %s", output, strerror(errno));
+	rc = cli_write_output(output, &out);
 out:
 	strbuf_release(&out);
 	tree_free(t);

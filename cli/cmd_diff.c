@@ -1,4 +1,5 @@
 /* stoke diff BEFORE AFTER: which functions changed (counts, rates or shares), and is it significant. */
+#include "cli/args.h"
 #include "cli/cli.h"
 #include "cli/profile_args.h"
 #include "common/strbuf.h"
@@ -38,15 +39,10 @@ static int write_svg(const char *path, const struct diff *d, struct tree *t[2],
 	fo.annotate = annotate;
 	diff_mode_statement(c, &statement);
 	int err = diff_write_svg(d, t[0], t[1], &fo, statement.buf, &svg);
-	if (!err) {
-		int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		err = fd < 0 ? -errno : strbuf_write_fd(&svg, fd);
-		if (fd >= 0 && close(fd) < 0 && !err)
-			err = -errno;
-	}
+	int rc = err ? cli_error(1, "diff: %s", strerror(-err)) : cli_write_output(path, &svg);
 	strbuf_release(&svg);
 	strbuf_release(&statement);
-	return err;
+	return rc;
 }
 
 int cmd_diff(int argc, char **argv)
@@ -91,10 +87,10 @@ int cmd_diff(int argc, char **argv)
 			   (v = cli_opt_value("--output", argc, argv, &i, &bad))) {
 			svg_path = v;
 		} else if ((v = cli_opt_value("--alpha", argc, argv, &i, &bad))) {
-			char *end;
-			dopts.alpha = strtod(v, &end);
-			if (*end || end == v || !(dopts.alpha > 0 && dopts.alpha < 1)) {
-				rc = cli_error(2, "--alpha: expected a level between 0 and 1, not '%s'", v);
+			if ((rc = cli_parse_real("--alpha", v, 0, 1, 1, NULL, &dopts.alpha)))
+				goto out;
+			if (dopts.alpha == 1) {
+				rc = cli_error(2, "--alpha: '%s' is out of range (more than 0, less than 1)", v);
 				goto out;
 			}
 		} else if ((v = cli_opt_value("--sort", argc, argv, &i, &bad))) {
@@ -107,12 +103,9 @@ int cmd_diff(int argc, char **argv)
 				goto out;
 			}
 		} else if ((v = cli_opt_value("--top", argc, argv, &i, &bad))) {
-			char *end;
-			long n = strtol(v, &end, 10);
-			if (*end || end == v || n < 0) {
-				rc = cli_error(2, "--top: '%s' is not a number of rows", v);
+			long long n;
+			if ((rc = cli_parse_int("--top", v, 0, INT32_MAX, NULL, &n)))
 				goto out;
-			}
 			rows = (size_t)n;
 		} else if (bad) {
 			rc = 2;
@@ -145,9 +138,7 @@ int cmd_diff(int argc, char **argv)
 	diff_mode_apply(&choice, &dopts);
 	d = diff_new(t[0], t[1], &dopts);
 	if (svg_path) {
-		int err = write_svg(svg_path, d, t, &choice, negate, pa.annotate);
-		if (err)
-			rc = cli_error(1, "diff: cannot write %s: %s", svg_path, strerror(-err));
+		rc = write_svg(svg_path, d, t, &choice, negate, pa.annotate);
 		goto out;
 	}
 	add_header(&out, paths, info, &choice);
@@ -159,8 +150,7 @@ int cmd_diff(int argc, char **argv)
 	} else {
 		diff_write_table(d, rows, &out);
 	}
-	if (strbuf_write_fd(&out, STDOUT_FILENO))
-		rc = cli_error(1, "diff: cannot write the output");
+	rc = cli_write_output(NULL, &out);
 out:
 	diff_free(d);
 	strbuf_release(&out);

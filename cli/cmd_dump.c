@@ -1,9 +1,11 @@
 /* stoke dump: every record of a file, for debugging and tests. */
 #include "cli/cli.h"
 #include "common/format.h"
+#include "common/outfile.h"
 #include "common/strbuf.h"
 #include "report/dump.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -21,24 +23,40 @@ int cmd_dump(int argc, char **argv)
 	struct fmt_reader *r;
 	int err = fmt_reader_open(path, &r);
 	if (err)
-		return cli_error(1, "%s: %s", path, fmt_strerror(err));
+		return cli_input_error(path, err, 0);
+	struct outfile *of;
+	int werr = outfile_open(NULL, &of);
+	if (werr) {
+		fmt_reader_free(r);
+		return cli_output_error(NULL, werr);
+	}
 	struct dump *d = dump_new();
 	struct strbuf out = STRBUF_INIT;
 	const struct perf_event_header *h;
-	int rc = 0;
+	int rc = 0, have_end = 0;
 	while ((err = fmt_reader_next(r, &h)) > 0) {
+		have_end |= h->type == STOKE_REC_END;
 		dump_record(d, h, fmt_reader_offset(r), &out);
 		if (out.len > (1 << 20)) {
-			if (strbuf_write_fd(&out, STDOUT_FILENO) < 0)
-				break; /* reader went away (a pipe closed) */
+			if (outfile_write_sb(of, &out))
+				break; /* a full disk, or the reader went away (a pipe closed) */
 			strbuf_reset(&out);
 		}
 	}
 	dump_summary(d, &out);
-	strbuf_write_fd(&out, STDOUT_FILENO);
-	if (err < 0)
-		rc = cli_error(1, "%s: %s at offset %llu; the records before it are shown", path,
-			       fmt_strerror(err), (unsigned long long)fmt_reader_offset(r));
+	outfile_write_sb(of, &out);
+	werr = outfile_commit(of);
+	if (werr && werr != -EPIPE)
+		rc = cli_output_error(NULL, werr);
+	else if (werr)
+		; /* the reader went away (head): not an error */
+	else if (err < 0) /* a damaged file: what could be read is shown (exit 0) */
+		cli_warn("%s: %s at offset %llu (the recording was cut short); the records before "
+			 "it are shown", path, fmt_strerror(err),
+			 (unsigned long long)fmt_reader_offset(r));
+	else if (!have_end)
+		cli_warn("%s: no END record: the recording was cut short (its recorder was "
+			 "killed?); every record in it is shown", path);
 	strbuf_release(&out);
 	dump_free(d);
 	fmt_reader_free(r);

@@ -1,4 +1,5 @@
 /* stoke flamegraph: a profile (stoke file or folded stacks) to an interactive SVG. */
+#include "cli/args.h"
 #include "cli/cli.h"
 #include "common/util.h"
 #include "cli/profile_args.h"
@@ -74,25 +75,10 @@ static void default_subtitle(struct strbuf *sb, const struct profile_info *info)
 	}
 	if (info->truncated)
 		strbuf_addf(sb, "%sfile truncated", dot);
+	else if (info->no_end)
+		strbuf_addf(sb, "%srecording cut short", dot);
 	if (info->cmdline && *info->cmdline)
 		strbuf_addf(sb, "%s%s", dot, info->cmdline);
-}
-
-static int write_out(const char *path, const struct strbuf *sb)
-{
-	int fd = 1, err;
-	if (path && strcmp(path, "-")) {
-		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		if (fd < 0)
-			return cli_error(1, "flamegraph: cannot create %s: %s", path, strerror(errno));
-	}
-	err = strbuf_write_fd(sb, fd);
-	if (fd != 1 && close(fd) && !err)
-		err = -errno;
-	if (err)
-		return cli_error(1, "flamegraph: writing %s: %s", path ? path : "standard output",
-				 strerror(-err));
-	return 0;
 }
 
 int cmd_flamegraph(int argc, char **argv)
@@ -213,38 +199,23 @@ int cmd_flamegraph(int argc, char **argv)
 			continue;
 		}
 		if ((r = opt_value("--width", argc, argv, &i, &val))) {
-			char *end;
-			long w = r > 0 ? strtol(val, &end, 10) : 0;
-			if (r < 0)
+			long long w;
+			if (r < 0 || cli_parse_int("--width", val, 100, 100000, NULL, &w))
 				goto out;
-			if (end == val || *end || w < 100 || w > 100000) {
-				cli_error(2, "flamegraph: --width: expected pixels between 100 and 100000");
-				goto out;
-			}
 			fo.width = (unsigned)w;
 			continue;
 		}
 		if ((r = opt_value("--minwidth", argc, argv, &i, &val))) {
-			char *end;
-			double m = r > 0 ? strtod(val, &end) : 0;
-			if (r < 0)
+			double m;
+			if (r < 0 || cli_parse_real("--minwidth", val, 0, 1000, 0, NULL, &m))
 				goto out;
-			if (end == val || *end || !(m >= 0) || m > 1000) {
-				cli_error(2, "flamegraph: --minwidth: expected pixels (e.g. 0.1)");
-				goto out;
-			}
 			fo.minwidth = m;
 			continue;
 		}
 		if ((r = opt_value("--max-frames", argc, argv, &i, &val))) {
-			char *end;
-			long long m = r > 0 ? strtoll(val, &end, 10) : 0;
-			if (r < 0)
+			long long m;
+			if (r < 0 || cli_parse_int("--max-frames", val, 1, INT64_MAX, NULL, &m))
 				goto out;
-			if (end == val || *end || m < 1) {
-				cli_error(2, "flamegraph: --max-frames: expected a positive count");
-				goto out;
-			}
 			fo.max_frames = (size_t)m;
 			continue;
 		}
@@ -323,7 +294,7 @@ int cmd_flamegraph(int argc, char **argv)
 		cli_error(1, "flamegraph: %s", strerror(-r));
 		goto out;
 	}
-	rc = write_out(output, &svg);
+	rc = cli_write_output(output, &svg);
 	if (!rc && recorded)
 		rc = cmd_status; /* like record: the command's exit status */
 out:

@@ -1,6 +1,8 @@
 /* stoke record: option parsing, error messages and the summary. */
+#include "cli/args.h"
 #include "cli/cli.h"
 #include "common/format.h"
+#include "common/outfile.h"
 #include "common/strbuf.h"
 #include "common/util.h"
 #include "profiler/evspec.h"
@@ -10,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pwd.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -35,6 +39,12 @@ static int add_events(const char *list, struct evspec *evs, size_t *nr)
 {
 	char *copy = xstrdup(list), *save = NULL;
 	int rc = 0;
+	size_t len = strlen(list);
+	if (!len || list[0] == ',' || list[len - 1] == ',' || strstr(list, ",,")) {
+		free(copy);
+		return cli_error(2, "-e: '%s' has an empty event name; see 'stoke help record' for "
+				    "event names", list);
+	}
 	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		if (*nr >= MAX_EVENTS) {
 			rc = cli_error(2, "too many events (at most %d)", MAX_EVENTS);
@@ -56,14 +66,33 @@ static int add_events(const char *list, struct evspec *evs, size_t *nr)
 	return rc;
 }
 
-static int parse_u64(const char *opt, const char *s, uint64_t *out)
+static int parse_u64(const char *opt, const char *s, long long max, uint64_t *out)
 {
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (errno || end == s || *end || v == 0)
-		return cli_error(2, "%s: '%s' is not a positive integer", opt, s);
-	*out = v;
+	long long v;
+	if (cli_parse_int(opt, s, 1, max, NULL, &v))
+		return 2;
+	*out = (uint64_t)v;
+	return 0;
+}
+
+/* -m: data pages per ring, a power of two, or a size with a unit (B, K, M, G). */
+static int parse_mmap_pages(const char *s, size_t *out)
+{
+	static const struct cli_unit sizes[] = {
+		{ "B", 1 }, { "K", 1024 }, { "M", 1 << 20 }, { "G", 1 << 30 }, { NULL, 0 },
+	};
+	long long v, page = sysconf(_SC_PAGESIZE);
+	int has_unit = *s && s[strlen(s) - 1] >= 'A';
+	if (cli_parse_int("-m", s, 1, has_unit ? (1LL << 40) : (1LL << 28), sizes, &v))
+		return 2;
+	if (has_unit) {
+		if (v % page)
+			return cli_error(2, "-m: '%s' is not a whole number of %lld-byte pages", s, page);
+		v /= page;
+	}
+	if (v & (v - 1))
+		return cli_error(2, "-m: '%s' is not a power of two pages (e.g. 128 or 512K)", s);
+	*out = (size_t)v;
 	return 0;
 }
 
@@ -95,6 +124,23 @@ static int report_failure(const struct record_opts *o, const struct record_resul
 				    "kernel.perf_event_mlock_kb", strerror(-err));
 	default:
 		break;
+	}
+	if ((err == -EACCES || err == -EPERM) && o->nr_pids && geteuid() != 0) {
+		/* Attaching to a process is a ptrace-style access check: another user's
+		 * process is refused whatever perf_event_paranoid says. */
+		for (size_t k = 0; k < o->nr_pids; k++) {
+			char proc[32];
+			struct stat st;
+			snprintf(proc, sizeof(proc), "/proc/%d", (int)o->pids[k]);
+			if (stat(proc, &st) == 0 && st.st_uid != geteuid()) {
+				struct passwd *pw = getpwuid(st.st_uid);
+				return cli_error(1, "permission denied recording process %d: it belongs "
+						    "to user %s (uid %u), and without privileges you may "
+						    "record only your own processes (ptrace access); run as "
+						    "root or as that user", (int)o->pids[k],
+						 pw ? pw->pw_name : "?", (unsigned)st.st_uid);
+			}
+		}
 	}
 	if (err == -EACCES || err == -EPERM) {
 		long paranoid = read_sysctl("/proc/sys/kernel/perf_event_paranoid");
@@ -151,13 +197,27 @@ static void print_summary(const struct record_opts *o, const struct record_resul
 			 (unsigned long long)res->lost_records);
 }
 
+/* The -p and -C lists; o points into them until record_run returns. */
+struct id_lists {
+	int *cpus, *pids;
+	size_t nr_cpus, alloc_cpus, nr_pids, alloc_pids;
+};
+
+static int record_cmd(int argc, char **argv, struct id_lists *l);
+
 int cmd_record(int argc, char **argv)
+{
+	struct id_lists l = { 0 };
+	int rc = record_cmd(argc, argv, &l);
+	free(l.cpus);
+	free(l.pids);
+	return rc;
+}
+
+static int record_cmd(int argc, char **argv, struct id_lists *l)
 {
 	struct evspec evs[MAX_EVENTS];
 	size_t nr_events = 0;
-	int cpus[4096];
-	pid_t pids[256];
-	size_t nr_pids = 0;
 	int quiet = 0;
 	struct record_opts o = {
 		.output = "stoke.data", .freq = 999, .callgraph = RECORD_DEFAULT_CALLGRAPH,
@@ -216,12 +276,12 @@ int cmd_record(int argc, char **argv)
 			if (add_events(val, evs, &nr_events))
 				return 2;
 		} else if (!strcmp(a, "-F") || !strcmp(a, "--freq")) {
-			if (parse_u64(a, val, &o.freq))
+			if (parse_u64(a, val, 1LL << 31, &o.freq))
 				return 2;
 			o.period = 0;
 			o.period_given = 1;
 		} else if (!strcmp(a, "-c") || !strcmp(a, "--count")) {
-			if (parse_u64(a, val, &o.period))
+			if (parse_u64(a, val, INT64_MAX, &o.period))
 				return 2;
 			o.period_given = 1;
 		} else if (!strcmp(a, "--call-graph")) {
@@ -232,9 +292,9 @@ int cmd_record(int argc, char **argv)
 				o.stack_size = RECORD_DEFAULT_STACK_SIZE;
 				if (val[5]) {
 					uint64_t sz;
-					if (parse_u64("--call-graph dwarf,SIZE", val + 6, &sz))
+					if (parse_u64("--call-graph dwarf,SIZE", val + 6, 65528, &sz))
 						return 2;
-					if (sz > 65528 || sz < 8)
+					if (sz < 8)
 						return cli_error(2, "dwarf stack size must be 8..65528 bytes");
 					o.stack_size = (uint32_t)(sz & ~7ULL);
 				}
@@ -244,44 +304,30 @@ int cmd_record(int argc, char **argv)
 				return cli_error(2, "--call-graph: expected fp, dwarf[,SIZE] or none");
 			}
 		} else if (!strcmp(a, "-p") || !strcmp(a, "--pid")) {
-			char *copy = xstrdup(val), *save = NULL;
-			for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-				char *end;
-				long p = strtol(tok, &end, 10);
-				if (*end || p <= 0 || nr_pids >= ARRAY_SIZE(pids)) {
-					free(copy);
-					return cli_error(2, "-p: '%s' is not a process id", tok);
-				}
-				pids[nr_pids++] = (pid_t)p;
-			}
-			free(copy);
+			if (cli_parse_ids("-p", val, 0, 1, INT32_MAX, "a process id", &l->pids,
+					  &l->nr_pids, &l->alloc_pids))
+				return 2;
 		} else if (!strcmp(a, "-C") || !strcmp(a, "--cpu")) {
-			int n = parse_cpu_list(val, cpus, (int)ARRAY_SIZE(cpus));
-			if (n <= 0)
-				return cli_error(2, "-C: '%s' is not a CPU list such as 0-3,6", val);
 			long ncpu = sysconf(_SC_NPROCESSORS_CONF);
-			for (int k = 0; k < n; k++)
-				if (cpus[k] >= ncpu)
-					return cli_error(2, "-C: CPU %d does not exist (this machine has %ld)",
-							 cpus[k], ncpu);
-			o.cpus = cpus;
-			o.nr_cpus = (size_t)n;
+			l->nr_cpus = 0;
+			if (cli_parse_ids("-C", val, 1, 0, ncpu - 1, "a CPU list such as 0-3,6",
+					  &l->cpus, &l->nr_cpus, &l->alloc_cpus))
+				return 2;
+			o.cpus = l->cpus;
+			o.nr_cpus = l->nr_cpus;
 		} else if (!strcmp(a, "-d") || !strcmp(a, "--duration")) {
-			char *end;
-			o.duration = strtod(val, &end);
-			if (*end || !(o.duration > 0))
-				return cli_error(2, "-d: '%s' is not a positive number of seconds", val);
+			if (cli_parse_real("-d", val, 0, 1e7, 1, cli_units_seconds, &o.duration))
+				return 2;
 		} else if (!strcmp(a, "-z") || !strcmp(a, "--compression-level")) {
-			char *end;
-			long lv = strtol(val, &end, 10);
-			if (*end || lv < -7 || lv > 19 || lv == 0)
+			long long lv;
+			if (cli_parse_int("-z", val, -7, 19, NULL, &lv))
+				return 2;
+			if (lv == 0)
 				return cli_error(2, "-z: level must be 1..19 (or -1..-7 for faster)");
 			o.zlevel = (int)lv;
 		} else if (!strcmp(a, "-m") || !strcmp(a, "--mmap-pages")) {
-			uint64_t p;
-			if (parse_u64(a, val, &p) || (p & (p - 1)))
-				return cli_error(2, "-m: pages must be a power of two");
-			o.mmap_pages = (size_t)p;
+			if (parse_mmap_pages(val, &o.mmap_pages))
+				return 2;
 		} else {
 			return cli_error(2, "unknown option '%s'; see 'stoke help record'", a);
 		}
@@ -289,9 +335,9 @@ int cmd_record(int argc, char **argv)
 	}
 	if (i < argc)
 		o.argv = argv + i;
-	o.pids = pids;
-	o.nr_pids = nr_pids;
-	int targets = (o.argv != NULL) + (nr_pids > 0) + o.system_wide;
+	o.pids = l->pids;
+	o.nr_pids = l->nr_pids;
+	int targets = (o.argv != NULL) + (o.nr_pids > 0) + o.system_wide;
 	if (targets == 0) {
 		if (!o.cpus)
 			return cli_error(2, "nothing to record: give a command, -p PID or -a; "
@@ -316,15 +362,41 @@ int cmd_record(int argc, char **argv)
 	o.cmdline = cmdline.buf;
 	o.notice = print_notice;
 
+	/* One recorder per file: the output is locked, and a previous recording
+	 * under the name is kept as NAME.old (see docs/reliability.md). */
+	struct outfile *of;
+	pid_t holder;
+	int err = outfile_open_recording(o.output, &of, &holder);
+	if (err == -EBUSY) {
+		strbuf_release(&cmdline);
+		if (holder)
+			return cli_error(1, "%s is being recorded by another stoke (pid %d); wait for "
+					    "it to finish or give another -o", o.output, (int)holder);
+		return cli_error(1, "%s is being recorded by another stoke; wait for it to finish "
+				    "or give another -o", o.output);
+	}
+	if (err) {
+		strbuf_release(&cmdline);
+		return cli_error(1, "cannot write %s: %s", o.output, fmt_strerror(err));
+	}
+	o.output_fd = outfile_fd(of);
+
 	struct record_result res;
-	int err = record_run(&o, &res);
+	err = record_run(&o, &res);
 	strbuf_release(&cmdline);
+	if (o.output_fd < 0)
+		outfile_take_fd(of); /* the recorder's writer closed it */
 	if (err) {
 		int rc = report_failure(&o, &res, err);
 		if (res.stage != STAGE_OUTPUT || !res.frames)
-			unlink(o.output); /* nothing useful in it; do not leave a stub behind */
+			outfile_abort(of); /* nothing useful in it: the previous file gets its name back */
+		else
+			outfile_commit(of);
 		return rc;
 	}
+	err = outfile_commit(of);
+	if (err)
+		return cli_error(1, "writing %s: %s", o.output, fmt_strerror(err));
 	if (!quiet)
 		print_summary(&o, &res);
 	if (res.has_exit && !res.timed_out && !res.interrupted) {

@@ -1,4 +1,5 @@
 /* stoke report: text call graph, bottom-up view, top table or folded stacks. */
+#include "cli/args.h"
 #include "cli/cli.h"
 #include "cli/profile_args.h"
 #include "common/strbuf.h"
@@ -40,12 +41,9 @@ int cmd_report(int argc, char **argv)
 		} else if (!strcmp(arg, "--folded")) {
 			folded = 1;
 		} else if ((v = cli_opt_value("--top", argc, argv, &i, &bad))) {
-			char *end;
-			long n = strtol(v, &end, 10);
-			if (*end || end == v || n < 0) {
-				rc = cli_error(2, "--top: '%s' is not a number of rows", v);
+			long long n;
+			if ((rc = cli_parse_int("--top", v, 0, INT32_MAX, NULL, &n)))
 				goto out;
-			}
 			ro.view = REPORT_TOP;
 			ro.top = (size_t)n;
 		} else if ((v = cli_opt_value("--sort", argc, argv, &i, &bad))) {
@@ -58,12 +56,9 @@ int cmd_report(int argc, char **argv)
 				goto out;
 			}
 		} else if ((v = cli_opt_value("--percent-limit", argc, argv, &i, &bad))) {
-			char *end;
-			ro.percent_limit = strtod(v, &end);
-			if (*end || end == v || ro.percent_limit < 0 || ro.percent_limit > 100) {
-				rc = cli_error(2, "--percent-limit: expected a percentage, not '%s'", v);
+			if ((rc = cli_parse_real("--percent-limit", v, 0, 100, 0, NULL,
+						 &ro.percent_limit)))
 				goto out;
-			}
 		} else if (bad) {
 			rc = 2;
 			goto out;
@@ -92,8 +87,7 @@ int cmd_report(int argc, char **argv)
 		strbuf_addch(&out, '\n');
 		report_write(t, &ro, &out);
 	}
-	if (strbuf_write_fd(&out, STDOUT_FILENO))
-		rc = cli_error(1, "report: cannot write the output");
+	rc = cli_write_output(NULL, &out);
 out:
 	strbuf_release(&out);
 	tree_free(t);

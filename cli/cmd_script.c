@@ -2,6 +2,7 @@
 #include "cli/cli.h"
 #include "cli/profile_args.h"
 #include "common/format.h"
+#include "common/outfile.h"
 #include "report/script.h"
 
 #include <errno.h>
@@ -40,19 +41,35 @@ int cmd_script(int argc, char **argv)
 	}
 	pa.opts.warn = NULL;
 	struct script_stats st;
-	int err = script_write(path, &pa.opts, srcline, STDOUT_FILENO, &st);
-	if (err == -EPIPE)
-		goto out;
+	struct outfile *of;
+	int err = outfile_open(NULL, &of);
 	if (err) {
-		rc = cli_error(1, "%s: %s", path, fmt_strerror(err));
+		rc = cli_output_error(NULL, err);
 		goto out;
 	}
-	if (st.truncated) {
-		cli_warn("%s: %s at offset %llu; the %llu samples before it were written", path,
-			 fmt_strerror(st.read_error), (unsigned long long)st.bad_offset,
-			 (unsigned long long)st.samples);
-		rc = 1;
+	err = script_write(path, &pa.opts, srcline, outfile_fd(of), &st);
+	if (st.write_error)
+		outfile_set_error(of, st.write_error);
+	int werr = outfile_commit(of);
+	if (werr == -EPIPE)
+		goto out; /* the reader went away (head): not an error */
+	if (werr) {
+		rc = cli_output_error(NULL, werr);
+		goto out;
 	}
+	if (err) {
+		rc = cli_input_error(path, err, 0);
+		goto out;
+	}
+	/* A damaged or cut-short file: what could be read was written (exit 0, as
+	 * for every report command; see docs/reliability.md). */
+	if (st.truncated)
+		cli_warn("%s: %s at offset %llu (the recording was cut short); the %llu samples "
+			 "before it were written", path, fmt_strerror(st.read_error),
+			 (unsigned long long)st.bad_offset, (unsigned long long)st.samples);
+	else if (st.no_end)
+		cli_warn("%s: no END record: the recording was cut short (its recorder was killed?); "
+			 "the %llu samples in it were written", path, (unsigned long long)st.samples);
 out:
 	profile_args_release(&pa);
 	return rc;

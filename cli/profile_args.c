@@ -1,4 +1,5 @@
 #include "cli/profile_args.h"
+#include "cli/args.h"
 #include "cli/cli.h"
 #include "common/format.h"
 #include "common/util.h"
@@ -13,6 +14,7 @@ const char profile_args_help[] =
 	"  --tid TID[,TID]     only these threads\n"
 	"  --comm NAME[,NAME]  only these command names\n"
 	"  --time START,END    only samples between START and END seconds from the start\n"
+	"                      (units allowed: 500ms, 2m)\n"
 	"  --per-thread        a root frame per thread (comm-pid/tid) instead of per command\n"
 	"  --no-kernel         drop kernel frames\n"
 	"  --kernel-suffix     annotate frames: kernel _[k], inlined _[i], JIT _[j]\n"
@@ -42,46 +44,39 @@ void profile_args_release(struct profile_args *pa)
 	free(pa->comms);
 }
 
-static int parse_ids(const char *opt, const char *s, int **ids, size_t *nr, size_t *alloc)
+static int parse_ids(const char *opt, const char *s, const char *what, int **ids, size_t *nr,
+		     size_t *alloc)
 {
-	while (*s) {
-		char *end;
-		long v = strtol(s, &end, 10);
-		if (end == s || v <= 0 || (*end && *end != ',')) {
-			cli_error(2, "%s: '%s' is not a list of ids", opt, s);
-			return -1;
-		}
-		ALLOC_GROW(*ids, *nr + 1, *alloc);
-		(*ids)[(*nr)++] = (int)v;
-		s = *end ? end + 1 : end;
-	}
-	return 1;
+	return cli_parse_ids(opt, s, 0, 1, INT32_MAX, what, ids, nr, alloc) ? -1 : 1;
 }
 
+/* --time START,END: seconds (or with a unit: 500ms, 2m) from the start; either may be empty. */
 static int parse_time(struct profile_opts *o, const char *s)
 {
-	char *end;
+	const char *comma = strchr(s, ',');
 	o->time_start = 0;
 	o->time_end = -1;
-	if (*s != ',') {
-		o->time_start = strtod(s, &end);
-		if (end == s || o->time_start < 0)
-			goto bad;
-		s = end;
-	}
-	if (*s == ',') {
-		s++;
-		if (*s) {
-			o->time_end = strtod(s, &end);
-			if (end == s || *end || o->time_end < o->time_start)
-				goto bad;
-		}
-	} else if (*s) {
+	if (!comma || strchr(comma + 1, ','))
 		goto bad;
+	if (comma > s) {
+		char *start = xstrndup(s, (size_t)(comma - s));
+		int rc = cli_parse_real("--time START", start, 0, 1e12, 0, cli_units_seconds,
+					&o->time_start);
+		free(start);
+		if (rc)
+			return -1;
+	}
+	if (comma[1]) {
+		if (cli_parse_real("--time END", comma + 1, 0, 1e12, 0, cli_units_seconds, &o->time_end))
+			return -1;
+		if (o->time_end < o->time_start) {
+			cli_error(2, "--time: '%s' ends before it starts", s);
+			return -1;
+		}
 	}
 	return 1;
 bad:
-	cli_error(2, "--time: expected START,END in seconds (either may be empty)");
+	cli_error(2, "--time: expected START,END in seconds (either may be empty), not '%s'", s);
 	return -1;
 }
 
@@ -136,12 +131,12 @@ int profile_args_parse(struct profile_args *pa, int argc, char **argv, int *i)
 	if (!name)
 		return 0;
 	if (!strcmp(name, "--pid")) {
-		int r = parse_ids(name, val, &pa->pids, &o->nr_pids, &pa->alloc_pids);
+		int r = parse_ids(name, val, "a process id", &pa->pids, &o->nr_pids, &pa->alloc_pids);
 		o->pids = pa->pids;
 		return r;
 	}
 	if (!strcmp(name, "--tid")) {
-		int r = parse_ids(name, val, &pa->tids, &o->nr_tids, &pa->alloc_tids);
+		int r = parse_ids(name, val, "a thread id", &pa->tids, &o->nr_tids, &pa->alloc_tids);
 		o->tids = pa->tids;
 		return r;
 	}
@@ -202,14 +197,20 @@ int profile_args_load(struct profile_args *pa, const char *path, struct tree **o
 {
 	pa->opts.warn = warn_line;
 	int err = profile_load(path, &pa->opts, out, info);
-	if (err) {
-		if (err == -FMT_EBADMAGIC)
-			return cli_error(1, "%s: not a stoke file nor folded stacks", path);
-		return cli_error(1, "%s: %s", path, fmt_strerror(err));
-	}
+	if (err == -PROFILE_ENOEVENT)
+		return cli_error(1, "%s: no event '%s' in this file (it has: %s); choose one with "
+				    "--event", path, pa->opts.event,
+				 info->event_names && *info->event_names ? info->event_names : "none");
+	if (err)
+		return cli_input_error(path, err, 1);
+	/* A damaged or cut-short file is reported (exit 0) with one warning line. */
 	if (info->truncated)
-		cli_warn("%s: %s at offset %llu; reporting the %llu samples before it", path,
-			 fmt_strerror(info->read_error), (unsigned long long)info->bad_offset,
+		cli_warn("%s: %s at offset %llu (the recording was cut short); reporting the %llu "
+			 "samples before it", path, fmt_strerror(info->read_error),
+			 (unsigned long long)info->bad_offset, (unsigned long long)info->samples_total);
+	else if (info->no_end)
+		cli_warn("%s: no END record: the recording was cut short (its recorder was "
+			 "killed?); reporting the %llu samples in it", path,
 			 (unsigned long long)info->samples_total);
 	return 0;
 }

@@ -103,6 +103,9 @@ struct fmt_writer_stats {
  * Returns 0 and sets *out, or a negative errno.
  */
 int fmt_writer_open(const char *path, int level, size_t frame_bytes, struct fmt_writer **out);
+/* Like fmt_writer_open, on an open file (at offset 0); the writer owns fd and
+ * closes it, on error too. */
+int fmt_writer_open_fd(int fd, int level, size_t frame_bytes, struct fmt_writer **out);
 
 /*
  * Append one record (rec points at its perf_event_header; len == header.size).

@@ -146,7 +146,11 @@ int fmt_writer_open(const char *path, int level, size_t frame_bytes, struct fmt_
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -errno;
+	return fmt_writer_open_fd(fd, level, frame_bytes, out);
+}
 
+int fmt_writer_open_fd(int fd, int level, size_t frame_bytes, struct fmt_writer **out)
+{
 	unsigned char hdr[STOKE_HEADER_SIZE];
 	uint32_t magic = STOKE_SKIPPABLE_MAGIC, size = 16, version = STOKE_FORMAT_VERSION, flags = 0;
 	memcpy(hdr, &magic, 4);

@@ -707,7 +707,13 @@ int record_run(struct record_opts *o, struct record_result *res)
 	res->nr_rings = r->nr_cpus;
 
 	res->stage = STAGE_OUTPUT;
-	err = fmt_writer_open(o->output, o->zlevel, 0, &r->w);
+	if (o->output_fd > 0) {
+		int fd = o->output_fd;
+		o->output_fd = -1; /* the writer owns it now, on error too */
+		err = fmt_writer_open_fd(fd, o->zlevel, 0, &r->w);
+	} else {
+		err = fmt_writer_open(o->output, o->zlevel, 0, &r->w);
+	}
 	if (err)
 		goto out;
 	err = write_header_records(r);

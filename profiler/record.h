@@ -26,7 +26,9 @@ enum record_callgraph { CALLGRAPH_NONE, CALLGRAPH_FP, CALLGRAPH_DWARF };
 #define RECORD_DEFAULT_STACK_SIZE 32768u
 
 struct record_opts {
-	const char *output;          /* file to write */
+	const char *output;          /* file to write (its name in messages when output_fd is set) */
+	int output_fd;               /* > 0: the open, empty file to write; record_run owns it
+	                                (closes it, and sets this to -1 once it did) */
 	struct evspec *events;       /* at least one; may be rewritten by fallbacks (cycles → cpu-clock) */
 	size_t nr_events;
 	uint64_t freq;               /* samples per second when period == 0 */

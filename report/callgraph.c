@@ -201,9 +201,9 @@ static int on_path(const char *name)
 	return found;
 }
 
-int callgraph_render(const struct strbuf *dot, const char *format, const char *path)
+int callgraph_render(const struct strbuf *dot, const char *format, struct strbuf *out)
 {
-	int fd = -1, err = 0, status;
+	int fd = -1, ofd = -1, err = 0, status;
 	pid_t pid;
 
 	if (!on_path("dot"))
@@ -221,6 +221,13 @@ int callgraph_render(const struct strbuf *dot, const char *format, const char *p
 		err = -errno;
 		goto out;
 	}
+	/* dot writes to a second memory file; the caller writes that out, so
+	 * every write of the result is checked in one place. */
+	ofd = memfd_create("stoke-callgraph-out", MFD_CLOEXEC);
+	if (ofd < 0) {
+		err = -errno;
+		goto out;
+	}
 	struct strbuf targ = STRBUF_INIT;
 	strbuf_addf(&targ, "-T%s", format);
 	pid = fork();
@@ -230,8 +237,8 @@ int callgraph_render(const struct strbuf *dot, const char *format, const char *p
 		goto out;
 	}
 	if (pid == 0) {
-		char *argv[] = { "dot", targ.buf, "-o", (char *)path, NULL };
-		if (dup2(fd, STDIN_FILENO) < 0)
+		char *argv[] = { "dot", targ.buf, NULL };
+		if (dup2(fd, STDIN_FILENO) < 0 || dup2(ofd, STDOUT_FILENO) < 0)
 			_exit(126);
 		execvp("dot", argv);
 		_exit(127);
@@ -247,7 +254,29 @@ int callgraph_render(const struct strbuf *dot, const char *format, const char *p
 		err = -ENOENT;
 	else if (!WIFEXITED(status) || WEXITSTATUS(status))
 		err = -EIO;
+	if (!err) {
+		off_t size = lseek(ofd, 0, SEEK_END);
+		if (size < 0 || lseek(ofd, 0, SEEK_SET) < 0) {
+			err = -errno;
+			goto out;
+		}
+		strbuf_grow(out, (size_t)size);
+		size_t got = 0;
+		while (got < (size_t)size) {
+			ssize_t n = read(ofd, out->buf + out->len + got, (size_t)size - got);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0) {
+				err = n < 0 ? -errno : -EIO;
+				goto out;
+			}
+			got += (size_t)n;
+		}
+		strbuf_setlen(out, out->len + got);
+	}
 out:
 	close(fd);
+	if (ofd >= 0)
+		close(ofd);
 	return err;
 }

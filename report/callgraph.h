@@ -39,11 +39,11 @@ void callgraph_write_dot(const struct tree *t, const struct callgraph_opts *o, s
 void callgraph_add_escaped(struct strbuf *out, const char *s);
 
 /*
- * Render DOT text to `path` in `format` ("svg", "png", ...) by running
- * Graphviz's dot (found on PATH; no shell).  Returns 0, -ENOENT when dot is
- * not installed, -EIO when dot failed (its messages go to standard error),
- * or another negative errno.
+ * Render DOT text in `format` ("svg", "png", ...) by running Graphviz's dot
+ * (found on PATH; no shell), appending the result to out.  Returns 0,
+ * -ENOENT when dot is not installed, -EIO when dot failed (its messages go to
+ * standard error), or another negative errno.
  */
-int callgraph_render(const struct strbuf *dot, const char *format, const char *path);
+int callgraph_render(const struct strbuf *dot, const char *format, struct strbuf *out);
 
 #endif

@@ -89,6 +89,57 @@ static enum frame_kind strip_suffix(const char *s, size_t *n)
 	return FRAME_USER;
 }
 
+/* What one line of folded text is. */
+enum line_kind { LINE_BLANK, LINE_COMMENT, LINE_STACK, LINE_BAD };
+
+/*
+ * Classify the line [line, e) (no newline): a stack "FRAMES COUNT" sets
+ * *stack_end (end of the frames) and *count.  The one set of rules for every
+ * line, the first included, used by the parser and by the format check.
+ */
+static enum line_kind parse_line(const char *line, const char *e, const char **stack_end,
+				 uint64_t *count)
+{
+	while (e > line && (e[-1] == '\r' || e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	if (e == line)
+		return LINE_BLANK;
+	if (*line == '#')
+		return LINE_COMMENT; /* "# before: ..." as diff writes, or a note */
+	/* The count is the last space-separated field: digits only, parsed within
+	 * the line (the text need not end in a NUL); more than 2^64-1 is malformed. */
+	const char *sp = e;
+	while (sp > line && sp[-1] != ' ')
+		sp--;
+	if (sp == line || sp == e)
+		return LINE_BAD;
+	uint64_t c = 0;
+	for (const char *d = sp; d < e; d++) {
+		unsigned digit = (unsigned)(*d - '0');
+		if (digit > 9 || c > (UINT64_MAX - digit) / 10)
+			return LINE_BAD;
+		c = c * 10 + digit;
+	}
+	const char *se = sp;
+	while (se > line && se[-1] == ' ')
+		se--;
+	/* "stack A B" is difffolded output, not plain folded. */
+	const char *q = se;
+	while (q > line && isdigit((unsigned char)q[-1]))
+		q--;
+	if (q < se && q > line && q[-1] == ' ')
+		return LINE_BAD;
+	/* A stack needs at least one named frame: ";;; 3" has none. */
+	int named = 0;
+	for (const char *f = line; f < se && !named; f++)
+		named = *f != ';' && *f != ' ';
+	if (!named)
+		return LINE_BAD;
+	*stack_end = se;
+	*count = c;
+	return LINE_STACK;
+}
+
 int folded_parse(struct tree *t, const char *text, size_t len, folded_filter_fn keep,
 		 void *keep_ctx, struct folded_stats *st)
 {
@@ -96,47 +147,21 @@ int folded_parse(struct tree *t, const char *text, size_t len, folded_filter_fn 
 	size_t alloc = 0;
 	struct strbuf name = STRBUF_INIT;
 	const char *end = text + len;
-	uint64_t lineno = 0;
+	uint64_t lineno = 0, total = tree_total(t);
 
 	memset(st, 0, sizeof(*st));
 	for (const char *p = text; p < end;) {
 		const char *eol = memchr(p, '\n', (size_t)(end - p));
 		if (!eol)
 			eol = end;
-		const char *e = eol;
+		const char *line = p, *stack_end = NULL;
+		uint64_t count = 0;
 		lineno++;
-		while (e > p && (e[-1] == '\r' || e[-1] == ' ' || e[-1] == '\t'))
-			e--;
-		const char *line = p;
 		p = eol < end ? eol + 1 : end;
-		if (e == line)
-			continue; /* blank line */
-
-		/* The count is the last space-separated field. */
-		const char *sp = e;
-		while (sp > line && sp[-1] != ' ')
-			sp--;
-		/* Digits only, parsed within the line: the text need not end in a NUL. */
-		unsigned long long count = 0;
-		int bad = sp == line || sp == e;
-		for (const char *d = sp; !bad && d < e; d++) {
-			if (!isdigit((unsigned char)*d) || count > (UINT64_MAX - 9) / 10)
-				bad = 1;
-			else
-				count = count * 10 + (unsigned)(*d - '0');
-		}
-		const char *stack_end = sp;
-		while (!bad && stack_end > line && stack_end[-1] == ' ')
-			stack_end--;
-		/* "stack A B" is difffolded output, not plain folded. */
-		if (!bad) {
-			const char *q = stack_end;
-			while (q > line && isdigit((unsigned char)q[-1]))
-				q--;
-			if (q < stack_end && q > line && q[-1] == ' ')
-				bad = 1;
-		}
-		if (bad || stack_end == line) {
+		enum line_kind kind = parse_line(line, eol, &stack_end, &count);
+		if (kind == LINE_BLANK || kind == LINE_COMMENT)
+			continue;
+		if (kind == LINE_BAD) {
 			st->malformed++;
 			if (!st->first_bad)
 				st->first_bad = lineno;
@@ -163,6 +188,14 @@ int folded_parse(struct tree *t, const char *text, size_t len, folded_filter_fn 
 		st->lines++;
 		if (!n || (keep && !keep(keep_ctx, t, frames, n)))
 			continue;
+		/* Saturate: the total (and so every node's) stays within 64 bits. */
+		if (count > UINT64_MAX - total) {
+			count = UINT64_MAX - total;
+			st->saturated++;
+			if (!st->first_saturated)
+				st->first_saturated = lineno;
+		}
+		total += count;
 		tree_add(t, frames, n, count);
 	}
 	free(frames);
@@ -174,22 +207,25 @@ int folded_sniff(const char *text, size_t len)
 {
 	if (len >= 4 && !memcmp(text, "\x5e\x2a\x4d\x18", 4))
 		return 0; /* zstd skippable frame: a stoke file */
-	size_t check = len < 4096 ? len : 4096;
-	for (size_t i = 0; i < check; i++)
-		if (text[i] == '\0')
+	/* Judge by the first lines that say something (up to 16, whatever their
+	 * length), with the parser's own rules: folded when at least one is a
+	 * stack and at least half of them are.  Binary data (a NUL) is not text. */
+	const char *p = text, *end = text + len;
+	int stacks = 0, seen = 0;
+	while (p < end && seen < 16) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		if (!eol)
+			eol = end;
+		if (memchr(p, '\0', (size_t)(eol - p)))
 			return 0;
-	/* The first non-blank line must end in a count. */
-	const char *p = text, *end = text + check;
-	while (p < end && (*p == '\n' || *p == '\r'))
-		p++;
-	const char *eol = memchr(p, '\n', (size_t)(end - p));
-	if (!eol)
-		eol = len <= 4096 ? text + len : end;
-	while (eol > p && (eol[-1] == '\r' || eol[-1] == ' '))
-		eol--;
-	if (eol == p || !isdigit((unsigned char)eol[-1]))
-		return 0;
-	while (eol > p && isdigit((unsigned char)eol[-1]))
-		eol--;
-	return eol > p && eol[-1] == ' ';
+		const char *se;
+		uint64_t c;
+		enum line_kind kind = parse_line(p, eol, &se, &c);
+		if (kind == LINE_STACK || kind == LINE_BAD) {
+			seen++;
+			stacks += kind == LINE_STACK;
+		}
+		p = eol < end ? eol + 1 : end;
+	}
+	return stacks > 0 && stacks * 2 >= seen;
 }

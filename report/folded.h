@@ -26,6 +26,8 @@ struct folded_stats {
 	uint64_t lines;     /* stacks read */
 	uint64_t malformed; /* lines skipped: no count, bad count, empty stack */
 	uint64_t first_bad; /* 1-based number of the first malformed line, 0 if none */
+	uint64_t saturated; /* lines whose count was cut so the total stays below 2^64 */
+	uint64_t first_saturated; /* the first such line, 0 if none */
 };
 
 /*
@@ -36,14 +38,21 @@ typedef int (*folded_filter_fn)(void *ctx, const struct tree *t, const uint32_t 
 
 /*
  * Parse folded text into t.  Frame suffixes _[k], _[i], _[j] set the frame
- * kind (and are removed); a first frame stays an ordinary frame.  Malformed
- * lines are skipped and counted.  Lines of the form "stack A B" (two counts,
- * as difffolded writes) are malformed here.  Returns 0 (stats in *st).
+ * kind (and are removed); a first frame stays an ordinary frame.  Every line
+ * follows the same rules, the first included, and may be of any length: blank
+ * lines and lines starting with '#' are skipped; a line without a count, with
+ * a count above 2^64-1, without a named frame (";;; 3") or of the form
+ * "stack A B" (two counts, as difffolded writes) is malformed, skipped and
+ * counted.  Counts saturate: once the sum would pass 2^64-1, the line's count
+ * is cut so that the total is exactly 2^64-1 (counted in st->saturated).
+ * Returns 0 (stats in *st).
  */
 int folded_parse(struct tree *t, const char *text, size_t len, folded_filter_fn keep,
 		 void *keep_ctx, struct folded_stats *st);
 
-/* 1 when the buffer looks like folded text (printable, lines ending in a count). */
+/* 1 when the buffer looks like folded text: among its first 16 non-blank,
+ * non-comment lines (of any length), at least one and at least half are
+ * stacks by folded_parse's rules, and none holds a NUL. */
 int folded_sniff(const char *text, size_t len);
 
 #endif

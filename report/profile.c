@@ -20,6 +20,7 @@ void profile_info_release(struct profile_info *info)
 	free(info->cmdline);
 	free(info->hostname);
 	free(info->callgraph);
+	free(info->event_names);
 	memset(info, 0, sizeof(*info));
 }
 
@@ -57,6 +58,14 @@ static int load_folded(const char *text, size_t len, const struct profile_opts *
 		char msg[160];
 		snprintf(msg, sizeof(msg), "%llu malformed folded line(s) skipped (first at line %llu)",
 			 (unsigned long long)st.malformed, (unsigned long long)st.first_bad);
+		o->warn(o->warn_ctx, msg);
+	}
+	if (st.saturated && o->warn) {
+		char msg[200];
+		snprintf(msg, sizeof(msg), "folded counts add up past 2^64: the total is held at "
+			 "18446744073709551615 and %llu line(s) from line %llu on count less "
+			 "(percentages are of that total)", (unsigned long long)st.saturated,
+			 (unsigned long long)st.first_saturated);
 		o->warn(o->warn_ctx, msg);
 	}
 	if (!st.lines)

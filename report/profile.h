@@ -60,7 +60,12 @@ struct profile_info {
 	int truncated;          /* the file ended early or had a corrupt frame */
 	uint64_t bad_offset;    /* offset of that frame */
 	int read_error;         /* the error met (negative), 0 if none */
+	int no_end;             /* a stoke file without its END record: the recording was cut short */
+	char *event_names;      /* after -PROFILE_ENOEVENT: the file's events, ", "-separated */
 };
+
+/* profile_load's error for an --event the file does not have (info->event_names lists them). */
+#define PROFILE_ENOEVENT 4101
 
 void profile_info_release(struct profile_info *info);
 

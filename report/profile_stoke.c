@@ -282,14 +282,8 @@ int profile_load_stoke(const char *path, const struct profile_opts *o, struct tr
 		struct strbuf names = STRBUF_INIT;
 		for (size_t i = 0; i < session_nr_events(l.s); i++)
 			strbuf_addf(&names, "%s%s", i ? ", " : "", session_event(l.s, i)->name);
-		if (o->warn) {
-			char msg[512];
-			snprintf(msg, sizeof(msg), "event '%s' is not in this file (it has: %s)",
-				 o->event, names.len ? names.buf : "none");
-			o->warn(o->warn_ctx, msg);
-		}
-		strbuf_release(&names);
-		ret = -ENOENT;
+		info->event_names = strbuf_detach(&names);
+		ret = -PROFILE_ENOEVENT;
 		goto out;
 	}
 	const struct session_event *ev = l.filter.event < (long)session_nr_events(l.s) ?
@@ -316,6 +310,7 @@ int profile_load_stoke(const char *path, const struct profile_opts *o, struct tr
 		info->exit_status = end.exit_status;
 		info->ending = ending_of(&end, info->cmdline);
 	} else {
+		info->no_end = 1;
 		info->lost = session_lost(l.s);
 		info->duration_ns = session_last_time(l.s) - session_first_time(l.s);
 	}

@@ -34,6 +34,13 @@ void report_write_header(const struct profile_info *info, struct strbuf *out)
 			strbuf_addf(out, "# duration: %.3f s\n", info->duration_ns / 1e9);
 		else
 			strbuf_adds(out, "# duration: unknown\n");
+		if (info->truncated)
+			strbuf_addf(out, "# recording: cut short (the file is damaged at offset %llu; "
+				    "samples before it are reported)\n",
+				    (unsigned long long)info->bad_offset);
+		else if (info->no_end)
+			strbuf_adds(out, "# recording: cut short (no END record: the recorder was "
+				    "killed or crashed)\n");
 	}
 }
 

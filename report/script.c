@@ -122,8 +122,13 @@ int script_write(const char *path, const struct profile_opts *o, int srcline, in
 		st->read_error = session_error(w.s, &st->bad_offset);
 		ret = 0;
 	}
-	if (!ret && w.err)
+	if (w.err) {
+		st->write_error = w.err;
 		ret = w.err;
+	} else if (!ret) {
+		struct stoke_end end;
+		st->no_end = session_end(w.s, &end) != 0;
+	}
 	resolver_free(w.res);
 	session_free(w.s);
 	strbuf_release(&w.out);

@@ -12,6 +12,8 @@ struct script_stats {
 	int truncated;      /* the file was cut short or corrupt ... */
 	int read_error;     /* ... with this error */
 	uint64_t bad_offset; /* ... at this offset */
+	int write_error;    /* writing to fd failed with this error (negative), 0 if not */
+	int no_end;         /* the file has no END record: the recording was cut short */
 };
 
 /*
@@ -22,7 +24,8 @@ struct script_stats {
  *                                          and the line is known
  *   (blank line)
  * Output is buffered and written in large pieces.  Returns 0 or a negative
- * error (nothing readable, or a write error).
+ * error: nothing readable, or a write error (then also in st->write_error,
+ * so the caller can tell which file failed).
  */
 int script_write(const char *path, const struct profile_opts *o, int srcline, int fd,
 		 struct script_stats *st);

@@ -44,4 +44,16 @@ check "-a as a user is refused" [ $rc = 1 ]
 check "... in one line naming perf_event_paranoid and the fix" \
 	eval '[ "$(wc -l <"$T/out/err")" = 1 ] && grep -q "perf_event_paranoid=2" "$T/out/err" && grep -q "sysctl -w" "$T/out/err"'
 check "... leaving no file" [ ! -e "$T/out/a.data" ]
+
+# Another user's process: refused for ownership (ptrace access), not for perf_event_paranoid.
+"$T/spin" 5 &
+rootpid=$!
+as_user "$STOKE" record -d 0.2 -p "$rootpid" -o "$T/out/p.data" >/dev/null 2>"$T/out/err"
+rc=$?
+kill "$rootpid" 2>/dev/null; wait "$rootpid" 2>/dev/null
+note "-p of root's process as $user: exit $rc: $(head -1 "$T/out/err")"
+check "-p of another user's process: refused" [ $rc = 1 ]
+check "... in one line about ownership, not perf_event_paranoid" \
+	eval '[ "$(wc -l <"$T/out/err")" = 1 ] && grep -q "belongs to user root" "$T/out/err" && ! grep -q perf_event_paranoid "$T/out/err"'
+check "... leaving no file" [ ! -e "$T/out/p.data" ]
 finish
