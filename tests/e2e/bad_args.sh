@@ -93,7 +93,7 @@ done <<'TABLE'
 2 | stoke: --max-frames: '0' is out of range | flamegraph --max-frames 0 -o - @F
 2 | stoke: flamegraph: --colors: expected hot or kind | flamegraph --colors x -o - @F
 2 | stoke: flamegraph: --title needs a value | flamegraph --title
-2 | stoke: flamegraph: --negate and --absolute need --diff | flamegraph --negate -o - @F
+2 | stoke: flamegraph: --negate, --counts, --rates, --shares and --alpha need --diff | flamegraph --negate -o - @F
 2 | stoke: flamegraph: unknown option '--bogus' | flamegraph --bogus @F
 2 | stoke: flamegraph: one input file only | flamegraph -o - @F @F
 1 | stoke: @D: is a directory | flamegraph -o - @D
