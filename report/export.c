@@ -230,7 +230,7 @@ static int on_sample(void *ctx, const struct sample *s, size_t ev, const struct 
 	if (stack == UINT32_MAX)
 		return 0;
 	pid_entry(x, s->pid)->samples++;
-	xb_sample(x->p, s->pid, s->tid, comm, stack, s->period ? s->period : 1, s->time);
+	xb_sample(x->p, s->pid, s->tid, comm, stack, 1, s->period ? s->period : 1, s->time);
 	return 0;
 }
 
@@ -420,7 +420,7 @@ static int load_folded(const char *path, const struct profile_opts *o, struct ex
 		size_t n = 0;
 		for (uint32_t k = (uint32_t)i; k && k != TREE_NONE; k = tree_node(t, k)->parent)
 			locs[n++] = loc_of[tree_node(t, k)->frame];
-		xb_sample(p, 0, 0, thread, xb_stack(p, locs, n), nd->self, 0);
+		xb_sample(p, 0, 0, thread, xb_stack(p, locs, n), nd->self, nd->self, 0);
 	}
 	free(locs);
 	free(loc_of);

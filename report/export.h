@@ -53,6 +53,7 @@ struct export_location {
 
 struct export_sample {
 	uint32_t stack;          /* index into stacks */
+	uint64_t count;          /* samples it stands for: 1, or a folded line's count */
 	uint64_t weight;         /* in value_unit */
 	uint64_t time;           /* ns, the recording's clock; 0 for folded input */
 };
@@ -71,7 +72,7 @@ struct export_thread {
 
 struct export_profile {
 	const char *event;       /* event name; "" for folded */
-	const char *value_type;  /* "cpu", an event name, "samples" (folded) ... */
+	const char *value_type;  /* "cpu", an event name; "samples" (folded): weight = count */
 	const char *value_unit;  /* "nanoseconds" or "count" */
 	uint64_t period;         /* the sampling period in value_unit (mean under -F), 0 unknown */
 	uint64_t time_nanos;     /* wall-clock start, ns since the epoch; 0 unknown */

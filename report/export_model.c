@@ -279,7 +279,7 @@ static int thread_eq(const struct export_profile *p, uint32_t idx, const void *k
 }
 
 void xb_sample(struct export_profile *p, uint32_t pid, uint32_t tid, const char *comm,
-	       uint32_t stack, uint64_t weight, uint64_t time)
+	       uint32_t stack, uint64_t count, uint64_t weight, uint64_t time)
 {
 	struct export_private *x = p->priv;
 	struct thread_key key = { pid, tid, xb_str(p, comm) };
@@ -295,9 +295,9 @@ void xb_sample(struct export_profile *p, uint32_t pid, uint32_t tid, const char 
 	}
 	struct export_thread *t = &p->threads[idx];
 	ALLOC_GROW(t->samples, t->nr_samples + 1, t->alloc_samples);
-	t->samples[t->nr_samples++] = (struct export_sample){ stack, weight, time };
+	t->samples[t->nr_samples++] = (struct export_sample){ stack, count, weight, time };
 	t->weight += weight;
-	p->samples++;
+	p->samples += count;
 	p->weight += weight;
 }
 

@@ -35,7 +35,7 @@ uint32_t xb_stack(struct export_profile *p, const uint32_t *locs, size_t n);
 
 /* Append a sample to the thread (pid, tid) named comm (a new thread entry when its name changed). */
 void xb_sample(struct export_profile *p, uint32_t pid, uint32_t tid, const char *comm,
-	       uint32_t stack, uint64_t weight, uint64_t time);
+	       uint32_t stack, uint64_t count, uint64_t weight, uint64_t time);
 
 /* Put the mappings of main_file (may be NULL) first, renumbering the locations. */
 void xb_finish(struct export_profile *p, const char *main_file);

@@ -144,6 +144,12 @@ static void put_label(struct strbuf *b, struct strings *st, const char *key, con
 	put_message(b, SAMPLE_LABEL, msg);
 }
 
+/* samples/count, then the value type, unless that is samples/count itself (folded input). */
+static int two_values(const struct export_profile *p)
+{
+	return strcmp(p->value_type, "samples") || strcmp(p->value_unit, "count");
+}
+
 struct merged {
 	uint32_t stack;
 	uint64_t count, weight;
@@ -163,7 +169,7 @@ static void put_thread_samples(struct strbuf *b, const struct export_profile *p,
 	struct merged *m = xmalloc((t->nr_samples + 1) * sizeof(*m));
 	size_t n = 0;
 	for (size_t i = 0; i < t->nr_samples; i++)
-		m[i] = (struct merged){ t->samples[i].stack, 1, t->samples[i].weight };
+		m[i] = (struct merged){ t->samples[i].stack, t->samples[i].count, t->samples[i].weight };
 	xsort(m, t->nr_samples, sizeof(*m), cmp_merged);
 	for (size_t i = 0; i < t->nr_samples; i++) {
 		if (n && m[n - 1].stack == m[i].stack) {
@@ -179,7 +185,8 @@ static void put_thread_samples(struct strbuf *b, const struct export_profile *p,
 			put_varint(sub, (uint64_t)p->stack_locs[s->first + k] + 1);
 		put_message(msg, SAMPLE_LOCATION_ID, sub);
 		put_varint(sub, m[i].count);
-		put_varint(sub, m[i].weight);
+		if (two_values(p))
+			put_varint(sub, m[i].weight);
 		put_message(msg, SAMPLE_VALUE, sub);
 		if (!p->is_folded) {
 			put_label(msg, st, "pid", NULL, t->pid, sub);
@@ -250,7 +257,8 @@ void pprof_encode(const struct export_profile *p, struct strbuf *out)
 	str_index(&st, ""); /* string_table[0] */
 
 	put_value_type(out, PROFILE_SAMPLE_TYPE, &st, "samples", "count", &msg);
-	put_value_type(out, PROFILE_SAMPLE_TYPE, &st, p->value_type, p->value_unit, &msg);
+	if (two_values(p))
+		put_value_type(out, PROFILE_SAMPLE_TYPE, &st, p->value_type, p->value_unit, &msg);
 	for (size_t i = 0; i < p->nr_threads; i++)
 		put_thread_samples(out, p, &p->threads[i], &st, &msg, &sub);
 	put_mappings(out, p, &st, &msg);

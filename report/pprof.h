@@ -2,7 +2,8 @@
  * Pyroscope and Parca read).
  *
  * Sample types: samples/count, then the profile's value type (cpu/nanoseconds
- * for a clock event; EVENT/count otherwise); period_type is that value type.
+ * for a clock event; EVENT/count otherwise; folded input has samples/count
+ * only); period_type is that value type.
  * Samples of one thread with one stack are merged into one Sample, labelled
  * pid, tid (numbers) and thread (its name).  The message is encoded by hand
  * (varints and length-delimited fields; see docs/export.md for why).
