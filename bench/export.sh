@@ -23,10 +23,10 @@ runs() { for i in $(seq "$RUNS"); do measure "$1"; done >"$W/r"; printf '%s %s\n
 record() {
 	local mode=$1 n=$2 out=$3 freq=49999 rate secs
 	[ "$mode" = dwarf ] && freq=9999
-	"$STOKE" record -q --call-graph "$mode" -F "$freq" -o "$W/cal.data" -- sh -c "'$W/demo' 1 & '$W/demo' 1; wait"
+	"$STOKE" record -q --call-graph "$mode" -F "$freq" -o "$W/cal.data" -- sh -c "'$W/demo' 1 & '$W/demo' 1; wait" >/dev/null
 	rate=$("$STOKE" report --top 1 "$W/cal.data" | awk '/^# samples:/ { print $3 }')
 	secs=$(awk -v n="$n" -v r="$rate" 'BEGIN { printf "%.2f", n / (r > 0 ? r : 1) }')
-	"$STOKE" record -q --call-graph "$mode" -F "$freq" -o "$out" -- sh -c "'$W/demo' $secs & '$W/demo' $secs; wait"
+	"$STOKE" record -q --call-graph "$mode" -F "$freq" -o "$out" -- sh -c "'$W/demo' $secs & '$W/demo' $secs; wait" >/dev/null
 }
 
 printf '# %s, %s CPUs, kernel %s, %s runs each (median), workload: testdata/demo.c x2\n' \

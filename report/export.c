@@ -29,6 +29,61 @@ struct build_id {
 	const char *hex;   /* interned */
 };
 
+/* (three words) → index, for the symbolizer's stable pointers: most frames skip string hashing. */
+struct ptrcache {
+	uint64_t (*keys)[3];
+	uint32_t *vals;   /* value + 1; 0: empty */
+	size_t cap, used;
+};
+
+static size_t ptrcache_slot(const struct ptrcache *c, const uint64_t k[3])
+{
+	size_t i = hash_words(FNV_INIT, k, 3) & (c->cap - 1);
+	while (c->vals[i] && memcmp(c->keys[i], k, sizeof(c->keys[i])))
+		i = (i + 1) & (c->cap - 1);
+	return i;
+}
+
+/* The value of k, or UINT32_MAX. */
+static uint32_t ptrcache_get(const struct ptrcache *c, uint64_t a, uint64_t b, uint64_t d)
+{
+	uint64_t k[3] = { a, b, d };
+	if (!c->cap)
+		return UINT32_MAX;
+	size_t i = ptrcache_slot(c, k);
+	return c->vals[i] ? c->vals[i] - 1 : UINT32_MAX;
+}
+
+static void ptrcache_put(struct ptrcache *c, uint64_t a, uint64_t b, uint64_t d, uint32_t v)
+{
+	uint64_t k[3] = { a, b, d };
+	if ((c->used + 1) * 2 > c->cap) {
+		struct ptrcache old = *c;
+		c->cap = old.cap ? old.cap * 2 : 1024;
+		c->keys = xcalloc(c->cap, sizeof(*c->keys));
+		c->vals = xcalloc(c->cap, sizeof(*c->vals));
+		for (size_t i = 0; i < old.cap; i++)
+			if (old.vals[i]) {
+				size_t j = ptrcache_slot(c, old.keys[i]);
+				memcpy(c->keys[j], old.keys[i], sizeof(c->keys[j]));
+				c->vals[j] = old.vals[i];
+			}
+		free(old.keys);
+		free(old.vals);
+	}
+	size_t i = ptrcache_slot(c, k);
+	if (!c->vals[i])
+		c->used++;
+	memcpy(c->keys[i], k, sizeof(c->keys[i]));
+	c->vals[i] = v + 1;
+}
+
+static void ptrcache_release(struct ptrcache *c)
+{
+	free(c->keys);
+	free(c->vals);
+}
+
 struct exporter {
 	const struct profile_opts *o;
 	struct export_profile *p;
@@ -43,6 +98,8 @@ struct exporter {
 	uint32_t *locs;                 /* the current sample's location indexes, leaf first */
 	size_t alloc_locs;
 	struct strbuf name;
+	struct ptrcache functions;      /* (symbol name, source file) → function */
+	struct ptrcache mappings;       /* (map path, start, end) → mapping id */
 };
 
 /* ---- process state the model needs (build-ids, main binaries) ---------------- */
@@ -118,6 +175,11 @@ static const char *frame_name(struct exporter *x, const struct sym_frame *f)
 
 static uint32_t function_of(struct exporter *x, const struct sym_frame *f)
 {
+	/* Symbolizer strings live as long as it does: their addresses are keys. */
+	uint32_t id = f->name ? ptrcache_get(&x->functions, (uintptr_t)f->name, (uintptr_t)f->file, 0)
+			      : UINT32_MAX;
+	if (id != UINT32_MAX)
+		return id;
 	/* The symbolizer runs without demangling: its name is the system name. */
 	const char *sys = xb_str(x->p, frame_name(x, f));
 	const char *file = xb_str(x->p, f->file);
@@ -129,7 +191,10 @@ static uint32_t function_of(struct exporter *x, const struct sym_frame *f)
 			free(dm);
 		}
 	}
-	return xb_function(x->p, name, sys, file);
+	id = xb_function(x->p, name, sys, file);
+	if (f->name)
+		ptrcache_put(&x->functions, (uintptr_t)f->name, (uintptr_t)f->file, 0, id);
+	return id;
 }
 
 static uint32_t mapping_of(struct exporter *x, const struct sample *s, const struct rframe *rf)
@@ -143,8 +208,13 @@ static uint32_t mapping_of(struct exporter *x, const struct sample *s, const str
 		return xb_kernel_mapping(x->p, f->addr);
 	if (resolver_find_map(x->res, s->pid, f->addr, &start, &end, &pgoff, &path))
 		return EXPORT_NONE;
-	path = xb_str(x->p, path);
-	return xb_mapping(x->p, path, start, end, pgoff, build_id_of(x, path));
+	uint32_t id = ptrcache_get(&x->mappings, (uintptr_t)path, start, end ^ (pgoff << 1));
+	if (id != UINT32_MAX)
+		return id;
+	const char *file = xb_str(x->p, path);
+	id = xb_mapping(x->p, file, start, end, pgoff, build_id_of(x, file));
+	ptrcache_put(&x->mappings, (uintptr_t)path, start, end ^ (pgoff << 1), id);
+	return id;
 }
 
 /* Frames (leaf first, inlined ones before the function holding them) → location indexes in x->locs. */
@@ -379,6 +449,8 @@ out:
 	resolver_free(x.res);
 	session_free(x.s);
 	strbuf_release(&x.name);
+	ptrcache_release(&x.functions);
+	ptrcache_release(&x.mappings);
 	free(x.pids);
 	free(x.ids);
 	free(x.locs);
