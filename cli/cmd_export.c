@@ -135,6 +135,10 @@ int cmd_export(int argc, char **argv)
 
 	pa.opts.warn = warn_line;
 	int err = export_load(path, &pa.opts, &p);
+	if (err == -EXPORT_ENOEVENT) {
+		rc = 1; /* the warning named the file's events */
+		goto out;
+	}
 	if (err == -FMT_EBADMAGIC) {
 		rc = cli_error(1, "%s: not a stoke file nor folded stacks", path);
 		goto out;

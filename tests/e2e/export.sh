@@ -210,6 +210,20 @@ if need_perf "export of recordings"; then
 	fi
 	speedscope_case mt "$T/mt.data"
 
+	# Several events: --event picks one; a non-clock event counts events.
+	"$STOKE" record -q --call-graph fp -e cpu-clock,context-switches -o "$T/ev.data" -- "$T/inl" 0.5 2 2>"$T/err"
+	check "record two events" [ $? = 0 ]
+	"$STOKE" export -o "$T/cs.pb.gz" --event context-switches "$T/ev.data" 2>"$T/err"
+	check "--event context-switches: exported" [ $? = 0 -a -s "$T/cs.pb.gz" ]
+	if [ $have_go = 1 ]; then
+		check "context-switches: sample types samples/count and context-switches/count" \
+			sh -c "go tool pprof -raw '$T/cs.pb.gz' 2>/dev/null | grep -qx 'samples/count context-switches/count\[dflt\]'"
+		compare_top "context-switches" "$T/cs.pb.gz" "$T/ev.data" --event context-switches
+	fi
+	"$STOKE" export -o "$T/no.pb.gz" --event nope "$T/ev.data" 2>"$T/err"
+	check "--event NOPE: exit 1, one line naming the file's events" \
+		[ $? = 1 -a "$(wc -l <"$T/err")" = 1 -a ! -e "$T/no.pb.gz" ] && grep -q "context-switches" "$T/err"
+
 	# A damaged file: the samples before the damage, a warning, exit 1.  (Frames
 	# close every second: a 2.5 s recording has several.)
 	"$STOKE" record -q --call-graph fp -o "$T/long.data" -- "$T/inl" 2.5 1 2>"$T/err"
