@@ -203,6 +203,18 @@ if need_perf "export of recordings"; then
 		st_tids=$(threads_of "$T/mt.data" | awk '{ print $NF }' | sort -u | wc -l)
 		pp_tids=$(grep -o 'tid:\[[0-9]*\]' "$T/raw.txt" | sort -u | wc -l)
 		check "mt: one tid label per thread ($pp_tids, stoke script: $st_tids)" [ "$st_tids" -ge 4 -a "$st_tids" = "$pp_tids" ]
+		# pprof's web UI (go tool pprof -http) serves the file: run the tool binary itself
+		# (`go tool` would leave it running when killed) on a free port, ask for its top table.
+		tool=$(go env GOTOOLDIR)/pprof
+		port=$((20000 + RANDOM % 20000))
+		"$tool" -no_browser -http="127.0.0.1:$port" "$T/mt.pb.gz" >"$T/http.log" 2>&1 &
+		http_pid=$!
+		node -e 'const url = process.argv[1]; let n = 0;
+			(function again() { fetch(url).then((r) => r.text()).then((t) => process.exit(t.includes("mix_step") ? 0 : 1),
+				() => (++n < 50 ? setTimeout(again, 200) : process.exit(2))); })();' \
+			"http://127.0.0.1:$port/ui/top" 2>/dev/null
+		check "mt: go tool pprof -http serves it (top table names mix_step)" [ $? = 0 ]
+		kill "$http_pid" 2>/dev/null; wait "$http_pid" 2>/dev/null
 		# the shared filters mean the same here
 		tid=$(threads_of "$T/mt.data" | awk '/^work-2 / { split($NF, a, "/"); print a[2] }' | head -1)
 		"$STOKE" export -o "$T/mt-tid.pb.gz" --tid "$tid" "$T/mt.data" 2>/dev/null
