@@ -6,7 +6,7 @@
 # speedscope: the speedscope npm package's app opens the file in headless
 # Chromium with no import error and shows the expected profile name and number
 # of threads.  For a frame-pointer, a DWARF and a multi-threaded recording, a
-# damaged file and folded stacks.  Without go, or chromium/node/npm, those checks
+# file of two events, C++ names, a damaged file and folded stacks.  Without go, or chromium/node/npm, those checks
 # skip — or fail when STOKE_REQUIRE_CONSUMERS=1 (CI sets it; `make deps`
 # installs golang-go and chromium).
 . "$(dirname "$0")/../lib.sh"
@@ -235,6 +235,23 @@ if need_perf "export of recordings"; then
 	"$STOKE" export -o "$T/no.pb.gz" --event nope "$T/ev.data" 2>"$T/err"
 	check "--event NOPE: exit 1, one line naming the file's events" \
 		[ $? = 1 -a "$(wc -l <"$T/err")" = 1 -a ! -e "$T/no.pb.gz" ] && grep -q "context-switches" "$T/err"
+
+	# C++: demangled display names, mangled system names (as nm lists them).
+	if command -v g++ >/dev/null; then
+		g++ -O1 -g -fno-omit-frame-pointer -o "$T/cxx" "$ROOT/testdata/cxx_names.cc" || fail "build cxx_names.cc"
+		"$STOKE" record -q --call-graph fp -o "$T/cxx.data" -- "$T/cxx" 0.5 2>"$T/err"
+		check "record (C++)" [ $? = 0 ]
+		"$STOKE" export -o "$T/cxx.pb.gz" "$T/cxx.data" 2>"$T/err"
+		check "C++: export" [ $? = 0 -a -s "$T/cxx.pb.gz" ]
+		if [ $have_go = 1 ]; then
+			compare_top "C++" "$T/cxx.pb.gz" "$T/cxx.data"
+			mangled=$(nm "$T/cxx" | awk '/AreaIdE2of/ { print $3; exit }')
+			check "C++: function shapes::Area<double>::of(double) has system name $mangled" \
+				sh -c "go tool pprof -raw '$T/cxx.pb.gz' 2>/dev/null | grep -F 'shapes::Area<double>::of(double) ' | grep -qF '($mangled)'"
+		fi
+	else
+		missing "C++ names" "g++ is not installed (build-essential)"
+	fi
 
 	# A damaged file: the samples before the damage, a warning, exit 1.  (Frames
 	# close every second: a 2.5 s recording has several.)
