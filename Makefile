@@ -1,7 +1,7 @@
 # stoke — plain GNU Makefile.  `make`, `make test`, `make demo`, `make SANITIZE=1`.
-PKGS     := libelf libdw libunwind libunwind-generic libzstd
-DEB_PKGS := build-essential pkg-config libelf-dev libdw-dev libunwind-dev libzstd-dev \
-            elfutils binutils gawk zstd libxml2-utils graphviz chromium hyperfine clang libclang-rt-14-dev
+PKGS     := libelf libdw libunwind libunwind-generic libzstd zlib
+DEB_PKGS := build-essential pkg-config libelf-dev libdw-dev libunwind-dev libzstd-dev zlib1g-dev \
+            elfutils binutils gawk zstd libxml2-utils graphviz chromium hyperfine clang libclang-rt-14-dev golang-go
 # command:package pairs, installed only when the command is missing (a machine
 # may already have perf, or a Node.js whose package bundles npm and conflicts
 # with Debian's npm).

@@ -17,6 +17,7 @@ int cmd_report(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_callgraph(int argc, char **argv);
 int cmd_flamegraph(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 /* Print the help text of a command to stdout; 0, or 2 for an unknown command. */
 int cli_help(const char *name);

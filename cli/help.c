@@ -156,6 +156,27 @@ static const struct help helps[] = {
 	  "                      is known (as perf script -F +srcline)\n"
 	  "\nFilters shared with the other report commands:\n",
 	  profile_args_help },
+	{ "export",
+	  "usage: stoke export --format pprof|speedscope [-o FILE] [options] [FILE]\n"
+	  "\n"
+	  "Write a profile (a stoke file, default stoke.data, or folded stacks) in the\n"
+	  "format of another tool: pprof's profile.proto, gzip-compressed (go tool pprof,\n"
+	  "Grafana Pyroscope, Parca), or speedscope's JSON file format.  From a stoke\n"
+	  "file the export keeps the addresses: one pprof mapping per mapped file with\n"
+	  "its build-id, one location per address with its inlined functions and source\n"
+	  "lines, labels pid, tid and thread; speedscope gets one profile per thread.\n"
+	  "Folded stacks carry names only, and export as such.  See docs/export.md.\n"
+	  "\n"
+	  "  --format FORMAT     pprof or speedscope; by default taken from the output\n"
+	  "                      name: NAME.pb.gz is pprof, NAME.speedscope.json speedscope\n"
+	  "  -o FILE             output file (default: standard output; pprof is not\n"
+	  "                      written to a terminal)\n"
+	  "\n"
+	  "Values: samples/count, then cpu/nanoseconds for cpu-clock and task-clock\n"
+	  "(the sampling periods), or EVENT/count for any other event.  Threads are\n"
+	  "always kept apart, so --per-thread and --kernel-suffix change nothing here.\n"
+	  "\nFilters shared with the other report commands:\n",
+	  profile_args_help },
 	{ NULL, NULL, NULL },
 };
 

@@ -12,6 +12,7 @@ static const struct cli_command commands[] = {
 	{ "callgraph", cmd_callgraph, "call graph of functions as DOT, SVG or PNG (Graphviz)" },
 	{ "flamegraph", cmd_flamegraph, "draw an interactive SVG flame graph" },
 	{ "script", cmd_script, "every sample as perf script text (Firefox Profiler, speedscope)" },
+	{ "export", cmd_export, "write a profile as pprof (profile.proto) or speedscope JSON" },
 	{ NULL, NULL, NULL },
 };
 

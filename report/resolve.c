@@ -103,6 +103,12 @@ uint32_t resolver_generation(struct resolver *r, uint32_t pid)
 	return sym_generation(r->sym, pid);
 }
 
+int resolver_find_map(struct resolver *r, uint32_t pid, uint64_t addr, uint64_t *start,
+		      uint64_t *end, uint64_t *pgoff, const char **path)
+{
+	return sym_find_map(r->sym, pid, addr, start, end, pgoff, path);
+}
+
 const char *resolver_comm(struct resolver *r, uint32_t pid, uint32_t tid)
 {
 	const char *c = comm_get(r, tid);

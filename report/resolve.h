@@ -32,6 +32,10 @@ void resolver_meta(struct resolver *r, const struct perf_event_header *h);
 /* Address-space generation of pid (see sym_generation). */
 uint32_t resolver_generation(struct resolver *r, uint32_t pid);
 
+/* The mapping of addr in pid (see sym_find_map): 0, or -ENOENT. */
+int resolver_find_map(struct resolver *r, uint32_t pid, uint64_t addr, uint64_t *start,
+		      uint64_t *end, uint64_t *pgoff, const char **path);
+
 /* Command name of a thread (its process's when unknown), or "[unknown]". */
 const char *resolver_comm(struct resolver *r, uint32_t pid, uint32_t tid);
 

@@ -33,6 +33,10 @@ run_case() {
 	if [ $rc = 124 ]; then hangs=$((hangs + 1)); return; fi
 	if [ $rc -ge 128 ]; then crashes=$((crashes + 1)); note "report crashed ($rc) on $2"; fi
 	if grep -qi 'memory' "$T/rerr"; then memhog=$((memhog + 1)); fi
+	( ulimit -v $vlimit; timeout 10 "$STOKE" export -o "$T/x.pb.gz" "$f" 2>"$T/xerr" ); rc=$?
+	if [ $rc = 124 ]; then hangs=$((hangs + 1)); return; fi
+	if [ $rc -ge 128 ]; then crashes=$((crashes + 1)); note "export crashed ($rc) on $2"; fi
+	if grep -qi 'memory' "$T/xerr"; then memhog=$((memhog + 1)); fi
 }
 
 # Truncation at 60 evenly spaced offsets: what is kept grows with the prefix.

@@ -1,0 +1,524 @@
+/* export_load(): a stoke file (session → resolver → locations) or folded stacks → export_profile. */
+#include "report/export.h"
+#include "common/format.h"
+#include "common/strbuf.h"
+#include "common/util.h"
+#include "report/export_model.h"
+#include "report/resolve.h"
+#include "report/sample_filter.h"
+#include "report/session.h"
+#include "report/stackcache.h"
+#include "symbolize/demangle.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#define MAX_LINES 64 /* inline depth kept per location */
+
+struct pid_path {
+	uint32_t pid;
+	const char *path;  /* interned: the first executable file mapped by pid */
+	uint64_t samples;
+};
+
+struct build_id {
+	const char *path;  /* interned */
+	const char *hex;   /* interned */
+};
+
+/* (three words) → index, for the symbolizer's stable pointers: most frames skip string hashing. */
+struct ptrcache {
+	uint64_t (*keys)[3];
+	uint32_t *vals;   /* value + 1; 0: empty */
+	size_t cap, used;
+};
+
+static size_t ptrcache_slot(const struct ptrcache *c, const uint64_t k[3])
+{
+	size_t i = hash_words(FNV_INIT, k, 3) & (c->cap - 1);
+	while (c->vals[i] && memcmp(c->keys[i], k, sizeof(c->keys[i])))
+		i = (i + 1) & (c->cap - 1);
+	return i;
+}
+
+/* The value of k, or UINT32_MAX. */
+static uint32_t ptrcache_get(const struct ptrcache *c, uint64_t a, uint64_t b, uint64_t d)
+{
+	uint64_t k[3] = { a, b, d };
+	if (!c->cap)
+		return UINT32_MAX;
+	size_t i = ptrcache_slot(c, k);
+	return c->vals[i] ? c->vals[i] - 1 : UINT32_MAX;
+}
+
+static void ptrcache_put(struct ptrcache *c, uint64_t a, uint64_t b, uint64_t d, uint32_t v)
+{
+	uint64_t k[3] = { a, b, d };
+	if ((c->used + 1) * 2 > c->cap) {
+		struct ptrcache old = *c;
+		c->cap = old.cap ? old.cap * 2 : 1024;
+		c->keys = xcalloc(c->cap, sizeof(*c->keys));
+		c->vals = xcalloc(c->cap, sizeof(*c->vals));
+		for (size_t i = 0; i < old.cap; i++)
+			if (old.vals[i]) {
+				size_t j = ptrcache_slot(c, old.keys[i]);
+				memcpy(c->keys[j], old.keys[i], sizeof(c->keys[j]));
+				c->vals[j] = old.vals[i];
+			}
+		free(old.keys);
+		free(old.vals);
+	}
+	size_t i = ptrcache_slot(c, k);
+	if (!c->vals[i])
+		c->used++;
+	memcpy(c->keys[i], k, sizeof(c->keys[i]));
+	c->vals[i] = v + 1;
+}
+
+static void ptrcache_release(struct ptrcache *c)
+{
+	free(c->keys);
+	free(c->vals);
+}
+
+struct exporter {
+	const struct profile_opts *o;
+	struct export_profile *p;
+	struct session *s;
+	struct resolver *res;
+	struct sample_filter filter;
+	struct stackcache *stacks;      /* frame-pointer samples by raw stack → stack index */
+	struct pid_path *pids;          /* small: one per process */
+	size_t nr_pids, alloc_pids;
+	struct build_id *ids;
+	size_t nr_ids, alloc_ids;
+	uint32_t *locs;                 /* the current sample's location indexes, leaf first */
+	size_t alloc_locs;
+	struct strbuf name;
+	struct ptrcache functions;      /* (symbol name, source file) → function */
+	struct ptrcache mappings;       /* (map path, start, end) → mapping id */
+};
+
+/* ---- process state the model needs (build-ids, main binaries) ---------------- */
+
+static struct pid_path *pid_entry(struct exporter *x, uint32_t pid)
+{
+	for (size_t i = 0; i < x->nr_pids; i++)
+		if (x->pids[i].pid == pid)
+			return &x->pids[i];
+	ALLOC_GROW(x->pids, x->nr_pids + 1, x->alloc_pids);
+	x->pids[x->nr_pids] = (struct pid_path){ pid, NULL, 0 };
+	return &x->pids[x->nr_pids++];
+}
+
+static void set_build_id(struct exporter *x, const char *path, const unsigned char *id, size_t len)
+{
+	char hex[2 * 24 + 1];
+	if (!len || len > 24)
+		return;
+	for (size_t i = 0; i < len; i++)
+		snprintf(hex + 2 * i, 3, "%02x", id[i]);
+	path = xb_str(x->p, path);
+	for (size_t i = 0; i < x->nr_ids; i++)
+		if (x->ids[i].path == path) {
+			x->ids[i].hex = xb_str(x->p, hex);
+			return;
+		}
+	ALLOC_GROW(x->ids, x->nr_ids + 1, x->alloc_ids);
+	x->ids[x->nr_ids++] = (struct build_id){ path, xb_str(x->p, hex) };
+}
+
+static const char *build_id_of(struct exporter *x, const char *path)
+{
+	for (size_t i = 0; i < x->nr_ids; i++)
+		if (x->ids[i].path == path)
+			return x->ids[i].hex;
+	return NULL;
+}
+
+static void note_mmap2(struct exporter *x, const struct perf_event_header *h)
+{
+	size_t blen = h->size - sizeof(*h);
+	if (blen <= sizeof(struct mmap2_body))
+		return;
+	const struct mmap2_body *m = (const void *)(h + 1);
+	const char *path = (const char *)(m + 1);
+	size_t max = blen - sizeof(*m);
+	if (strnlen(path, max) == max || path[0] != '/')
+		return;
+	if ((h->misc & PERF_RECORD_MISC_MMAP_BUILD_ID) && m->build_id_size <= 20)
+		set_build_id(x, path, m->build_id, m->build_id_size);
+	struct pid_path *pp = pid_entry(x, m->pid);
+	if (!pp->path && (m->prot & PROT_EXEC))
+		pp->path = xb_str(x->p, path);
+}
+
+/* ---- one sample ------------------------------------------------------------------ */
+
+static const char *frame_name(struct exporter *x, const struct sym_frame *f)
+{
+	if (f->name)
+		return f->name;
+	strbuf_reset(&x->name);
+	if (f->module && f->module[0] == '[') /* [vdso], [heap] */
+		strbuf_addf(&x->name, "%.*s+0x%llx]", (int)strlen(f->module) - 1, f->module,
+			    (unsigned long long)f->rel);
+	else if (f->module)
+		strbuf_addf(&x->name, "[%s+0x%llx]", f->module, (unsigned long long)f->rel);
+	else
+		strbuf_adds(&x->name, "[unknown]");
+	return x->name.buf;
+}
+
+static uint32_t function_of(struct exporter *x, const struct sym_frame *f)
+{
+	/* Symbolizer strings live as long as it does: their addresses are keys. */
+	uint32_t id = f->name ? ptrcache_get(&x->functions, (uintptr_t)f->name, (uintptr_t)f->file, 0)
+			      : UINT32_MAX;
+	if (id != UINT32_MAX)
+		return id;
+	/* The symbolizer runs without demangling: its name is the system name. */
+	const char *sys = xb_str(x->p, frame_name(x, f));
+	const char *file = xb_str(x->p, f->file);
+	const char *name = sys;
+	if (!x->o->no_demangle && f->name) {
+		char *dm = demangle(sys);
+		if (dm) {
+			name = xb_str(x->p, dm);
+			free(dm);
+		}
+	}
+	id = xb_function(x->p, name, sys, file);
+	if (f->name)
+		ptrcache_put(&x->functions, (uintptr_t)f->name, (uintptr_t)f->file, 0, id);
+	return id;
+}
+
+static uint32_t mapping_of(struct exporter *x, const struct sample *s, const struct rframe *rf)
+{
+	const struct sym_frame *f = &rf->sym;
+	uint64_t start, end, pgoff;
+	const char *path;
+	if (rf->truncated)
+		return EXPORT_NONE;
+	if (f->kind == SYM_KERNEL)
+		return xb_kernel_mapping(x->p, f->addr);
+	if (resolver_find_map(x->res, s->pid, f->addr, &start, &end, &pgoff, &path))
+		return EXPORT_NONE;
+	uint32_t id = ptrcache_get(&x->mappings, (uintptr_t)path, start, end ^ (pgoff << 1));
+	if (id != UINT32_MAX)
+		return id;
+	const char *file = xb_str(x->p, path);
+	id = xb_mapping(x->p, file, start, end, pgoff, build_id_of(x, file));
+	ptrcache_put(&x->mappings, (uintptr_t)path, start, end ^ (pgoff << 1), id);
+	return id;
+}
+
+/* Frames (leaf first, inlined ones before the function holding them) → location indexes in x->locs. */
+static size_t to_locations(struct exporter *x, const struct sample *s, const struct rframe *fr, size_t n)
+{
+	struct export_line lines[MAX_LINES];
+	size_t nr = 0;
+	for (size_t i = 0; i < n;) {
+		size_t j = i, k = 0;
+		/* One address: its inlined frames, then the real function. */
+		while (j + 1 < n && fr[j].sym.inlined && fr[j + 1].sym.addr == fr[i].sym.addr &&
+		       !fr[j + 1].truncated)
+			j++;
+		for (size_t m = i; m <= j && k < MAX_LINES; m++, k++)
+			lines[k] = (struct export_line){ function_of(x, &fr[m].sym), fr[m].sym.line };
+		uint32_t map = mapping_of(x, s, &fr[i]);
+		ALLOC_GROW(x->locs, nr + 1, x->alloc_locs);
+		x->locs[nr++] = xb_location(x->p, map, fr[i].sym.addr, s->pid, lines, k);
+		i = j + 1;
+	}
+	return nr;
+}
+
+static int keep_stack(struct exporter *x, const uint32_t *locs, size_t n)
+{
+	const struct profile_opts *o = x->o;
+	int focus = !o->focus;
+	for (size_t i = 0; i < n; i++) {
+		const struct export_location *l = &x->p->locations[locs[i]];
+		for (uint32_t k = 0; k < l->nr_lines; k++) {
+			const char *name = x->p->functions[x->p->lines[l->first_line + k].function].name;
+			if (o->ignore && !regexec(o->ignore, name, 0, NULL, 0))
+				return 0;
+			if (!focus && !regexec(o->focus, name, 0, NULL, 0))
+				focus = 1;
+		}
+	}
+	return focus;
+}
+
+/* The sample's stack index, or UINT32_MAX when nothing is left of it. */
+static uint32_t resolve_stack(struct exporter *x, const struct sample *s)
+{
+	const struct rframe *frames;
+	size_t n = resolver_sample(x->res, s, x->o->no_kernel, x->o->no_inline, &frames);
+	if (!n)
+		return UINT32_MAX;
+	n = to_locations(x, s, frames, n);
+	if ((x->o->focus || x->o->ignore) && !keep_stack(x, x->locs, n))
+		return UINT32_MAX;
+	return xb_stack(x->p, x->locs, n);
+}
+
+static int on_sample(void *ctx, const struct sample *s, size_t ev, const struct perf_event_header *h)
+{
+	struct exporter *x = ctx;
+	(void)h;
+	if (!sample_filter_event(&x->filter, ev))
+		return 0;
+	const char *comm = resolver_comm(x->res, s->pid, s->tid);
+	if (!sample_filter_keep(&x->filter, s, comm))
+		return 0;
+	uint32_t stack;
+	if (s->regs_abi && s->regs) {
+		stack = resolve_stack(x, s); /* DWARF: the stack is in the copy */
+	} else {
+		struct stack_key k = {
+			.pid = s->pid, .gen = resolver_generation(x->res, s->pid), .ip = s->ip,
+			.cpumode = s->misc & PERF_RECORD_MISC_CPUMODE_MASK,
+			.nr = s->nr_callchain, .chain = s->callchain,
+		};
+		int fresh;
+		struct stack_entry *e = stackcache_get(x->stacks, &k, &fresh);
+		if (fresh) {
+			uint32_t id = resolve_stack(x, s);
+			if (id == UINT32_MAX)
+				e->dropped = 1;
+			else
+				stackcache_set_ids(x->stacks, e, &id, 1);
+		}
+		stack = e->dropped ? UINT32_MAX : e->ids[0];
+	}
+	if (stack == UINT32_MAX)
+		return 0;
+	pid_entry(x, s->pid)->samples++;
+	xb_sample(x->p, s->pid, s->tid, comm, stack, 1, s->period ? s->period : 1, s->time);
+	return 0;
+}
+
+static int on_record(void *ctx, const struct perf_event_header *h, const struct sample_id *id)
+{
+	struct exporter *x = ctx;
+	(void)id;
+	if (h->type == PERF_RECORD_MMAP2)
+		note_mmap2(x, h);
+	resolver_record(x->res, h);
+	return 0;
+}
+
+static int on_meta(void *ctx, const struct perf_event_header *h)
+{
+	struct exporter *x = ctx;
+	size_t blen = h->size - sizeof(*h);
+	const unsigned char *body = (const unsigned char *)(h + 1);
+	if (h->type == STOKE_REC_BUILD_ID && blen > 32 && body[0] <= 24 &&
+	    strnlen((const char *)body + 32, blen - 32) < blen - 32)
+		set_build_id(x, (const char *)body + 32, body + 8, body[0]);
+	resolver_meta(x->res, h);
+	return 0;
+}
+
+static void forward_warning(void *ctx, const char *msg)
+{
+	const struct profile_opts *o = ctx;
+	if (o->warn)
+		o->warn(o->warn_ctx, msg);
+}
+
+/* ---- the profile's header ----------------------------------------------------------- */
+
+static uint64_t info_u64(struct session *s, const char *key)
+{
+	const char *v = session_info(s, key);
+	return v ? strtoull(v, NULL, 10) : 0;
+}
+
+static int no_event(struct exporter *x)
+{
+	struct strbuf names = STRBUF_INIT;
+	for (size_t i = 0; i < session_nr_events(x->s); i++)
+		strbuf_addf(&names, "%s%s", i ? ", " : "", session_event(x->s, i)->name);
+	if (x->o->warn) {
+		char msg[512];
+		snprintf(msg, sizeof(msg), "event '%s' is not in this file (it has: %s)", x->o->event,
+			 names.len ? names.buf : "none");
+		x->o->warn(x->o->warn_ctx, msg);
+	}
+	strbuf_release(&names);
+	return -EXPORT_ENOEVENT;
+}
+
+/*
+ * The value type of an event's samples.  A clock (cpu-clock, task-clock)
+ * counts nanoseconds of CPU time in its period; any other event counts
+ * events.  A time-weighted view adds its own case here.
+ */
+static void set_value_type(struct export_profile *p, const struct session_event *ev)
+{
+	const struct perf_event_attr *a = &ev->attr;
+	p->event = xb_str(p, ev->name);
+	if (a->type == PERF_TYPE_SOFTWARE &&
+	    (a->config == PERF_COUNT_SW_CPU_CLOCK || a->config == PERF_COUNT_SW_TASK_CLOCK)) {
+		p->value_type = "cpu";
+		p->value_unit = "nanoseconds";
+	} else {
+		p->value_type = p->event;
+		p->value_unit = "count";
+	}
+	if (!a->freq)
+		p->period = a->sample_period;
+	else
+		p->period = p->samples ? (p->weight + p->samples / 2) / p->samples : 0;
+}
+
+static void set_times(struct export_profile *p, struct session *s)
+{
+	struct stoke_end end;
+	p->time_nanos = info_u64(s, "start-realtime-ns");
+	p->start_time = info_u64(s, "start-monotonic-ns");
+	if (!session_end(s, &end)) {
+		p->duration_nanos = end.end_ns > end.start_ns ? end.end_ns - end.start_ns : 0;
+		if (!p->start_time)
+			p->start_time = end.start_ns;
+	} else {
+		p->duration_nanos = session_last_time(s) - session_first_time(s);
+	}
+	if (!p->start_time)
+		p->start_time = session_first_time(s);
+}
+
+/* The main binary: the first executable file of the process with the most samples. */
+static const char *main_file(struct exporter *x)
+{
+	const struct pid_path *best = NULL;
+	for (size_t i = 0; i < x->nr_pids; i++)
+		if (x->pids[i].path && (!best || x->pids[i].samples > best->samples))
+			best = &x->pids[i];
+	return best ? best->path : NULL;
+}
+
+static int load_stoke(const char *path, const struct profile_opts *o, struct export_profile *p)
+{
+	struct sym_opts so = {
+		.demangle = 0, /* names are system names; export demangles them (function_of) */
+		.inline_frames = !o->no_inline,
+		.lines = !o->no_lines,
+		.perf_map_dir = o->perf_map_dir,
+		.libunwind_only = o->libunwind_only,
+		.warn = forward_warning,
+		.warn_ctx = (void *)o,
+	};
+	struct exporter x = { .o = o, .p = p };
+	p->has_lines = !o->no_lines;
+	p->has_inlines = !o->no_inline;
+	struct session_handlers hd = { on_sample, on_record, on_meta, &x };
+
+	x.s = session_new();
+	x.res = resolver_new(&so, x.s);
+	x.stacks = stackcache_new();
+	strbuf_init(&x.name);
+	sample_filter_init(&x.filter, o, x.s);
+	int ret = session_read(x.s, path, &hd);
+	if (ret < 0)
+		goto out;
+	if (x.filter.event == -1)
+		sample_filter_select_event(&x.filter);
+	if (x.filter.event < 0) {
+		ret = no_event(&x);
+		goto out;
+	}
+	if (x.filter.event < (long)session_nr_events(x.s))
+		set_value_type(p, session_event(x.s, (size_t)x.filter.event));
+	set_times(p, x.s);
+	if (ret == 1) {
+		p->truncated = 1;
+		p->read_error = session_error(x.s, &p->bad_offset);
+	}
+	xb_finish(p, main_file(&x));
+	ret = 0;
+out:
+	stackcache_free(x.stacks);
+	resolver_free(x.res);
+	session_free(x.s);
+	strbuf_release(&x.name);
+	ptrcache_release(&x.functions);
+	ptrcache_release(&x.mappings);
+	free(x.pids);
+	free(x.ids);
+	free(x.locs);
+	return ret;
+}
+
+/* ---- folded stacks: names only ------------------------------------------------------ */
+
+static int load_folded(const char *path, const struct profile_opts *o, struct export_profile *p)
+{
+	struct tree *t;
+	struct profile_info info;
+	int err = profile_load(path, o, &t, &info);
+	if (err)
+		return err;
+	p->is_folded = 1;
+	p->event = "";
+	p->value_type = "samples";
+	p->value_unit = "count";
+	p->period = 1;
+	p->malformed = info.malformed;
+	profile_info_release(&info);
+
+	size_t nf = tree_nr_frames(t), nn = tree_nr_nodes(t);
+	uint32_t *loc_of = xmalloc(nf * sizeof(*loc_of));
+	uint32_t *locs = xmalloc((tree_max_depth(t) + 1) * sizeof(*locs));
+	for (size_t i = 0; i < nf; i++) {
+		const struct tree_frame *f = tree_frame(t, (uint32_t)i);
+		const char *name = xb_str(p, f->name);
+		struct export_line line = { xb_function(p, name, name, xb_str(p, f->file)), f->line };
+		loc_of[i] = xb_location(p, EXPORT_NONE, 0, (uint32_t)i, &line, 1);
+	}
+	const char *base = strrchr(path, '/');
+	const char *thread = base ? base + 1 : path;
+	for (size_t i = 1; i < nn; i++) {
+		const struct tree_node *nd = tree_node(t, (uint32_t)i);
+		if (!nd->self)
+			continue;
+		size_t n = 0;
+		for (uint32_t k = (uint32_t)i; k && k != TREE_NONE; k = tree_node(t, k)->parent)
+			locs[n++] = loc_of[tree_node(t, k)->frame];
+		xb_sample(p, 0, 0, thread, xb_stack(p, locs, n), nd->self, nd->self, 0);
+	}
+	free(locs);
+	free(loc_of);
+	tree_free(t);
+	return 0;
+}
+
+int export_load(const char *path, const struct profile_opts *o, struct export_profile **out)
+{
+	unsigned char magic[4] = { 0 };
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -errno;
+	size_t got = fread(magic, 1, sizeof(magic), f);
+	fclose(f);
+
+	struct export_profile *p = xb_new();
+	int err;
+	if (got == 4 && !memcmp(magic, "\x5e\x2a\x4d\x18", 4))
+		err = load_stoke(path, o, p);
+	else
+		err = load_folded(path, o, p);
+	if (err) {
+		export_free(p);
+		return err;
+	}
+	*out = p;
+	return 0;
+}
