@@ -4,6 +4,7 @@
 #include "common/strbuf.h"
 #include "common/util.h"
 #include "profiler/evspec.h"
+#include "profiler/offcpu.h"
 #include "profiler/record.h"
 
 #include <errno.h>
@@ -70,6 +71,12 @@ static int parse_u64(const char *opt, const char *s, uint64_t *out)
 static int report_failure(const struct record_opts *o, const struct record_result *res, int err)
 {
 	const char *out = o->output;
+	if (err == -RECORD_EKSTACK)
+		return cli_error(1, "--off-cpu needs kernel-mode samples (a thread's stack is taken "
+				    "as it switches out, in the kernel), which "
+				    "kernel.perf_event_paranoid=%ld refuses: run as root, or 'sysctl -w "
+				    "kernel.perf_event_paranoid=1'",
+				 read_sysctl("/proc/sys/kernel/perf_event_paranoid"));
 	if (err == -RECORD_ENOPMU)
 		return cli_error(1, "event '%s' is not supported on this machine: it needs a hardware "
 				    "PMU (virtual machines often have none); use -e cpu-clock",
@@ -131,10 +138,48 @@ static void print_summary(const struct record_opts *o, const struct record_resul
 		fprintf(stderr, "; %llu of %llu frames at zstd level 1 to keep up",
 			(unsigned long long)res->fast_frames, (unsigned long long)res->frames);
 	fprintf(stderr, ") ]\n");
+	if (res->has_offcpu)
+		fprintf(stderr, "[ stoke record: %llu off-CPU intervals, %.3f s blocked in %llu, "
+			"%.3f s preempted ]\n", (unsigned long long)res->offcpu.intervals,
+			(double)res->offcpu.blocked_ns / 1e9, (unsigned long long)res->offcpu.blocked,
+			(double)res->offcpu.preempted_ns / 1e9);
 	if (res->lost)
 		cli_warn("the kernel dropped %llu samples (%llu LOST records): use a larger -m or a "
 			 "lower -F", (unsigned long long)res->lost,
 			 (unsigned long long)res->lost_records);
+}
+
+/* --off-cpu: the off-cpu event; --wakers: sched:sched_waking, or one line why not. */
+static int add_offcpu_events(struct evspec *evs, size_t *nr, int wakers, char *offset_buf)
+{
+	if (*nr + 2 > MAX_EVENTS)
+		return cli_error(2, "too many events (at most %d)", MAX_EVENTS);
+	for (size_t i = 0; i < *nr; i++)
+		if (evs[i].attr.context_switch)
+			return 0;
+	offcpu_event(&evs[(*nr)++]);
+	if (!wakers)
+		return 0;
+	unsigned off = 0;
+	int err = offcpu_waking_event(&evs[*nr], &off);
+	if (!err) {
+		(*nr)++;
+		snprintf(offset_buf, 16, "%u", off);
+		return 0;
+	}
+	long paranoid = read_sysctl("/proc/sys/kernel/perf_event_paranoid");
+	if (err == -ENOENT)
+		cli_warn("--wakers: no sched:sched_waking tracepoint in tracefs (not mounted? "
+			 "'mount -t tracefs nodev /sys/kernel/tracing' as root); recording "
+			 "off-CPU time without wakers");
+	else if (err == -EACCES || err == -EPERM)
+		cli_warn("--wakers: the sched:sched_waking tracepoint needs root or CAP_PERFMON "
+			 "(or kernel.perf_event_paranoid=-1 and a readable tracefs; it is %ld); "
+			 "recording off-CPU time without wakers", paranoid);
+	else
+		cli_warn("--wakers: cannot open sched:sched_waking (%s); recording off-CPU time "
+			 "without wakers", strerror(-err));
+	return 0;
 }
 
 int cmd_record(int argc, char **argv)
@@ -144,7 +189,7 @@ int cmd_record(int argc, char **argv)
 	int cpus[4096];
 	pid_t pids[256];
 	size_t nr_pids = 0;
-	int quiet = 0;
+	int quiet = 0, off_cpu = 0, wakers = 0;
 	struct record_opts o = {
 		.output = "stoke.data", .freq = 999, .callgraph = CALLGRAPH_FP,
 		.stack_size = 8192, .zlevel = 0,
@@ -165,6 +210,14 @@ int cmd_record(int argc, char **argv)
 			return cli_help("record");
 		if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
 			quiet = 1;
+			continue;
+		}
+		if (!strcmp(a, "--off-cpu")) {
+			off_cpu = 1;
+			continue;
+		}
+		if (!strcmp(a, "--wakers")) {
+			off_cpu = wakers = 1;
 			continue;
 		}
 		if (!strcmp(a, "-a") || !strcmp(a, "--all-cpus")) {
@@ -280,6 +333,12 @@ int cmd_record(int argc, char **argv)
 		return cli_error(2, "give only one of: a command, -p PID, -a");
 	if (!nr_events)
 		evspec_parse("cpu-clock", &evs[nr_events++]);
+	char waking_offset[16];
+	const char *extra_info[] = { "waking-pid-offset", waking_offset, NULL, NULL };
+	if (off_cpu && add_offcpu_events(evs, &nr_events, wakers, waking_offset))
+		return 2;
+	if (wakers && nr_events && !strcmp(evs[nr_events - 1].name, "sched:sched_waking"))
+		o.extra_info = extra_info;
 	/* Callchains compress well at 6 and the writer thread has the time; DWARF
 	 * stack copies are ~50x more bytes, so a faster level keeps up with them. */
 	if (!o.zlevel)

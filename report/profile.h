@@ -21,7 +21,10 @@ struct profile_opts {
 	int no_inline;      /* do not expand inlined frames */
 	int no_demangle;
 	int no_lines;       /* skip file:line lookups (faster) */
-	const char *event;  /* event name to keep when a file has several; NULL: the first */
+	const char *event;  /* event name to keep when a file has several; NULL: the first.
+			     * "off-cpu": off-CPU time; "wall": on-CPU and off-CPU time
+			     * (docs/offcpu.md) */
+	uint64_t min_block_ns; /* off-cpu, wall: hide intervals shorter than this (still counted) */
 	const char *perf_map_dir;
 	int libunwind_only; /* DWARF stacks: every step by libunwind (a cross-check of the rules) */
 	const regex_t *focus;  /* keep only stacks with a frame matching this */
@@ -48,6 +51,13 @@ struct profile_info {
 	int truncated;          /* the file ended early or had a corrupt frame */
 	uint64_t bad_offset;    /* offset of that frame */
 	int read_error;         /* the error met (negative), 0 if none */
+	/* Time profiles (event off-cpu or wall): weights are microseconds, and: */
+	int time_weighted;
+	uint64_t intervals;     /* off-CPU intervals of the kept threads */
+	uint64_t blocked_ns;    /* their blocked time */
+	uint64_t preempted_ns;  /* their preempted time (runnable, waiting for a CPU) */
+	uint64_t hidden;        /* intervals shorter than min_block_ns (counted above, not drawn) */
+	uint64_t oncpu_ns;      /* wall: the time the on-CPU samples stand for */
 };
 
 void profile_info_release(struct profile_info *info);
