@@ -45,12 +45,21 @@ static int write_svg(const char *path, const struct diff *d, struct tree *t[2],
 	fo.absolute = absolute;
 	fo.negate = negate;
 	fo.annotate = annotate;
-	fo.not_significant = not_significant;
-	fo.significance_ctx = &sc;
-	strbuf_addf(&sub, "before %llu samples, after %llu samples; %zu of %zu functions changed "
-			  "significantly (grey: within noise)",
-		    (unsigned long long)info[0].samples, (unsigned long long)info[1].samples,
-		    diff_nr_significant(d), diff_nr_tested(d));
+	if (info[0].time_weighted || info[1].time_weighted) {
+		/* Times: no test, every change coloured; widths and colours in microseconds. */
+		fo.absolute = 1;
+		fo.count_name = "\xc2\xb5s";
+		strbuf_addf(&sub, "%s time, before %.3f s, after %.3f s (red grew, blue shrank)",
+			    info[1].event && *info[1].event ? info[1].event : info[0].event,
+			    (double)tree_total(t[0]) / 1e6, (double)tree_total(t[1]) / 1e6);
+	} else {
+		fo.not_significant = not_significant;
+		fo.significance_ctx = &sc;
+		strbuf_addf(&sub, "before %llu samples, after %llu samples; %zu of %zu functions "
+				  "changed significantly (grey: within noise)",
+			    (unsigned long long)info[0].samples, (unsigned long long)info[1].samples,
+			    diff_nr_significant(d), diff_nr_tested(d));
+	}
 	fo.subtitle = sub.buf;
 	int err = flamegraph_write(t[1], &fo, &svg);
 	if (!err) {
@@ -148,6 +157,15 @@ int cmd_diff(int argc, char **argv)
 			goto out;
 		}
 	}
+	if (info[0].time_weighted != info[1].time_weighted &&
+	    !info[0].is_folded && !info[1].is_folded) {
+		rc = cli_error(2, "diff: one profile is of time (%s), the other of samples (%s): "
+				  "give --event off-cpu (or wall) for both, or for neither",
+			       info[0].time_weighted ? info[0].event : info[1].event,
+			       info[0].time_weighted ? info[1].event : info[0].event);
+		goto out;
+	}
+	dopts.time_us = info[0].time_weighted || info[1].time_weighted;
 	d = diff_new(t[0], t[1], &dopts);
 	if (svg_path) {
 		int err = write_svg(svg_path, d, t, info, dopts.absolute, negate, pa.annotate);

@@ -166,7 +166,7 @@ static void holm(struct diff *d)
 
 static double change_of(const struct diff_func *f, const struct diff_opts *o)
 {
-	if (o->absolute)
+	if (o->absolute || o->time_us)
 		return o->sort == DIFF_SORT_SELF ? fabs((double)f->self[1] - (double)f->self[0])
 						 : fabs((double)f->total[1] - (double)f->total[0]);
 	return o->sort == DIFF_SORT_SELF ? fabs(f->self_pct[1] - f->self_pct[0])
@@ -225,7 +225,10 @@ struct diff *diff_new(const struct tree *before, const struct tree *after,
 			f->self_pct[s] = d->samples[s] ? 100.0 * (double)f->self[s] / (double)d->samples[s] : 0;
 			f->total_pct[s] = d->samples[s] ? 100.0 * (double)f->total[s] / (double)d->samples[s] : 0;
 		}
-		test_func(f, d->samples, o->absolute);
+		if (!o->time_us)
+			test_func(f, d->samples, o->absolute);
+		else
+			f->p = f->p_adj = 1;
 		key_func[k] = (uint32_t)d->nr_funcs++;
 	}
 	holm(d);
@@ -344,11 +347,44 @@ const struct diff_func *diff_node_before(const struct diff *d, uint32_t after_no
 	return fi == NO_FUNC ? NULL : &d->funcs[fi];
 }
 
+static void add_ms(struct strbuf *out, const char *fmt, double us)
+{
+	strbuf_addf(out, fmt, us / 1e3);
+}
+
+/* Off-CPU or wall time: before, after and change of each function's time, in ms. */
+static void write_time_table(const struct diff *d, size_t shown, struct strbuf *out)
+{
+	strbuf_addf(out, "# time: before %.3f s, after %.3f s (no significance test for times)\n",
+		    (double)d->samples[0] / 1e6, (double)d->samples[1] / 1e6);
+	strbuf_addf(out, "# ranked by the change of %s time, in milliseconds\n#\n",
+		    d->opts.sort == DIFF_SORT_SELF ? "self" : "total");
+	strbuf_addf(out, "%-33s %-33s\n", "#  ---------- self ms ----------", "  ---------- total ms ---------");
+	strbuf_addf(out, "%-10s %10s %10s  %10s %10s %10s  %s\n", "#   before", "after", "delta",
+		    "before", "after", "delta", "function");
+	for (size_t i = 0; i < shown; i++) {
+		const struct diff_func *f = &d->funcs[i];
+		add_ms(out, "%10.1f ", (double)f->self[0]);
+		add_ms(out, "%10.1f ", (double)f->self[1]);
+		add_ms(out, "%+10.1f  ", (double)f->self[1] - (double)f->self[0]);
+		add_ms(out, "%10.1f ", (double)f->total[0]);
+		add_ms(out, "%10.1f ", (double)f->total[1]);
+		add_ms(out, "%+10.1f  ", (double)f->total[1] - (double)f->total[0]);
+		strbuf_addf(out, "%s\n", f->name);
+	}
+	if (shown < d->nr_funcs)
+		strbuf_addf(out, "# %zu more functions not shown (--top)\n", d->nr_funcs - shown);
+}
+
 void diff_write_table(const struct diff *d, size_t rows, struct strbuf *out)
 {
 	const struct diff_opts *o = &d->opts;
 	size_t shown = rows && rows < d->nr_funcs ? rows : d->nr_funcs;
 
+	if (o->time_us) {
+		write_time_table(d, shown, out);
+		return;
+	}
 	strbuf_addf(out, "# samples: before %llu, after %llu\n",
 		    (unsigned long long)d->samples[0], (unsigned long long)d->samples[1]);
 	if (o->absolute)

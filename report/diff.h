@@ -27,6 +27,9 @@ struct diff_opts {
 	double alpha;        /* family-wise error rate (Holm); default 0.01 */
 	int absolute;        /* 1: compare raw counts (Poisson rate test), not shares */
 	enum diff_sort sort;
+	int time_us;         /* 1: weights are microseconds (off-cpu, wall profiles): compare
+			      * times; no significance test (a time is not a count of
+			      * independent samples), functions ranked by the change of time */
 };
 
 void diff_opts_init(struct diff_opts *o);
