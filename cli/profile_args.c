@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 const char profile_args_help[] =
 	"  --pid PID[,PID]     only these processes\n"
@@ -233,6 +234,8 @@ int profile_args_load(struct profile_args *pa, const char *path, struct tree **o
 	if (err) {
 		if (err == -FMT_EBADMAGIC)
 			return cli_error(1, "%s: not a stoke file nor folded stacks", path);
+		if (err == -ENOENT && access(path, R_OK) == 0)
+			return 1; /* the event is not in the file: the warning said which it has */
 		return cli_error(1, "%s: %s", path, fmt_strerror(err));
 	}
 	if (info->truncated)
