@@ -155,6 +155,15 @@ static void setup_attr(struct rec *r, size_t ev, int tracking, struct perf_event
 	}
 }
 
+/* An event (off-cpu) whose samples are all taken in kernel mode: user-only is refused. */
+static int wants_kernel_samples(const struct rec *r)
+{
+	for (size_t ev = 0; ev < r->o->nr_events; ev++)
+		if (r->o->events[ev].attr.context_switch)
+			return 1;
+	return 0;
+}
+
 /*
  * Open event ev once on the first task and CPU to find out whether this
  * machine takes it, applying the fallbacks: no build-id in MMAP2 on old
@@ -174,7 +183,7 @@ static int probe_event(struct rec *r, size_t ev)
 				snprintf(r->res->event, sizeof(r->res->event), "%s", e->name);
 				return -RECORD_EKSTACK;
 			}
-			if (r->user_only && !r->res->user_only_fallback) {
+			if (r->user_only && !r->res->user_only_fallback && !wants_kernel_samples(r)) {
 				r->res->user_only_fallback = 1;
 				notice(r, "kernel samples not allowed (kernel.perf_event_paranoid); "
 					  "recording user space only");
