@@ -3,6 +3,7 @@
 #include "common/sample.h"
 #include "common/swpair.h"
 #include "profiler/offcpu.h"
+#include "report/report_text.h"
 #include "t.h"
 
 #include <stdint.h>
@@ -166,8 +167,23 @@ static void test_raw(void)
 	T_OK(sample_parse(h, st, 0, &s) != 0, "raw data past the record's end is refused");
 }
 
+static void test_times(void)
+{
+	struct strbuf sb = STRBUF_INIT;
+	report_add_time(&sb, 950);
+	T_EQ_STR(sb.buf, "950 us", "times under a millisecond in microseconds");
+	strbuf_reset(&sb);
+	report_add_time(&sb, 12345);
+	T_EQ_STR(sb.buf, "12.3 ms", "under a second in milliseconds");
+	strbuf_reset(&sb);
+	report_add_time(&sb, 1234567);
+	T_EQ_STR(sb.buf, "1.235 s", "then seconds");
+	strbuf_release(&sb);
+}
+
 int main(void)
 {
+	test_times();
 	test_pairing();
 	test_track();
 	test_raw();
