@@ -139,9 +139,10 @@ static void print_summary(const struct record_opts *o, const struct record_resul
 			(unsigned long long)res->fast_frames, (unsigned long long)res->frames);
 	fprintf(stderr, ") ]\n");
 	if (res->has_offcpu)
-		fprintf(stderr, "[ stoke record: %llu off-CPU intervals, %.3f s blocked in %llu, "
-			"%.3f s preempted ]\n", (unsigned long long)res->offcpu.intervals,
-			(double)res->offcpu.blocked_ns / 1e9, (unsigned long long)res->offcpu.blocked,
+		fprintf(stderr, "[ stoke record: %llu off-CPU intervals: %llu blocked (%.3f s), "
+			"%llu preempted (%.3f s) ]\n", (unsigned long long)res->offcpu.intervals,
+			(unsigned long long)res->offcpu.blocked, (double)res->offcpu.blocked_ns / 1e9,
+			(unsigned long long)(res->offcpu.intervals - res->offcpu.blocked),
 			(double)res->offcpu.preempted_ns / 1e9);
 	if (res->lost)
 		cli_warn("the kernel dropped %llu samples (%llu LOST records): use a larger -m or a "

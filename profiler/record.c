@@ -125,6 +125,11 @@ static void setup_attr(struct rec *r, size_t ev, int tracking, struct perf_event
 		a->freq = 1;
 		a->sample_freq = o->freq;
 	}
+	if (e->attr.context_switch || e->attr.type == PERF_TYPE_TRACEPOINT) {
+		/* off-cpu and --wakers see every switch and wakeup, whatever -F or -c say */
+		a->freq = 0;
+		a->sample_period = 1;
+	}
 	/* Everything starts disabled: a command's events are enabled by its exec,
 	 * the others once /proc has been read (synthesizing every process of a
 	 * busy machine takes long enough to overflow the rings). */

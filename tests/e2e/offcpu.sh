@@ -18,7 +18,7 @@ within() { gawk -v v="$1" -v e="$2" -v f="$3" 'BEGIN { d = v - e; if (d < 0) d =
 check "record --off-cpu of the waits workload" [ $? = 0 ]
 note "$(grep 'off-CPU' "$T/w.err")"
 check "the summary counts off-CPU intervals and blocked time" \
-	grep -Eq 'stoke record: [1-9][0-9]* off-CPU intervals, [0-9.]+ s blocked' "$T/w.err"
+	grep -Eq 'stoke record: [1-9][0-9]* off-CPU intervals: [1-9][0-9]* blocked \([0-9.]+ s\)' "$T/w.err"
 "$STOKE" report --event off-cpu --folded "$T/w.data" >"$T/w.folded"
 check "folded off-CPU output: integer microseconds on every line" \
 	eval '[ -s "$T/w.folded" ] && ! grep -Evq "^[^ ].* [0-9]+$" "$T/w.folded"'
