@@ -21,6 +21,22 @@ void offcpu_event(struct evspec *out)
 	out->default_period = 1;
 }
 
+void offcpu_attr(const struct evspec *e, struct perf_event_attr *attr)
+{
+	if (e->attr.context_switch || e->attr.type == PERF_TYPE_TRACEPOINT) {
+		attr->freq = 0;
+		attr->sample_period = 1;
+	}
+}
+
+int offcpu_needs_kernel(const struct evspec *events, size_t nr)
+{
+	for (size_t i = 0; i < nr; i++)
+		if (events[i].attr.context_switch)
+			return 1;
+	return 0;
+}
+
 static const char *const tracefs_dirs[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
 
 /* Offset of field `name` in a tracefs format file, or -1. */

@@ -33,6 +33,12 @@ void offcpu_event(struct evspec *out);
  */
 int offcpu_waking_event(struct evspec *out, unsigned *pid_offset);
 
+/* The off-CPU events see every switch and wakeup, whatever -F or -c say: set attr's period. */
+void offcpu_attr(const struct evspec *e, struct perf_event_attr *attr);
+
+/* 1 when an event (off-cpu) has its samples taken in kernel mode, so user-only is refused. */
+int offcpu_needs_kernel(const struct evspec *events, size_t nr);
+
 /*
  * The recorder's count of off-CPU intervals, for its summary: switch records
  * come from several rings, out of time order, so they are queued and paired

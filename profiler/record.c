@@ -125,11 +125,7 @@ static void setup_attr(struct rec *r, size_t ev, int tracking, struct perf_event
 		a->freq = 1;
 		a->sample_freq = o->freq;
 	}
-	if (e->attr.context_switch || e->attr.type == PERF_TYPE_TRACEPOINT) {
-		/* off-cpu and --wakers see every switch and wakeup, whatever -F or -c say */
-		a->freq = 0;
-		a->sample_period = 1;
-	}
+	offcpu_attr(e, a);
 	/* Everything starts disabled: a command's events are enabled by its exec,
 	 * the others once /proc has been read (synthesizing every process of a
 	 * busy machine takes long enough to overflow the rings). */
@@ -160,15 +156,6 @@ static void setup_attr(struct rec *r, size_t ev, int tracking, struct perf_event
 	}
 }
 
-/* An event (off-cpu) whose samples are all taken in kernel mode: user-only is refused. */
-static int wants_kernel_samples(const struct rec *r)
-{
-	for (size_t ev = 0; ev < r->o->nr_events; ev++)
-		if (r->o->events[ev].attr.context_switch)
-			return 1;
-	return 0;
-}
-
 /*
  * Open event ev once on the first task and CPU to find out whether this
  * machine takes it, applying the fallbacks: no build-id in MMAP2 on old
@@ -188,7 +175,8 @@ static int probe_event(struct rec *r, size_t ev)
 				snprintf(r->res->event, sizeof(r->res->event), "%s", e->name);
 				return -RECORD_EKSTACK;
 			}
-			if (r->user_only && !r->res->user_only_fallback && !wants_kernel_samples(r)) {
+			if (r->user_only && !r->res->user_only_fallback &&
+			    !offcpu_needs_kernel(r->o->events, r->o->nr_events)) {
 				r->res->user_only_fallback = 1;
 				notice(r, "kernel samples not allowed (kernel.perf_event_paranoid); "
 					  "recording user space only");
@@ -658,9 +646,9 @@ int record_run(struct record_opts *o, struct record_result *res)
 		/* Tracepoints' fields are in the raw data (--wakers: the woken thread). */
 		if (o->events[ev].attr.type == PERF_TYPE_TRACEPOINT)
 			r->sample_type |= PERF_SAMPLE_RAW;
-		if (o->events[ev].attr.context_switch && !r->offcpu)
-			r->offcpu = offcpu_track_new(r->sample_type);
 	}
+	if (offcpu_needs_kernel(o->events, o->nr_events))
+		r->offcpu = offcpu_track_new(r->sample_type);
 	r->pages = o->mmap_pages ? o->mmap_pages :
 		   o->callgraph == CALLGRAPH_DWARF ? DEFAULT_PAGES_DWARF : DEFAULT_PAGES;
 	r->ids = xcalloc(o->nr_events, sizeof(*r->ids));
