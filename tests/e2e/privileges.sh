@@ -54,6 +54,16 @@ note "--wakers as $user: $(head -1 "$T/out/err")"
 check "--wakers as a user says what it needs (root or CAP_PERFMON, or tracefs)" \
 	grep -Eq -- '--wakers: .*(CAP_PERFMON|tracefs)' "$T/out/err"
 
+# At paranoid 1 a user may profile the kernel side of their own processes: --off-cpu works,
+# and --wakers (raw tracepoint data) is refused in one line while the recording goes on.
+echo 1 >"$PARANOID"
+as_user "$STOKE" record --wakers -o "$T/out/k1.data" -- "$T/spin" 0.3 >/dev/null 2>"$T/out/err"
+rc=$?
+note "--wakers as $user at paranoid 1: exit $rc: $(head -1 "$T/out/err")"
+check "--wakers at paranoid 1: one line why, and the off-CPU recording goes on" \
+	eval '[ $rc = 0 ] && [ "$(grep -c -- "--wakers" "$T/out/err")" = 1 ] && "$STOKE" report --event off-cpu "$T/out/k1.data" | grep -q "^# off-CPU intervals: "'
+echo 2 >"$PARANOID"
+
 as_user "$STOKE" record -a -d 0.2 -o "$T/out/a.data" >/dev/null 2>"$T/out/err"
 rc=$?
 note "-a as $user: exit $rc: $(head -1 "$T/out/err")"
