@@ -37,6 +37,7 @@ struct loader {
 	uint32_t *join;           /* frames of an interval being added */
 	size_t alloc_join;
 	uint32_t no_stack_ids[2];
+	int defer_filter;         /* off-CPU stacks: --focus/--ignore apply to the joined stack */
 	const struct profile_opts *o;
 	struct profile_info *info;
 	struct tree *t;
@@ -173,7 +174,7 @@ static size_t resolve_ids(struct loader *l, const struct sample *s, const char *
 	l->root_first[0] = tree_intern(l->t, l->name.buf, NULL, FRAME_ROOT, NULL, 0);
 	for (size_t i = 0; i < n; i++)
 		l->root_first[i + 1] = intern_frame(l, &frames[n - 1 - i]);
-	if ((o->focus || o->ignore) && !keep_stack(l, l->root_first + 1, n))
+	if ((o->focus || o->ignore) && !l->defer_filter && !keep_stack(l, l->root_first + 1, n))
 		return 0;
 	return n + 1;
 }
@@ -297,8 +298,12 @@ static void setup_mode(struct loader *l)
 static size_t stack_ids(struct loader *l, const struct sample *s, const char *comm,
 			const uint32_t **ids)
 {
-	if (s->regs_abi && s->regs) {
+	/* Unfiltered here (the emit filters the whole joined stack); the stack cache keeps
+	 * filtered results, so it is left out when there is a filter. */
+	if ((s->regs_abi && s->regs) || l->o->focus || l->o->ignore) {
+		l->defer_filter = 1;
 		size_t n = resolve_ids(l, s, comm);
+		l->defer_filter = 0;
 		*ids = l->root_first;
 		return n;
 	}
@@ -357,7 +362,7 @@ static int offcpu_no_stack(void *ctx, const struct swpair_switch *sw, const uint
 	l->no_stack_ids[1] = tree_intern(l->t, "[no stack]", NULL, FRAME_UNKNOWN, NULL, 0);
 	*ids = l->no_stack_ids;
 	*n = 2;
-	return sample_filter_keep(&l->filter, &fake, comm) && !l->o->focus;
+	return sample_filter_keep(&l->filter, &fake, comm);
 }
 
 /*
@@ -399,6 +404,8 @@ static void offcpu_emit(void *ctx, const struct offcpu_interval *in, int kept)
 		for (size_t i = in->nr_waker; i-- > 0;)
 			l->join[n++] = in->waker[i];
 	}
+	if ((l->o->focus || l->o->ignore) && !keep_stack(l, l->join + 1, n - 1))
+		return;
 	tree_add(l->t, l->join, n, us);
 	info->samples++;
 }

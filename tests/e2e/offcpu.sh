@@ -94,6 +94,10 @@ note "$n CPU-bound threads on $(nproc) CPUs: preempted ${pre} us, blocked ${blk}
 check "CPU-bound threads among more runnable threads than CPUs wait preempted, not blocked" \
 	eval '[ "$pre" -gt 100000 ] && [ "$blk" -lt $((pre / 10)) ]'
 
+"$STOKE" report --event off-cpu --focus '\[preempted\]' --folded "$T/p.data" >"$T/p.focus"
+check "--focus '\[preempted\]' keeps the preempted intervals only" \
+	eval '[ -s "$T/p.focus" ] && ! grep -v ";\[preempted\];" "$T/p.focus" | grep -q .'
+
 # ---- wall clock: on-CPU and off-CPU shares of one thread ----------------------------
 "$STOKE" record --off-cpu --call-graph dwarf -o "$T/wall.data" -- "$T/offcpu" wall >"$T/wall.out" 2>/dev/null
 "$STOKE" report --event wall --comm walltest --folded "$T/wall.data" >"$T/wall.folded"
@@ -125,4 +129,7 @@ check "record --wakers as root" [ $? = 0 ]
 "$STOKE" report --event off-cpu --folded "$T/k.data" >"$T/k.folded"
 check "--wakers: the pipe wait's line names the writing function of the other thread" \
 	grep -Eq '^piperd;\[blocked\];.*;pipe_wait;.*;--;(.*;)?pipe_write_one;(.*;)?pipewr [0-9]+$' "$T/k.folded"
+"$STOKE" report --event off-cpu --focus pipe_write_one --folded "$T/k.data" >"$T/k.focus"
+check "--focus on a waker's function keeps the waits it ended" \
+	eval 'grep -q "^piperd;.*;pipe_wait;" "$T/k.focus" && ! grep -q "^sleeper" "$T/k.focus"'
 finish
