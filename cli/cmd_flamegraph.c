@@ -327,6 +327,9 @@ int cmd_flamegraph(int argc, char **argv)
 		if (!fo.count_name)
 			fo.count_name = "\xc2\xb5s";
 		fo.time_base_us = info.duration_ns / 1000;
+		if (!fo.title && !fo.inverted && !before)
+			fo.title = strcmp(info.event, "wall") ? "Off-CPU Time Flame Graph"
+							      : "Wall-Clock Flame Graph";
 	}
 	fo.annotate = pa.annotate;
 	r = flamegraph_write(t, &fo, &svg);
