@@ -155,9 +155,6 @@ static int add_offcpu_events(struct evspec *evs, size_t *nr, int wakers, char *o
 {
 	if (*nr + 2 > MAX_EVENTS)
 		return cli_error(2, "too many events (at most %d)", MAX_EVENTS);
-	for (size_t i = 0; i < *nr; i++)
-		if (evs[i].attr.context_switch)
-			return 0;
 	offcpu_event(&evs[(*nr)++]);
 	if (!wakers)
 		return 0;
