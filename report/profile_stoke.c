@@ -395,8 +395,9 @@ static void offcpu_emit(void *ctx, const struct offcpu_interval *in, int kept)
 	size_t n = 0, need = in->nr_stack + 2 + in->nr_waker;
 	ALLOC_GROW(l->join, need, l->alloc_join);
 	l->join[n++] = in->stack[0];
+	/* A pseudo-function (not a root): the text report and diff list its time. */
 	l->join[n++] = tree_intern(l->t, in->iv->preempted ? "[preempted]" : "[blocked]", NULL,
-				   FRAME_ROOT, NULL, 0);
+				   FRAME_UNKNOWN, NULL, 0);
 	for (size_t i = 1; i < in->nr_stack; i++)
 		l->join[n++] = in->stack[i];
 	if (in->nr_waker && !in->iv->preempted) {
