@@ -84,6 +84,24 @@ check "--event wall without --off-cpu says what it needs" grep -q -- "--off-cpu"
 "$STOKE" report --folded "$T/plain.data" >"$T/plain.folded"
 check "a recording without --off-cpu reports its samples as before" grep -q ';compute' "$T/plain.folded"
 
+# ---- running processes (-p) and the whole system (-a) ------------------------------
+"$T/offcpu" waits >/dev/null &
+wpid=$!
+"$STOKE" record -q --off-cpu -p "$wpid" -o "$T/pid.data" 2>"$T/pid.err"
+wait "$wpid"
+"$STOKE" report --event off-cpu --folded "$T/pid.data" >"$T/pid.folded"
+pid_sleep=$(sum_us "$T/pid.folded" '^sleeper;\[blocked\];')
+note "-p: sleeper blocked ${pid_sleep} us of its 1.4 s of sleeps"
+check "--off-cpu -p PID records the process's waits" [ "$pid_sleep" -ge 500000 ]
+"$T/offcpu" waits >/dev/null &
+wpid=$!
+"$STOKE" record -q --off-cpu -a -d 0.8 -o "$T/all.data" 2>"$T/all.err"
+wait "$wpid"
+"$STOKE" report --event off-cpu --folded "$T/all.data" >"$T/all.folded" 2>/dev/null
+all_sleep=$(sum_us "$T/all.folded" '^sleeper;\[blocked\];')
+note "-a: sleeper blocked ${all_sleep} us (CPU-wide switch records)"
+check "--off-cpu -a records every thread's waits from CPU-wide switch records" [ "$all_sleep" -gt 0 ]
+
 # ---- preempted, not blocked --------------------------------------------------------
 n=$(( $(nproc) + 2 ))
 "$STOKE" record --off-cpu -o "$T/p.data" -- "$T/offcpu" preempt "$n" >/dev/null 2>&1
