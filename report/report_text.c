@@ -39,8 +39,8 @@ static void write_time_header(const struct profile_info *info, struct strbuf *ou
 		strbuf_adds(out, ", on-CPU: ");
 		report_add_time(out, (double)info->oncpu_ns / 1e3);
 	}
-	strbuf_adds(out, "\n# times in microseconds; percentages are of the recording's wall time "
-		    "(threads add up)\n");
+	strbuf_adds(out, "\n# weighted in time (folded output: microseconds); percentages are of the "
+		    "recording's wall time (threads add up)\n");
 }
 
 void report_write_header(const struct profile_info *info, struct strbuf *out)
