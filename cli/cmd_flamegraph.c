@@ -159,12 +159,15 @@ int cmd_flamegraph(int argc, char **argv)
 			}
 			close(fd);
 			recorded = 1;
-			char **rargv = xcalloc((size_t)(argc - i) + 5, sizeof(char *));
+			char **rargv = xcalloc((size_t)(argc - i) + 6, sizeof(char *));
 			int k = 0;
 			rargv[k++] = (char *)"record";
 			rargv[k++] = (char *)"-q";
 			rargv[k++] = (char *)"-o";
 			rargv[k++] = tmp;
+			if (pa.opts.event && (!strcmp(pa.opts.event, "off-cpu") ||
+					      !strcmp(pa.opts.event, "wall")))
+				rargv[k++] = (char *)"--off-cpu";
 			for (int j = i; j < argc; j++)
 				rargv[k++] = argv[j];
 			cmd_status = cmd_record(k, rargv);

@@ -52,6 +52,9 @@ check "... and says how many it hid, still counting them in the totals" \
 "$STOKE" flamegraph --event off-cpu -o "$T/w.svg" "$T/w.data"
 check "flame graph: off-CPU colours and a subtitle with the unit" \
 	eval 'grep -q "\"colors\":\"cold\"" "$T/w.svg" && grep -q "time in µs" "$T/w.svg"'
+"$STOKE" flamegraph --event off-cpu -o "$T/one.svg" -- "$T/offcpu" wall >/dev/null
+check "flamegraph --event off-cpu -- COMMAND records off-CPU time and draws it" \
+	eval 'grep -q "Off-CPU Time Flame Graph" "$T/one.svg" && grep -q "walltest" "$T/one.svg"'
 "$STOKE" flamegraph -o "$T/f.svg" "$T/w.folded"
 if command -v node >/dev/null; then
 	svg_refold "$T/f.svg" >"$T/f.refold"
