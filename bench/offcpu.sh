@@ -62,7 +62,7 @@ run_one() {
 bare=$(for i in $(seq "$RUNS"); do "$W/offcpu" switch 2 | awk '{ print $2 / 2 }'; done | median)
 printf '# %s, %s CPUs, kernel %s, %d runs each; workload alone: %.0f switches/s\n' \
 	"$(uname -m)" "$(nproc)" "$(uname -r)" "$RUNS" "$bare"
-printf '%-28s %14s %10s %14s %16s %12s\n' tool "rec CPU us/sw" "switches/s" "bytes/interval" "report us/interval" "slowdown"
+printf '# %-28s %14s %10s %14s %16s %12s\n' tool "rec CPU us/sw" "switches/s" "bytes/interval" "report us/interval" "slowdown"
 for tool in stoke stoke_z1 sched_switch cs_switch; do
 	for i in $(seq "$RUNS"); do run_one "$tool"; done >"$W/$tool.runs"
 	cpu_per=$(awk '$2 > 0 { print 1e6 * $1 / $2 }' "$W/$tool.runs" | median)
@@ -74,6 +74,20 @@ for tool in stoke stoke_z1 sched_switch cs_switch; do
 	[ "$tool" = stoke_z1 ] && name="stoke --off-cpu -z 1"
 	[ "$tool" = sched_switch ] && name="perf -e sched:sched_switch"
 	[ "$tool" = cs_switch ] && name="perf -e cs --switch-events"
-	printf '%-28s %14.2f %10.0f %14.1f %16.2f %12.2f\n' "$name" "$cpu_per" "$rate" "$bytes" "$rep" \
+	printf '# %-28s %14.2f %10.0f %14.1f %16.2f %12.2f\n' "$name" "$cpu_per" "$rate" "$bytes" "$rep" \
 		"$(awk -v a="$bare" -v b="$rate" 'BEGIN { print a / b }')"
+	echo "$tool $cpu_per $bytes $rep" >>"$W/medians"
+done
+
+# The same as rows of bench/run.sh's table: stoke (default level) against each perf mode.
+get() { awk -v t="$1" -v c="$2" '$1 == t { print $c }' "$W/medians"; }
+printf '%-34s %10s %10s %8s\n' metric stoke perf ratio
+for p in sched_switch cs_switch; do
+	label=$([ "$p" = sched_switch ] && echo "sched_switch" || echo "cs --switch-events")
+	for m in "2 recorder CPU us/switch" "3 bytes/interval" "4 report us/interval"; do
+		c=${m%% *}; what=${m#* }
+		a=$(get stoke "$c"); b=$(get "$p" "$c")
+		printf '%-34s %10.2f %10.2f %8s\n' "off-cpu $what vs $label" "$a" "$b" \
+			"$(awk -v a="$a" -v b="$b" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')"
+	done
 done
