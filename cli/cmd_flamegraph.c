@@ -81,6 +81,41 @@ static void default_subtitle(struct strbuf *sb, const struct profile_info *info)
 		strbuf_addf(sb, "%s%s", dot, info->cmdline);
 }
 
+static void add_secs(struct strbuf *sb, uint64_t ns)
+{
+	double us = (double)ns / 1e3;
+	if (us < 1000)
+		strbuf_addf(sb, "%.0f \xc2\xb5s", us);
+	else if (us < 1e6)
+		strbuf_addf(sb, "%.1f ms", us / 1e3);
+	else
+		strbuf_addf(sb, "%.3f s", us / 1e6);
+}
+
+/* "off-cpu · time in µs · 89 intervals · blocked 3.348 s · preempted 0.7 ms · 1.4 s · cmd". */
+static void time_subtitle(struct strbuf *sb, const struct profile_info *info)
+{
+	static const char dot[] = " \xc2\xb7 ";
+	int wall = !strcmp(info->event, "wall");
+	strbuf_addf(sb, "%s%stime in \xc2\xb5s%s", info->event, dot, dot);
+	add_thousands(sb, info->intervals);
+	strbuf_adds(sb, " off-CPU intervals");
+	strbuf_addf(sb, "%sblocked ", dot);
+	add_secs(sb, info->blocked_ns);
+	strbuf_addf(sb, "%spreempted ", dot);
+	add_secs(sb, info->preempted_ns);
+	if (wall) {
+		strbuf_addf(sb, "%son-CPU ", dot);
+		add_secs(sb, info->oncpu_ns);
+	}
+	if (info->duration_ns)
+		strbuf_addf(sb, "%s%.1f s", dot, (double)info->duration_ns / 1e9);
+	if (info->truncated)
+		strbuf_addf(sb, "%sfile truncated", dot);
+	if (info->cmdline && *info->cmdline)
+		strbuf_addf(sb, "%s%s", dot, info->cmdline);
+}
+
 int cmd_flamegraph(int argc, char **argv)
 {
 	struct profile_args pa;
@@ -91,7 +126,7 @@ int cmd_flamegraph(int argc, char **argv)
 	struct tree *t = NULL, *before = NULL;
 	const char *input = NULL, *output = NULL, *before_path = NULL, *val;
 	char tmp[] = "/tmp/stoke-flamegraph.XXXXXX";
-	int rc = 2, r, recorded = 0, cmd_status = 0, forced = DIFF_MODE_AUTO;
+	int rc = 2, r, recorded = 0, cmd_status = 0, forced = DIFF_MODE_AUTO, colors_given = 0;
 	double alpha = 0;
 
 	profile_args_init(&pa);
@@ -114,12 +149,15 @@ int cmd_flamegraph(int argc, char **argv)
 			}
 			close(fd);
 			recorded = 1;
-			char **rargv = xcalloc((size_t)(argc - i) + 5, sizeof(char *));
+			char **rargv = xcalloc((size_t)(argc - i) + 6, sizeof(char *));
 			int k = 0;
 			rargv[k++] = (char *)"record";
 			rargv[k++] = (char *)"-q";
 			rargv[k++] = (char *)"-o";
 			rargv[k++] = tmp;
+			if (pa.opts.event && (!strcmp(pa.opts.event, "off-cpu") ||
+					      !strcmp(pa.opts.event, "wall")))
+				rargv[k++] = (char *)"--off-cpu";
 			for (int j = i; j < argc; j++)
 				rargv[k++] = argv[j];
 			cmd_status = cmd_record(k, rargv);
@@ -222,6 +260,7 @@ int cmd_flamegraph(int argc, char **argv)
 		if ((r = opt_value("--colors", argc, argv, &i, &val))) {
 			if (r < 0)
 				goto out;
+			colors_given = 1;
 			if (!strcmp(val, "hot")) {
 				fo.colors = FLAMEGRAPH_HOT;
 			} else if (!strcmp(val, "kind")) {
@@ -266,6 +305,16 @@ int cmd_flamegraph(int argc, char **argv)
 		rc = 2;
 		goto out;
 	}
+	if (info.time_weighted) {
+		if (!colors_given)
+			fo.colors = strcmp(info.event, "wall") ? FLAMEGRAPH_COLD : FLAMEGRAPH_WALL;
+		if (!fo.count_name)
+			fo.count_name = "\xc2\xb5s";
+		fo.time_base_us = info.duration_ns / 1000;
+		if (!fo.title && !fo.inverted && !before)
+			fo.title = strcmp(info.event, "wall") ? "Off-CPU Time Flame Graph"
+							      : "Wall-Clock Flame Graph";
+	}
 	fo.annotate = pa.annotate;
 	if (before) {
 		/* The same comparison, test and drawing as stoke diff -o. */
@@ -285,7 +334,10 @@ int cmd_flamegraph(int argc, char **argv)
 		diff_free(d);
 	} else {
 		if (!fo.subtitle) {
-			default_subtitle(&subtitle, &info);
+			if (info.time_weighted)
+				time_subtitle(&subtitle, &info);
+			else
+				default_subtitle(&subtitle, &info);
 			fo.subtitle = subtitle.buf;
 		}
 		r = flamegraph_write(t, &fo, &svg);

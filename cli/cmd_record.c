@@ -6,6 +6,7 @@
 #include "common/strbuf.h"
 #include "common/util.h"
 #include "profiler/evspec.h"
+#include "profiler/offcpu.h"
 #include "profiler/record.h"
 
 #include <errno.h>
@@ -99,6 +100,12 @@ static int parse_mmap_pages(const char *s, size_t *out)
 static int report_failure(const struct record_opts *o, const struct record_result *res, int err)
 {
 	const char *out = o->output;
+	if (err == -RECORD_EKSTACK)
+		return cli_error(1, "--off-cpu needs kernel-mode samples (a thread's stack is taken "
+				    "as it switches out, in the kernel), which "
+				    "kernel.perf_event_paranoid=%ld refuses: run as root, or 'sysctl -w "
+				    "kernel.perf_event_paranoid=1'",
+				 read_sysctl("/proc/sys/kernel/perf_event_paranoid"));
 	if (err == -RECORD_ENOPMU)
 		return cli_error(1, "event '%s' is not supported on this machine: it needs a hardware "
 				    "PMU (virtual machines often have none); use -e cpu-clock",
@@ -191,6 +198,12 @@ static void print_summary(const struct record_opts *o, const struct record_resul
 		fprintf(stderr, "; %llu of %llu frames at zstd level 1 to keep up",
 			(unsigned long long)res->fast_frames, (unsigned long long)res->frames);
 	fprintf(stderr, ") ]\n");
+	if (res->has_offcpu)
+		fprintf(stderr, "[ stoke record: %llu off-CPU intervals: %llu blocked (%.3f s), "
+			"%llu preempted (%.3f s) ]\n", (unsigned long long)res->offcpu.intervals,
+			(unsigned long long)res->offcpu.blocked, (double)res->offcpu.blocked_ns / 1e9,
+			(unsigned long long)(res->offcpu.intervals - res->offcpu.blocked),
+			(double)res->offcpu.preempted_ns / 1e9);
 	if (res->lost)
 		cli_warn("the kernel dropped %llu samples (%llu LOST records): use a larger -m or a "
 			 "lower -F", (unsigned long long)res->lost,
@@ -205,6 +218,36 @@ struct id_lists {
 
 static int record_cmd(int argc, char **argv, struct id_lists *l);
 
+/* --off-cpu: the off-cpu event; --wakers: sched:sched_waking, or one line why not. */
+static int add_offcpu_events(struct evspec *evs, size_t *nr, int wakers, char *offset_buf)
+{
+	if (*nr + 2 > MAX_EVENTS)
+		return cli_error(2, "too many events (at most %d)", MAX_EVENTS);
+	offcpu_event(&evs[(*nr)++]);
+	if (!wakers)
+		return 0;
+	unsigned off = 0;
+	int err = offcpu_waking_event(&evs[*nr], &off);
+	if (!err) {
+		(*nr)++;
+		snprintf(offset_buf, 16, "%u", off);
+		return 0;
+	}
+	long paranoid = read_sysctl("/proc/sys/kernel/perf_event_paranoid");
+	if (err == -ENOENT)
+		cli_warn("--wakers: no sched:sched_waking tracepoint in tracefs (not mounted? "
+			 "'mount -t tracefs nodev /sys/kernel/tracing' as root); recording "
+			 "off-CPU time without wakers");
+	else if (err == -EACCES || err == -EPERM)
+		cli_warn("--wakers: the sched:sched_waking tracepoint needs root or CAP_PERFMON "
+			 "(or kernel.perf_event_paranoid=-1 and a readable tracefs; it is %ld); "
+			 "recording off-CPU time without wakers", paranoid);
+	else
+		cli_warn("--wakers: cannot open sched:sched_waking (%s); recording off-CPU time "
+			 "without wakers", strerror(-err));
+	return 0;
+}
+
 int cmd_record(int argc, char **argv)
 {
 	struct id_lists l = { 0 };
@@ -218,7 +261,7 @@ static int record_cmd(int argc, char **argv, struct id_lists *l)
 {
 	struct evspec evs[MAX_EVENTS];
 	size_t nr_events = 0;
-	int quiet = 0;
+	int quiet = 0, off_cpu = 0, wakers = 0;
 	struct record_opts o = {
 		.output = "stoke.data", .freq = 999, .callgraph = RECORD_DEFAULT_CALLGRAPH,
 		.stack_size = RECORD_DEFAULT_STACK_SIZE, .zlevel = 0,
@@ -239,6 +282,14 @@ static int record_cmd(int argc, char **argv, struct id_lists *l)
 			return cli_help("record");
 		if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
 			quiet = 1;
+			continue;
+		}
+		if (!strcmp(a, "--off-cpu")) {
+			off_cpu = 1;
+			continue;
+		}
+		if (!strcmp(a, "--wakers")) {
+			off_cpu = wakers = 1;
 			continue;
 		}
 		if (!strcmp(a, "-a") || !strcmp(a, "--all-cpus")) {
@@ -348,6 +399,12 @@ static int record_cmd(int argc, char **argv, struct id_lists *l)
 		return cli_error(2, "give only one of: a command, -p PID, -a");
 	if (!nr_events)
 		evspec_parse("cpu-clock", &evs[nr_events++]);
+	char waking_offset[16];
+	const char *extra_info[] = { "waking-pid-offset", waking_offset, NULL, NULL };
+	if (off_cpu && add_offcpu_events(evs, &nr_events, wakers, waking_offset))
+		return 2;
+	if (wakers && nr_events && !strcmp(evs[nr_events - 1].name, "sched:sched_waking"))
+		o.extra_info = extra_info;
 	/* Level 6 for every mode: DWARF copies reach the writer as deltas, and the writer
 	 * drops to level 1 by itself while it is behind. */
 	if (!o.zlevel)

@@ -83,6 +83,10 @@ int cmd_report(int argc, char **argv)
 		struct folded_opts fo = { .annotate = pa.annotate };
 		folded_write(t, &fo, &out);
 	} else {
+		if (info.time_weighted) {
+			ro.time_us = 1;
+			ro.base = info.duration_ns / 1000;
+		}
 		report_write_header(&info, &out);
 		strbuf_addch(&out, '\n');
 		report_write(t, &ro, &out);

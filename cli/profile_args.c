@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 const char profile_args_help[] =
 	"  --pid PID[,PID]     only these processes\n"
@@ -20,7 +21,9 @@ const char profile_args_help[] =
 	"  --kernel-suffix     annotate frames: kernel _[k], inlined _[i], JIT _[j]\n"
 	"  --no-inline         do not expand inlined functions\n"
 	"  --no-demangle       show mangled C++/Rust names\n"
-	"  --event NAME        the event to report when the file has several\n"
+	"  --event NAME        the event to report when the file has several; off-cpu: off-CPU\n"
+	"                      time, wall: on-CPU and off-CPU time (record --off-cpu)\n"
+	"  --min-block DURATION  off-cpu, wall: hide intervals shorter than DURATION (5ms, 200us)\n"
 	"  --perf-map-dir DIR  where to find perf-PID.map files (default /tmp)\n"
 	"  --unwinder NAME     DWARF stacks: rules (default: compiled CFI rules, libunwind for\n"
 	"                      the rest) or libunwind (every step; slower, a cross-check)\n"
@@ -92,11 +95,35 @@ static int compile(regex_t *re, const char *opt, const char *pattern)
 	return 1;
 }
 
+/* --min-block DURATION: "5ms", "200us", "1.5s", "250ns"; a bare number is milliseconds. */
+static int parse_duration(struct profile_opts *o, const char *val)
+{
+	char *end;
+	double v = strtod(val, &end), scale = 1e6;
+	if (end == val || !(v >= 0))
+		goto bad;
+	if (!strcmp(end, "s"))
+		scale = 1e9;
+	else if (!strcmp(end, "ms") || !*end)
+		scale = 1e6;
+	else if (!strcmp(end, "us"))
+		scale = 1e3;
+	else if (!strcmp(end, "ns"))
+		scale = 1;
+	else
+		goto bad;
+	o->min_block_ns = (uint64_t)(v * scale);
+	return 1;
+bad:
+	cli_error(2, "--min-block: '%s' is not a duration such as 5ms, 200us or 1s", val);
+	return -1;
+}
+
 int profile_args_parse(struct profile_args *pa, int argc, char **argv, int *i)
 {
 	static const char *const with_value[] = {
 		"--pid", "--tid", "--comm", "--time", "--event", "--perf-map-dir", "--focus", "--ignore",
-		"--unwinder",
+		"--unwinder", "--min-block",
 	};
 	const char *arg = argv[*i], *val = NULL;
 	struct profile_opts *o = &pa->opts;
@@ -155,6 +182,8 @@ int profile_args_parse(struct profile_args *pa, int argc, char **argv, int *i)
 		o->event = val;
 		return 1;
 	}
+	if (!strcmp(name, "--min-block"))
+		return parse_duration(o, val);
 	if (!strcmp(name, "--perf-map-dir")) {
 		o->perf_map_dir = val;
 		return 1;
@@ -201,6 +230,8 @@ int profile_args_load(struct profile_args *pa, const char *path, struct tree **o
 		return cli_error(1, "%s: no event '%s' in this file (it has: %s); choose one with "
 				    "--event", path, pa->opts.event,
 				 info->event_names && *info->event_names ? info->event_names : "none");
+	if (err == -ENOENT && access(path, R_OK) == 0)
+		return 1; /* the event is not in the file: the warning said which it has */
 	if (err)
 		return cli_input_error(path, err, 1);
 	/* A damaged or cut-short file is reported (exit 0) with one warning line. */

@@ -60,13 +60,24 @@ int sample_parse(const struct perf_event_header *h, uint64_t st, uint64_t regs_m
 		s->cpu = (uint32_t)take64(&c);
 	if (st & PERF_SAMPLE_PERIOD)
 		s->period = take64(&c);
-	if (st & (PERF_SAMPLE_READ | PERF_SAMPLE_RAW | PERF_SAMPLE_BRANCH_STACK))
+	if (st & (PERF_SAMPLE_READ | PERF_SAMPLE_BRANCH_STACK))
 		return -EINVAL; /* stoke never asks for these */
 	if (st & PERF_SAMPLE_CALLCHAIN) {
 		s->nr_callchain = take64(&c);
 		if (s->nr_callchain > 65536)
 			return -EINVAL;
 		s->callchain = take_bytes(&c, s->nr_callchain * 8);
+	}
+	if (st & PERF_SAMPLE_RAW) {
+		/* u32 size; u8 data[size]; the two together padded to 8 bytes */
+		uint32_t n = 0;
+		const void *p = take_bytes(&c, 4);
+		if (p)
+			memcpy(&n, p, 4);
+		s->raw = take_bytes(&c, n);
+		s->raw_size = s->raw ? n : 0;
+		if ((4 + (uint64_t)n) % 8)
+			c.bad = 1;
 	}
 	if (st & PERF_SAMPLE_REGS_USER) {
 		s->regs_abi = take64(&c);

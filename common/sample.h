@@ -27,6 +27,8 @@ struct sample {
 	uint64_t time;      /* CLOCK_MONOTONIC ns */
 	uint32_t cpu;
 	uint64_t period;
+	uint32_t raw_size;         /* PERF_SAMPLE_RAW: bytes of tracepoint data (0 when none) */
+	const unsigned char *raw;
 	uint64_t nr_callchain;
 	const uint64_t *callchain; /* including PERF_CONTEXT_* markers */
 	uint64_t regs_abi;         /* PERF_SAMPLE_REGS_ABI_*; 0: no registers */

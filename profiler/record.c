@@ -6,6 +6,7 @@
 #include "common/util.h"
 #include "profiler/buildids.h"
 #include "profiler/meta.h"
+#include "profiler/offcpu.h"
 #include "profiler/ring.h"
 #include "profiler/synth.h"
 #include "profiler/target.h"
@@ -64,6 +65,7 @@ struct rec {
 	struct kaddrs *kaddrs;   /* kernel addresses in samples, noted as they are drained */
 	uint64_t sample_type;
 	struct stackref *stackref; /* DWARF mode: threads' last stack copies */
+	struct offcpu_track *offcpu; /* --off-cpu: switch records paired for the summary */
 	int epfd, sigfd;
 	struct rb *cur;          /* ring being drained */
 	int write_err;
@@ -128,6 +130,7 @@ static void setup_attr(struct rec *r, size_t ev, int tracking, struct perf_event
 		a->freq = 1;
 		a->sample_freq = o->freq;
 	}
+	offcpu_attr(e, a);
 	/* Everything starts disabled: a command's events are enabled by its exec,
 	 * the others once /proc has been read (synthesizing every process of a
 	 * busy machine takes long enough to overflow the rings). */
@@ -173,7 +176,12 @@ static int probe_event(struct rec *r, size_t ev)
 		int fd = sys_perf_event_open(&a, r->tasks[0], r->cpus[0]);
 		if (fd >= 0) {
 			close(fd);
-			if (r->user_only && !r->res->user_only_fallback) {
+			if (e->attr.context_switch && r->user_only) {
+				snprintf(r->res->event, sizeof(r->res->event), "%s", e->name);
+				return -RECORD_EKSTACK;
+			}
+			if (r->user_only && !r->res->user_only_fallback &&
+			    !offcpu_needs_kernel(r->o->events, r->o->nr_events)) {
 				r->res->user_only_fallback = 1;
 				notice(r, "kernel samples not allowed (kernel.perf_event_paranoid); "
 					  "recording user space only");
@@ -181,6 +189,11 @@ static int probe_event(struct rec *r, size_t ev)
 			return 0;
 		}
 		int err = -errno;
+		if (e->attr.context_switch && r->user_only) {
+			/* Its samples are taken in kernel mode: user-only would record none. */
+			snprintf(r->res->event, sizeof(r->res->event), "%s", e->name);
+			return -RECORD_EKSTACK;
+		}
 		if (err == -EINVAL && ev == 0 && r->use_build_id) {
 			r->use_build_id = 0;
 			continue;
@@ -318,6 +331,9 @@ static void note_record(struct rec *r, const struct perf_event_header *h)
 		}
 		break;
 	}
+	if (r->offcpu && (h->type == PERF_RECORD_SWITCH || h->type == PERF_RECORD_SWITCH_CPU_WIDE ||
+			  h->type == PERF_RECORD_EXIT))
+		offcpu_track_record(r->offcpu, h);
 }
 
 static void keep_record(struct rec *r, const struct perf_event_header *h)
@@ -363,6 +379,8 @@ static void drain_all(struct rec *r)
 		}
 	}
 	if (any) {
+		if (r->offcpu)
+			offcpu_track_round(r->offcpu);
 		int err = fmt_writer_add(r->w, STOKE_REC_FINISHED_ROUND, 0, NULL, 0);
 		if (err && !r->write_err)
 			r->write_err = err;
@@ -427,6 +445,8 @@ static int write_header_records(struct rec *r)
 		NULL, NULL,
 	};
 	err = meta_write_info(r->w, kv);
+	if (!err && o->extra_info)
+		err = meta_write_info(r->w, o->extra_info);
 	for (size_t ev = 0; !err && ev < o->nr_events; ev++) {
 		struct perf_event_attr a;
 		setup_attr(r, ev, ev == 0, &a);
@@ -658,6 +678,13 @@ int record_run(struct record_opts *o, struct record_result *res)
 		r->sample_type |= PERF_SAMPLE_REGS_USER | PERF_SAMPLE_STACK_USER;
 		r->stackref = stackref_new(STACKREF_BYTES);
 	}
+	for (size_t ev = 0; ev < o->nr_events; ev++) {
+		/* Tracepoints' fields are in the raw data (--wakers: the woken thread). */
+		if (o->events[ev].attr.type == PERF_TYPE_TRACEPOINT)
+			r->sample_type |= PERF_SAMPLE_RAW;
+	}
+	if (offcpu_needs_kernel(o->events, o->nr_events))
+		r->offcpu = offcpu_track_new(r->sample_type);
 	r->kaddrs = kaddrs_new(r->sample_type, o->callgraph == CALLGRAPH_DWARF ? STOKE_REGS_USER_MASK : 0);
 	r->ids = xcalloc(o->nr_events, sizeof(*r->ids));
 	r->nr_ids = xcalloc(o->nr_events, sizeof(*r->nr_ids));
@@ -762,6 +789,10 @@ int record_run(struct record_opts *o, struct record_result *res)
 	drain_all(r);
 	uint64_t end_ns = now_ns();
 	res->seconds = (double)(end_ns - r->start_ns) / 1e9;
+	if (r->offcpu) {
+		res->has_offcpu = 1;
+		offcpu_track_finish(r->offcpu, end_ns, &res->offcpu);
+	}
 	if (!err)
 		err = r->write_err;
 	if (!err)
@@ -798,6 +829,7 @@ out:
 	buildids_free(r->bids);
 	kaddrs_free(r->kaddrs);
 	stackref_free(r->stackref);
+	offcpu_track_free(r->offcpu);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return err;
 }

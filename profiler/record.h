@@ -9,6 +9,7 @@
 #define STOKE_RECORD_H
 
 #include "profiler/evspec.h"
+#include "profiler/offcpu.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -47,6 +48,7 @@ struct record_opts {
 	size_t mmap_pages;           /* data pages per ring; 0: default */
 	int no_mmap_build_id;        /* never ask for build-ids in MMAP2 records (read the files) */
 	const char *cmdline;         /* stoke's own command line, stored in the file */
+	const char *const *extra_info; /* more INFO "key", "value" pairs (NULL-terminated), or NULL */
 	void (*notice)(void *ctx, const char *msg);
 	void *notice_ctx;
 };
@@ -62,6 +64,7 @@ enum record_stage {
 
 /* Extra error codes (negative) beside errno values: */
 #define RECORD_ENOPMU 4001 /* the event needs a hardware PMU this machine lacks */
+#define RECORD_EKSTACK 4002 /* res->event (off-cpu) samples in kernel mode, which is not allowed */
 
 struct record_result {
 	enum record_stage stage; /* where a failure happened */
@@ -77,6 +80,8 @@ struct record_result {
 	int interrupted;         /* stopped by SIGINT/SIGTERM (signal number) */
 	int timed_out;           /* stopped by the duration */
 	int user_only_fallback;  /* kernel samples were refused; recorded user space only */
+	int has_offcpu;          /* an event with attr.context_switch was recorded: */
+	struct offcpu_stats offcpu; /* its off-CPU intervals */
 };
 
 int record_run(struct record_opts *o, struct record_result *res);

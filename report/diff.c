@@ -188,6 +188,9 @@ static void holm(struct diff *d)
 static double change_of(const struct diff_func *f, const struct diff_opts *o)
 {
 	int self = o->sort == DIFF_SORT_SELF;
+	if (o->time_us) /* times: the change in microseconds */
+		return self ? fabs((double)f->self[1] - (double)f->self[0])
+			    : fabs((double)f->total[1] - (double)f->total[0]);
 	switch (o->mode) {
 	case DIFF_COUNTS:
 		return self ? fabs((double)f->self[1] - (double)f->self[0])
@@ -257,7 +260,10 @@ struct diff *diff_new(const struct tree *before, const struct tree *after,
 				f->total_rate[s] = (double)f->total[s] / o->seconds[s];
 			}
 		}
-		test_func(f, d->samples, o);
+		if (!o->time_us)
+			test_func(f, d->samples, o);
+		else
+			f->p = f->p_adj = 1; /* an interval's length is no count: no test */
 		key_func[k] = (uint32_t)d->nr_funcs++;
 	}
 	holm(d);

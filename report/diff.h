@@ -35,6 +35,9 @@ struct diff_opts {
 	enum diff_mode mode; /* default DIFF_SHARES */
 	double seconds[2];   /* DIFF_RATES: each side's recording length (> 0) */
 	enum diff_sort sort;
+	int time_us;         /* 1: weights are microseconds (off-cpu, wall profiles): compare
+			      * times; no significance test (a time is not a count of
+			      * independent samples), functions ranked by the change of time */
 };
 
 void diff_opts_init(struct diff_opts *o);

@@ -104,6 +104,22 @@ int diff_mode_choose(const struct profile_info *before, const struct profile_inf
 	memset(c, 0, sizeof(*c));
 	for (int s = 0; s < 2; s++)
 		c->seconds[s] = (double)in[s]->duration_ns / 1e9;
+	if (in[0]->time_weighted || in[1]->time_weighted) {
+		int s = in[0]->time_weighted ? 1 : 0; /* the side that may not be */
+		if (!in[s]->time_weighted && !in[s]->is_folded) {
+			set_why(c, "one profile is of time (%s), the other of samples (%s): give "
+				   "--event off-cpu (or wall) for both, or for neither",
+				in[!s]->event, in[s]->event);
+			return -EINVAL;
+		}
+		/* An interval's length is not a count of independent samples: no test. */
+		c->mode = DIFF_COUNTS;
+		c->times = 1;
+		c->automatic = forced == DIFF_MODE_AUTO;
+		set_why(c, "%s times in microseconds, as they are (no significance test for times)",
+			in[!s]->event && *in[!s]->event ? in[!s]->event : "off-cpu");
+		return 0;
+	}
 	if (forced == DIFF_MODE_AUTO) {
 		c->automatic = 1;
 		c->mode = (enum diff_mode)choose_auto(in, c);
@@ -127,6 +143,7 @@ int diff_mode_choose(const struct profile_info *before, const struct profile_inf
 void diff_mode_apply(const struct diff_choice *c, struct diff_opts *o)
 {
 	o->mode = c->mode;
+	o->time_us = c->times;
 	o->seconds[0] = c->seconds[0];
 	o->seconds[1] = c->seconds[1];
 }

@@ -21,14 +21,17 @@ struct diff_choice {
 	enum diff_mode mode;
 	double seconds[2]; /* each side's duration in seconds, 0 when unknown */
 	int automatic;     /* 1: chosen from the recordings, 0: asked for */
+	int times;         /* off-cpu or wall profiles: microseconds as they are, no test */
 	char why[400];     /* one line, no newline: why this comparison */
 };
 
 /*
  * Choose the comparison of before and after: `forced` is DIFF_MODE_AUTO or
- * an enum diff_mode the user asked for.  Returns 0, or -EINVAL when rates
- * were asked for and a side has no duration (folded text); c->why then says
- * which side, as one line for the user.
+ * an enum diff_mode the user asked for.  Time profiles (off-cpu, wall) are
+ * compared as times whatever is asked.  Returns 0, or -EINVAL when rates
+ * were asked for and a side has no duration (folded text), or when one side
+ * is a time profile and the other a sample profile; c->why then says why, as
+ * one line for the user.
  */
 int diff_mode_choose(const struct profile_info *before, const struct profile_info *after,
 		     int forced, struct diff_choice *c);

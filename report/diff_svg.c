@@ -36,8 +36,22 @@ int diff_write_svg(const struct diff *d, const struct tree *before, const struct
 					     : FLAMEGRAPH_DELTA_SHARE;
 	fo.seconds[0] = dopts->seconds[0];
 	fo.seconds[1] = dopts->seconds[1];
-	fo.not_significant = not_significant;
-	fo.significance_ctx = &sc;
+	if (dopts->time_us) {
+		/* Times (off-cpu, wall): every change coloured, in microseconds; no test. */
+		if (!fo.count_name)
+			fo.count_name = "\xc2\xb5s";
+		if (!fo.subtitle) {
+			if (statement)
+				strbuf_addf(&sub, "%s \xc2\xb7 ", statement);
+			strbuf_addf(&sub, "before %.3f s, after %.3f s (red grew, blue shrank)",
+				    (double)diff_samples(d, DIFF_BEFORE) / 1e6,
+				    (double)diff_samples(d, DIFF_AFTER) / 1e6);
+			fo.subtitle = sub.buf;
+		}
+	} else {
+		fo.not_significant = not_significant;
+		fo.significance_ctx = &sc;
+	}
 	if (!fo.subtitle) {
 		if (statement)
 			strbuf_addf(&sub, "%s \xc2\xb7 ", statement);

@@ -47,6 +47,37 @@ static void add_row_end(const struct diff_func *f, struct strbuf *out)
 		    f->significant > 0 ? "up" : f->significant < 0 ? "down" : "-", f->name);
 }
 
+static void add_ms(struct strbuf *out, const char *fmt, double us)
+{
+	strbuf_addf(out, fmt, us / 1e3);
+}
+
+/* Off-CPU or wall time: before, after and change of each function's time, in ms. */
+static void write_time_table(const struct diff *d, size_t shown, struct strbuf *out)
+{
+	const struct diff_opts *o = diff_get_opts(d);
+	size_t nr = diff_nr_funcs(d);
+	strbuf_addf(out, "# time: before %.3f s, after %.3f s (no significance test for times)\n",
+		    (double)diff_samples(d, DIFF_BEFORE) / 1e6, (double)diff_samples(d, DIFF_AFTER) / 1e6);
+	strbuf_addf(out, "# ranked by the change of %s time, in milliseconds\n#\n",
+		    o->sort == DIFF_SORT_SELF ? "self" : "total");
+	strbuf_addf(out, "%-33s %-33s\n", "#  ---------- self ms ----------", "  ---------- total ms ---------");
+	strbuf_addf(out, "%-10s %10s %10s  %10s %10s %10s  %s\n", "#   before", "after", "delta",
+		    "before", "after", "delta", "function");
+	for (size_t i = 0; i < shown; i++) {
+		const struct diff_func *f = diff_func(d, i);
+		add_ms(out, "%10.1f ", (double)f->self[0]);
+		add_ms(out, "%10.1f ", (double)f->self[1]);
+		add_ms(out, "%+10.1f  ", (double)f->self[1] - (double)f->self[0]);
+		add_ms(out, "%10.1f ", (double)f->total[0]);
+		add_ms(out, "%10.1f ", (double)f->total[1]);
+		add_ms(out, "%+10.1f  ", (double)f->total[1] - (double)f->total[0]);
+		strbuf_addf(out, "%s\n", f->name);
+	}
+	if (shown < nr)
+		strbuf_addf(out, "# %zu more functions not shown (--top)\n", nr - shown);
+}
+
 void diff_write_table(const struct diff *d, size_t rows, struct strbuf *out)
 {
 	const struct diff_opts *o = diff_get_opts(d);
@@ -54,6 +85,10 @@ void diff_write_table(const struct diff *d, size_t rows, struct strbuf *out)
 	size_t shown = rows && rows < nr ? rows : nr;
 	static const char *const unit[] = { "share", "samples", "samples per second" };
 
+	if (o->time_us) {
+		write_time_table(d, shown, out);
+		return;
+	}
 	if (o->mode == DIFF_RATES)
 		strbuf_addf(out, "# samples: before %llu in %.3g s, after %llu in %.3g s\n",
 			    (unsigned long long)diff_samples(d, DIFF_BEFORE), o->seconds[0],

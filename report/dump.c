@@ -185,6 +185,18 @@ void dump_record(struct dump *d, const struct perf_event_header *h, uint64_t off
 			strbuf_addf(out, " pid %u ppid %u tid %u ptid %u", ids[0], ids[1], ids[2], ids[3]);
 		}
 		break;
+	case PERF_RECORD_SWITCH:
+	case PERF_RECORD_SWITCH_CPU_WIDE:
+		/* off-CPU (docs/offcpu.md): direction, and whether the thread left runnable */
+		strbuf_adds(out, !(h->misc & PERF_RECORD_MISC_SWITCH_OUT) ? " in" :
+				 h->misc & (1 << 14) ? " out preempted" : " out");
+		if (h->type == PERF_RECORD_SWITCH_CPU_WIDE && blen >= 8) {
+			uint32_t ids[2];
+			memcpy(ids, body, 8);
+			strbuf_addf(out, " %s %u/%u", h->misc & PERF_RECORD_MISC_SWITCH_OUT ? "next" : "prev",
+				    ids[0], ids[1]);
+		}
+		break;
 	case PERF_RECORD_LOST:
 		if (blen >= 16) {
 			uint64_t v[2];

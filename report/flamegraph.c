@@ -629,8 +629,11 @@ int flamegraph_write(const struct tree *t, const struct flamegraph_opts *o, stru
 	strbuf_addf(out, "%u,\"pad\":%d,\"fh\":%d,\"top\":%d,\"maxd\":%zu,\"inverted\":%d,"
 		    "\"colors\":\"%s\",\"minwidth\":%g,\"elided\":%zu,\"count\":",
 		    width, PAD, FRAME_H, TOP, r.st.max_depth, o->inverted ? 1 : 0,
-		    o->colors == FLAMEGRAPH_KIND ? "kind" : "hot", o->minwidth, r.st.elided);
+		    o->colors == FLAMEGRAPH_KIND ? "kind" : o->colors == FLAMEGRAPH_COLD ? "cold" :
+		    o->colors == FLAMEGRAPH_WALL ? "wall" : "hot", o->minwidth, r.st.elided);
 	add_json_str(out, o->count_name ? o->count_name : "samples", "");
+	if (o->time_base_us)
+		strbuf_addf(out, ",\"time\":%llu", (unsigned long long)o->time_base_us);
 	if (r.other)
 		strbuf_addf(out, ",\"diff\":{\"negate\":%d,\"mode\":\"%s\",\"secs\":[%.9g,%.9g],"
 			    "\"other_total\":%llu}",

@@ -26,6 +26,9 @@ enum flamegraph_colors {
 	FLAMEGRAPH_HOT,  /* warm hues (red..yellow), chosen by a hash of the name */
 	FLAMEGRAPH_KIND, /* hue family by frame kind (user, kernel, JIT, inline,
 			  * unknown), shade by a hash of the name */
+	FLAMEGRAPH_COLD, /* blues, shade by a hash of the name: off-CPU time */
+	FLAMEGRAPH_WALL, /* blues for frames under a [blocked] or [preempted] frame
+			  * (off-CPU), warm hues for the others (running) */
 };
 
 /* Differential graphs: the change a frame's colour shows. */
@@ -68,6 +71,8 @@ struct flamegraph_opts {
 	enum flamegraph_colors colors;
 	int annotate;           /* 1: show kind suffixes _[k] _[i] _[j] after names */
 	const char *count_name; /* unit of the weights; NULL: "samples" */
+	uint64_t time_base_us;  /* non-zero: weights are microseconds; details show times and
+				 * shares of this (the recording's wall time, in us) */
 
 	const struct tree *before; /* non-NULL: differential graph (see above) */
 	enum flamegraph_delta delta; /* what the colour compares (default: shares) */

@@ -36,6 +36,12 @@
 		stack.push(i); nextx[d] = x[i];
 	}
 	while (stack.length) end[stack.pop()] = N;
+	// Wall-clock graphs: frames under a [blocked] or [preempted] frame are off-CPU.
+	var off = new Uint8Array(N);
+	if (D.colors === 'wall')
+		for (i = 0; i < N; i++)
+			off[i] = (par[i] >= 0 && off[par[i]]) || names[nm[i]] === '[blocked]' ||
+				names[nm[i]] === '[preempted]' ? 1 : 0;
 	var TOTAL = N ? val[0] : 0;
 
 	var $ = function (id) { return document.getElementById(id); };
@@ -53,7 +59,13 @@
 	var KIND = [[0, 50, 85, 60], [200, 35, 65, 62], [95, 45, 55, 55],
 		    [170, 20, 60, 60], [0, 0, 0, 72], [270, 0, 15, 75]];
 	var colorCache = {};
-	function nameColor(n) {
+	function coldColor(n) {   // blues: off-CPU time
+		var h = hash(names[n]);
+		return hsl(195 + (h % 45), 55 + ((h >>> 8) % 25), 55 + ((h >>> 16) % 15));
+	}
+	function nameColor(n, i) {
+		if (D.colors === 'cold' || (D.colors === 'wall' && off[i])) return coldColor(n);
+		if (D.colors === 'wall') return hotColor(n);
 		var c = colorCache[n];
 		if (c) return c;
 		var h = hash(names[n]), h2 = (h >>> 16) % 100 / 100, k;
@@ -62,10 +74,14 @@
 			c = hsl(k[0] + Math.round(h2 * k[1]), k[2], k[3] + ((h >>> 8) % 10) - 5);
 		} else if (kinds[n] === 5) {
 			c = hsl(30, 15, 75);
-		} else {   // hot: red to yellow
-			c = 'rgb(' + (205 + (h % 51)) + ',' + Math.round(h2 * 210) + ',' + ((h >>> 8) % 56) + ')';
+		} else {
+			c = hotColor(n);
 		}
 		return (colorCache[n] = c);
+	}
+	function hotColor(n) {   // red to yellow
+		var h = hash(names[n]), h2 = (h >>> 16) % 100 / 100;
+		return 'rgb(' + (205 + (h % 51)) + ',' + Math.round(h2 * 210) + ',' + ((h >>> 8) % 56) + ')';
 	}
 
 	// Differential: before/after per frame and the change of its share.
@@ -92,12 +108,17 @@
 	}
 	function color(i) {
 		if (hit[i]) return 'rgb(230,0,230)';
-		return diff ? diffColor(i) : nameColor(nm[i]);
+		return diff ? diffColor(i) : nameColor(nm[i], i);
 	}
 
 	// ---- text ----
 	function num(v) { return String(Math.round(v)).replace(/\B(?=(\d{3})+(?!\d))/g, ','); }
 	function pct(v, t) { return t ? (100 * v / t).toFixed(2) + '%' : '0.00%'; }
+	// Time profiles: weights are microseconds.
+	function tm(us) {
+		return us < 1000 ? Math.round(us) + ' \u00b5s' : us < 1e6 ? (us / 1e3).toFixed(1) + ' ms'
+			: (us / 1e6).toFixed(3) + ' s';
+	}
 	function describe(i) {
 		var s = names[nm[i]] + ' (';
 		if (diff) {
@@ -109,7 +130,9 @@
 				 : (100 * delta[i]).toFixed(2) + ' pp') +
 				(ns[i] ? ', not significant' : '');
 		} else {
-			s += num(val[i]) + ' ' + D.count + ', ' + pct(val[i], TOTAL);
+			s += D.time ? tm(val[i]) + ', ' + pct(val[i], D.time) + ' of wall time, ' +
+				pct(val[i], TOTAL) + ' of all'
+				: num(val[i]) + ' ' + D.count + ', ' + pct(val[i], TOTAL);
 		}
 		s += ')';
 		if (src[nm[i]]) s += ' ' + src[nm[i]];

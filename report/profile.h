@@ -21,7 +21,10 @@ struct profile_opts {
 	int no_inline;      /* do not expand inlined frames */
 	int no_demangle;
 	int no_lines;       /* skip file:line lookups (faster) */
-	const char *event;  /* event name to keep when a file has several; NULL: the first */
+	const char *event;  /* event name to keep when a file has several; NULL: the first.
+			     * "off-cpu": off-CPU time; "wall": on-CPU and off-CPU time
+			     * (docs/offcpu.md) */
+	uint64_t min_block_ns; /* off-cpu, wall: hide intervals shorter than this (still counted) */
 	const char *perf_map_dir;
 	int libunwind_only; /* DWARF stacks: every step by libunwind (a cross-check of the rules) */
 	const regex_t *focus;  /* keep only stacks with a frame matching this */
@@ -62,6 +65,13 @@ struct profile_info {
 	int read_error;         /* the error met (negative), 0 if none */
 	int no_end;             /* a stoke file without its END record: the recording was cut short */
 	char *event_names;      /* after -PROFILE_ENOEVENT: the file's events, ", "-separated */
+	/* Time profiles (event off-cpu or wall): weights are microseconds, and: */
+	int time_weighted;
+	uint64_t intervals;     /* off-CPU intervals of the kept threads */
+	uint64_t blocked_ns;    /* their blocked time */
+	uint64_t preempted_ns;  /* their preempted time (runnable, waiting for a CPU) */
+	uint64_t hidden;        /* intervals shorter than min_block_ns (counted above, not drawn) */
+	uint64_t oncpu_ns;      /* wall: the time the on-CPU samples stand for */
 };
 
 /* profile_load's error for an --event the file does not have (info->event_names lists them). */

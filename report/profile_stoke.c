@@ -1,11 +1,13 @@
 /* profile_load_stoke(): a stoke file → call tree, through the session and the symbolizer. */
 #include "report/profile.h"
 #include "common/strbuf.h"
+#include "common/swpair.h"
 #include "common/util.h"
 #include "report/session.h"
 #include "report/resolve.h"
 #include "report/sample_filter.h"
 #include "report/stackcache.h"
+#include "report/offcpu.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -18,7 +20,25 @@ struct ptr_slot {
 	uint32_t id;
 };
 
+enum load_mode {
+	MODE_SAMPLES, /* one event's samples, counted */
+	MODE_OFFCPU,  /* "off-cpu": off-CPU intervals weighted by their length */
+	MODE_WALL,    /* "wall": on-CPU samples by the time they stand for, and off-CPU intervals */
+};
+
 struct loader {
+	enum load_mode mode;
+	int mode_ready;
+	const char *mode_err;     /* why the chosen event cannot be shown */
+	long ev_off, ev_waking, ev_cpu; /* event indexes (-1: none) of off-cpu, sched_waking, on-CPU */
+	unsigned waking_pid_off;  /* offset of the woken pid in sched_waking's raw data */
+	int cpu_is_clock;         /* wall: on-CPU samples' period is nanoseconds */
+	uint64_t ns_per_sample;   /* wall: otherwise, 1e9 / frequency */
+	struct offcpu_view *offcpu;
+	uint32_t *join;           /* frames of an interval being added */
+	size_t alloc_join;
+	uint32_t no_stack_ids[2];
+	int defer_filter;         /* off-CPU stacks: --focus/--ignore apply to the joined stack */
 	const struct profile_opts *o;
 	struct profile_info *info;
 	struct tree *t;
@@ -155,17 +175,29 @@ static size_t resolve_ids(struct loader *l, const struct sample *s, const char *
 	l->root_first[0] = tree_intern(l->t, l->name.buf, NULL, FRAME_ROOT, NULL, 0);
 	for (size_t i = 0; i < n; i++)
 		l->root_first[i + 1] = intern_frame(l, &frames[n - 1 - i]);
-	if ((o->focus || o->ignore) && !keep_stack(l, l->root_first + 1, n))
+	if ((o->focus || o->ignore) && !l->defer_filter && !keep_stack(l, l->root_first + 1, n))
 		return 0;
 	return n + 1;
 }
 
+static void setup_mode(struct loader *l);
+static void offcpu_emit(void *ctx, const struct offcpu_interval *in, int kept);
+static int offcpu_no_stack(void *ctx, const struct swpair_switch *sw, const uint32_t **ids, size_t *n);
+static int offcpu_sample(struct loader *l, const struct sample *s, size_t ev);
+
 static int on_sample(void *ctx, const struct sample *s, size_t ev, const struct perf_event_header *h)
 {
 	struct loader *l = ctx;
+	uint64_t weight = 1;
 	(void)h;
+	if (!l->mode_ready)
+		setup_mode(l);
+	if (l->mode != MODE_SAMPLES && ((long)ev == l->ev_off || (long)ev == l->ev_waking))
+		return offcpu_sample(l, s, ev);
 	if (!sample_filter_event(&l->filter, ev))
 		return 0;
+	if (l->mode == MODE_WALL) /* nanoseconds: microseconds once summed per stack */
+		weight = l->cpu_is_clock ? s->period : l->ns_per_sample;
 	l->info->samples_total++;
 	const char *comm = resolver_comm(l->res, s->pid, s->tid);
 	if (!sample_filter_keep(&l->filter, s, comm))
@@ -174,7 +206,9 @@ static int on_sample(void *ctx, const struct sample *s, size_t ev, const struct 
 		/* DWARF: the stack is in the copy; every sample is resolved. */
 		size_t n = resolve_ids(l, s, comm);
 		if (n) {
-			tree_add(l->t, l->root_first, n, 1);
+			if (l->mode == MODE_WALL)
+				l->info->oncpu_ns += weight;
+			tree_add(l->t, l->root_first, n, l->mode == MODE_WALL ? (weight + 500) / 1000 : 1);
 			l->info->samples++;
 		}
 		return 0;
@@ -195,8 +229,10 @@ static int on_sample(void *ctx, const struct sample *s, size_t ev, const struct 
 			e->dropped = 1;
 	}
 	if (!e->dropped) {
-		e->count++;
+		e->count += weight;
 		l->info->samples++;
+		if (l->mode == MODE_WALL)
+			l->info->oncpu_ns += weight;
 	}
 	return 0;
 }
@@ -204,15 +240,192 @@ static int on_sample(void *ctx, const struct sample *s, size_t ev, const struct 
 static void add_cached(void *ctx, const struct stack_entry *e)
 {
 	struct loader *l = ctx;
-	if (!e->dropped && e->count)
-		tree_add(l->t, e->ids, e->nr_ids, e->count);
+	uint64_t w = l->mode == MODE_WALL ? (e->count + 500) / 1000 : e->count;
+	if (!e->dropped && w)
+		tree_add(l->t, e->ids, e->nr_ids, w);
+}
+
+/* ---- off-CPU time (docs/offcpu.md) ------------------------------------------ */
+
+static void setup_mode(struct loader *l)
+{
+	const char *want = l->o->event;
+	size_t nr = session_nr_events(l->s);
+	l->mode_ready = 1;
+	l->ev_off = l->ev_waking = l->ev_cpu = -1;
+	for (size_t i = 0; i < nr; i++) {
+		const char *name = session_event(l->s, i)->name;
+		if (!strcmp(name, "off-cpu"))
+			l->ev_off = (long)i;
+		else if (!strcmp(name, "sched:sched_waking"))
+			l->ev_waking = (long)i;
+		else if (l->ev_cpu < 0)
+			l->ev_cpu = (long)i;
+	}
+	if (want && !strcmp(want, "wall")) {
+		l->filter.event = -2;
+		if (l->ev_off < 0 || l->ev_cpu < 0) {
+			l->mode_err = "event 'wall' needs a recording with an on-CPU event and --off-cpu "
+				      "(stoke record --off-cpu)";
+			return;
+		}
+		const struct perf_event_attr *a = &session_event(l->s, (size_t)l->ev_cpu)->attr;
+		if (a->type == PERF_TYPE_SOFTWARE && (a->config == PERF_COUNT_SW_CPU_CLOCK ||
+						      a->config == PERF_COUNT_SW_TASK_CLOCK))
+			l->cpu_is_clock = 1;
+		else if (a->freq && a->sample_freq)
+			l->ns_per_sample = 1000000000ULL / a->sample_freq;
+		else {
+			l->mode_err = "event 'wall' needs the on-CPU event to be a clock (cpu-clock, "
+				      "task-clock) or sampled by frequency";
+			return;
+		}
+		l->mode = MODE_WALL;
+		l->filter.event = l->ev_cpu;
+	} else {
+		sample_filter_select_event(&l->filter);
+		if (l->filter.event < 0 || l->filter.event != l->ev_off)
+			return;
+		l->mode = MODE_OFFCPU;
+	}
+	const char *off = session_info(l->s, "waking-pid-offset");
+	l->waking_pid_off = off ? (unsigned)strtoul(off, NULL, 10) : 24;
+	l->info->time_weighted = 1;
+	struct offcpu_view_cb cb = { offcpu_emit, offcpu_no_stack, l };
+	l->offcpu = offcpu_view_new(&cb);
+}
+
+/* Frame ids of a sample's stack, root first (valid until the next resolution); 0: dropped. */
+static size_t stack_ids(struct loader *l, const struct sample *s, const char *comm,
+			const uint32_t **ids)
+{
+	/* Unfiltered here (the emit filters the whole joined stack); the stack cache keeps
+	 * filtered results, so it is left out when there is a filter. */
+	if ((s->regs_abi && s->regs) || l->o->focus || l->o->ignore) {
+		l->defer_filter = 1;
+		size_t n = resolve_ids(l, s, comm);
+		l->defer_filter = 0;
+		*ids = l->root_first;
+		return n;
+	}
+	struct stack_key k = {
+		.pid = s->pid, .tid = l->o->per_thread ? s->tid : 0,
+		.gen = resolver_generation(l->res, s->pid), .root = comm, .ip = s->ip,
+		.cpumode = s->misc & PERF_RECORD_MISC_CPUMODE_MASK,
+		.nr = s->nr_callchain, .chain = s->callchain,
+	};
+	int fresh;
+	struct stack_entry *e = stackcache_get(l->stacks, &k, &fresh);
+	if (fresh) {
+		size_t n = resolve_ids(l, s, comm);
+		if (n)
+			stackcache_set_ids(l->stacks, e, l->root_first, n);
+		else
+			e->dropped = 1;
+	}
+	if (e->dropped)
+		return 0;
+	*ids = e->ids;
+	return e->nr_ids;
+}
+
+static int offcpu_sample(struct loader *l, const struct sample *s, size_t ev)
+{
+	const char *comm = resolver_comm(l->res, s->pid, s->tid);
+	const uint32_t *ids = NULL;
+	if ((long)ev == l->ev_off) {
+		int kept = sample_filter_keep(&l->filter, s, comm);
+		size_t n = kept ? stack_ids(l, s, comm, &ids) : 0;
+		offcpu_view_stack(l->offcpu, s->tid, s->time, ids, n, kept && n);
+		return 0;
+	}
+	int32_t wakee;
+	if (!s->raw || s->raw_size < l->waking_pid_off + 4)
+		return 0;
+	memcpy(&wakee, s->raw + l->waking_pid_off, 4);
+	size_t n = stack_ids(l, s, comm, &ids);
+	if (n && wakee > 0)
+		offcpu_view_waking(l->offcpu, (uint32_t)wakee, ids, n);
+	return 0;
+}
+
+static int offcpu_no_stack(void *ctx, const struct swpair_switch *sw, const uint32_t **ids, size_t *n)
+{
+	struct loader *l = ctx;
+	struct sample fake = { .pid = sw->pid, .tid = sw->tid, .time = sw->time, .cpu = sw->cpu };
+	const char *comm = resolver_comm(l->res, sw->pid, sw->tid);
+	strbuf_reset(&l->name);
+	if (l->o->per_thread)
+		strbuf_addf(&l->name, "%s-%u/%u", comm, sw->pid, sw->tid);
+	else
+		strbuf_adds(&l->name, comm);
+	l->no_stack_ids[0] = tree_intern(l->t, l->name.buf, NULL, FRAME_ROOT, NULL, 0);
+	l->no_stack_ids[1] = tree_intern(l->t, "[no stack]", NULL, FRAME_UNKNOWN, NULL, 0);
+	*ids = l->no_stack_ids;
+	*n = 2;
+	return sample_filter_keep(&l->filter, &fake, comm);
+}
+
+/*
+ * One interval into the tree: the thread's root, its state ([blocked] or
+ * [preempted]), the stack it left the CPU with; with a waker, "--" and the
+ * waker's stack from its leaf to its root (as bcc's offwaketime folds them).
+ */
+static void offcpu_emit(void *ctx, const struct offcpu_interval *in, int kept)
+{
+	struct loader *l = ctx;
+	struct profile_info *info = l->info;
+	uint64_t ns = in->iv->end - in->iv->start;
+	if (l->mode == MODE_WALL && !kept)
+		return;
+	info->samples_total++;
+	if (!kept || !in->nr_stack)
+		return;
+	info->intervals++;
+	if (in->iv->preempted)
+		info->preempted_ns += ns;
+	else
+		info->blocked_ns += ns;
+	if (ns < l->o->min_block_ns) {
+		info->hidden++;
+		return;
+	}
+	uint64_t us = (ns + 500) / 1000;
+	if (!us)
+		return;
+	size_t n = 0, need = in->nr_stack + 2 + in->nr_waker;
+	ALLOC_GROW(l->join, need, l->alloc_join);
+	l->join[n++] = in->stack[0];
+	/* A pseudo-function (not a root): the text report and diff list its time. */
+	l->join[n++] = tree_intern(l->t, in->iv->preempted ? "[preempted]" : "[blocked]", NULL,
+				   FRAME_UNKNOWN, NULL, 0);
+	for (size_t i = 1; i < in->nr_stack; i++)
+		l->join[n++] = in->stack[i];
+	if (in->nr_waker && !in->iv->preempted) {
+		l->join[n++] = tree_intern(l->t, "--", NULL, FRAME_ROOT, NULL, 0);
+		for (size_t i = in->nr_waker; i-- > 0;)
+			l->join[n++] = in->waker[i];
+	}
+	if ((l->o->focus || l->o->ignore) && !keep_stack(l, l->join + 1, n - 1))
+		return;
+	tree_add(l->t, l->join, n, us);
+	info->samples++;
 }
 
 static int on_record(void *ctx, const struct perf_event_header *h, const struct sample_id *id)
 {
 	struct loader *l = ctx;
+	struct swpair_switch sw;
 	(void)id;
 	resolver_record(l->res, h);
+	if (!l->mode_ready && (h->type == PERF_RECORD_SWITCH || h->type == PERF_RECORD_SWITCH_CPU_WIDE))
+		setup_mode(l);
+	if (l->mode == MODE_SAMPLES)
+		return 0;
+	if (h->type == PERF_RECORD_EXIT)
+		offcpu_view_exit(l->offcpu, h);
+	else if (swpair_decode(h, session_sample_type(l->s), &sw) == 1)
+		offcpu_view_switch(l->offcpu, &sw);
 	return 0;
 }
 
@@ -275,9 +488,21 @@ int profile_load_stoke(const char *path, const struct profile_opts *o, struct tr
 	ret = session_read(l.s, path, &hd);
 	if (ret < 0)
 		goto out;
+	if (!l.mode_ready)
+		setup_mode(&l);
+	struct stoke_end end;
+	int has_end = !session_end(l.s, &end);
+	if (l.offcpu) /* threads still off-CPU count to the end */
+		offcpu_view_finish(l.offcpu, has_end ? end.end_ns : session_last_time(l.s));
 	stackcache_each(l.stacks, add_cached, &l);
 	if (l.filter.event == -1)
 		sample_filter_select_event(&l.filter);
+	if (l.mode_err) {
+		if (o->warn)
+			o->warn(o->warn_ctx, l.mode_err);
+		ret = -ENOENT;
+		goto out;
+	}
 	if (l.filter.event < 0) {
 		struct strbuf names = STRBUF_INIT;
 		for (size_t i = 0; i < session_nr_events(l.s); i++)
@@ -288,7 +513,7 @@ int profile_load_stoke(const char *path, const struct profile_opts *o, struct tr
 	}
 	const struct session_event *ev = l.filter.event < (long)session_nr_events(l.s) ?
 					 session_event(l.s, (size_t)l.filter.event) : NULL;
-	info->event = xstrdup(ev ? ev->name : "");
+	info->event = xstrdup(l.mode == MODE_WALL ? "wall" : ev ? ev->name : "");
 	if (ev && ev->attr.freq)
 		info->freq = ev->attr.sample_freq;
 	else if (ev)
@@ -303,8 +528,7 @@ int profile_load_stoke(const char *path, const struct profile_opts *o, struct tr
 	} else {
 		info->callgraph = dup_or_null(cg);
 	}
-	struct stoke_end end;
-	if (!session_end(l.s, &end)) {
+	if (has_end) {
 		info->lost = end.lost;
 		info->duration_ns = end.end_ns > end.start_ns ? end.end_ns - end.start_ns : 0;
 		info->exit_status = end.exit_status;
@@ -332,6 +556,8 @@ int profile_load_stoke(const char *path, const struct profile_opts *o, struct tr
 	}
 	ret = 0;
 out:
+	offcpu_view_free(l.offcpu);
+	free(l.join);
 	stackcache_free(l.stacks);
 	resolver_free(l.res);
 	session_free(l.s);

@@ -14,8 +14,45 @@ void report_opts_init(struct report_opts *o)
 	o->top = 20;
 }
 
+void report_add_time(struct strbuf *out, double us)
+{
+	if (us < 1000)
+		strbuf_addf(out, "%.0f us", us);
+	else if (us < 1e6)
+		strbuf_addf(out, "%.1f ms", us / 1e3);
+	else
+		strbuf_addf(out, "%.3f s", us / 1e6);
+}
+
+/* The times of an off-cpu or wall profile. */
+static void write_time_header(const struct profile_info *info, struct strbuf *out)
+{
+	strbuf_addf(out, "# off-CPU intervals: %llu", (unsigned long long)info->intervals);
+	if (info->hidden)
+		strbuf_addf(out, " (%llu shorter than --min-block not shown)",
+			    (unsigned long long)info->hidden);
+	strbuf_adds(out, "\n# blocked: ");
+	report_add_time(out, (double)info->blocked_ns / 1e3);
+	strbuf_adds(out, ", preempted: ");
+	report_add_time(out, (double)info->preempted_ns / 1e3);
+	if (!strcmp(info->event, "wall")) {
+		strbuf_adds(out, ", on-CPU: ");
+		report_add_time(out, (double)info->oncpu_ns / 1e3);
+	}
+	strbuf_adds(out, "\n# weighted in time (folded output: microseconds); percentages are of the "
+		    "recording's wall time (threads add up)\n");
+}
+
 void report_write_header(const struct profile_info *info, struct strbuf *out)
 {
+	if (info->time_weighted && info->event) {
+		strbuf_addf(out, "# event: %s\n", info->event);
+		write_time_header(info, out);
+		if (info->duration_ns)
+			strbuf_addf(out, "# duration: %.3f s\n", info->duration_ns / 1e9);
+		strbuf_addf(out, "# lost: %llu\n", (unsigned long long)info->lost);
+		return;
+	}
 	strbuf_addf(out, "# event: %s\n", info->is_folded || !info->event || !*info->event
 					      ? "(folded input)" : info->event);
 	if (info->samples != info->samples_total)
@@ -104,22 +141,33 @@ static void write_top(const struct tree *t, const struct funcs *fs, const struct
 		      struct strbuf *out)
 {
 	int by_self = o->sort != REPORT_SORT_TOTAL;
-	uint64_t all = tree_total(t);
+	uint64_t all = o->base ? o->base : tree_total(t);
 	struct row *rows;
 	size_t nr = sorted_funcs(t, fs, by_self, &rows);
 	size_t shown = o->top && o->top < nr ? o->top : nr;
+	struct strbuf tm = STRBUF_INIT;
 
 	strbuf_adds(out, "#   self%   total%        self       total  function  [module]\n");
 	for (size_t i = 0; i < shown; i++) {
 		uint32_t k = rows[i].id;
-		strbuf_addf(out, "%8.2f%% %7.2f%% %11llu %11llu  ", pct(fs->self[k], all),
-			    pct(fs->total[k], all), (unsigned long long)fs->self[k],
-			    (unsigned long long)fs->total[k]);
+		strbuf_addf(out, "%8.2f%% %7.2f%% ", pct(fs->self[k], all), pct(fs->total[k], all));
+		if (o->time_us) {
+			strbuf_reset(&tm);
+			report_add_time(&tm, (double)fs->self[k]);
+			strbuf_addf(out, "%11s ", tm.buf);
+			strbuf_reset(&tm);
+			report_add_time(&tm, (double)fs->total[k]);
+			strbuf_addf(out, "%11s  ", tm.buf);
+		} else {
+			strbuf_addf(out, "%11llu %11llu  ", (unsigned long long)fs->self[k],
+				    (unsigned long long)fs->total[k]);
+		}
 		add_name(out, tree_frame(t, k));
 		strbuf_addch(out, '\n');
 	}
 	if (shown < nr)
 		strbuf_addf(out, "# %zu more functions not shown (--top)\n", nr - shown);
+	strbuf_release(&tm);
 	free(rows);
 }
 
@@ -184,7 +232,7 @@ static struct tree *build_views(const struct tree *t, int callee, const uint8_t 
 
 /* Print node's children (recursively) with indentation; prune below min. */
 static void write_graph(const struct tree *v, uint32_t node, size_t depth, uint64_t all,
-			uint64_t min, struct strbuf *out)
+			uint64_t min, int time_us, struct strbuf *out)
 {
 	struct row *kids = NULL;
 	size_t nr = 0, alloc = 0;
@@ -200,10 +248,18 @@ static void write_graph(const struct tree *v, uint32_t node, size_t depth, uint6
 		xsort(kids, nr, sizeof(*kids), cmp_rows);
 	for (size_t i = 0; i < nr; i++) {
 		const struct tree_node *cn = tree_node(v, kids[i].id);
-		strbuf_addf(out, "%19s%7.2f%%  %*s", "", pct(cn->total, all), (int)(2 * depth), "");
+		if (time_us) {
+			struct strbuf tm = STRBUF_INIT;
+			report_add_time(&tm, (double)cn->total);
+			strbuf_addf(out, "%9s%10s%7.2f%%  %*s", "", tm.buf, pct(cn->total, all),
+				    (int)(2 * depth), "");
+			strbuf_release(&tm);
+		} else {
+			strbuf_addf(out, "%19s%7.2f%%  %*s", "", pct(cn->total, all), (int)(2 * depth), "");
+		}
 		add_name(out, tree_frame(v, cn->frame));
 		strbuf_addch(out, '\n');
-		write_graph(v, kids[i].id, depth + 1, all, min, out);
+		write_graph(v, kids[i].id, depth + 1, all, min, time_us, out);
 	}
 	free(kids);
 }
@@ -213,7 +269,7 @@ static void write_graph_view(const struct tree *t, const struct funcs *fs,
 {
 	int by_self = o->sort == REPORT_SORT_SELF;
 	int callee = o->view == REPORT_CALLEE;
-	uint64_t all = tree_total(t);
+	uint64_t all = o->base ? o->base : tree_total(t);
 	/* smallest weight shown: percent_limit of all, rounded up */
 	double lim = o->percent_limit > 0 ? o->percent_limit * (double)all / 100.0 : 0;
 	uint64_t min = (uint64_t)lim;
@@ -229,16 +285,22 @@ static void write_graph_view(const struct tree *t, const struct funcs *fs,
 			listed[rows[i].id] = 1, shown++;
 	struct tree *v = build_views(t, callee, listed);
 
-	strbuf_addf(out, "#  total%%   self%%  function  [module]; below: %s, %% of all samples\n",
-		    callee ? "its callers (bottom-up)" : "its callees (top-down)");
+	strbuf_addf(out, "#  total%%   self%%  function  [module]; below: %s, %% of %s\n",
+		    callee ? "its callers (bottom-up)" : "its callees (top-down)",
+		    o->time_us ? "wall time" : "all samples");
 	for (size_t i = 0; i < shown; i++) {
 		uint32_t k = rows[i].id;
 		strbuf_addf(out, "\n%8.2f%% %7.2f%%  ", pct(fs->total[k], all), pct(fs->self[k], all));
+		if (o->time_us) {
+			strbuf_adds(out, "(");
+			report_add_time(out, (double)fs->total[k]);
+			strbuf_adds(out, ")  ");
+		}
 		add_name(out, tree_frame(t, k));
 		strbuf_addch(out, '\n');
 		uint32_t sub = tree_child(v, 0, k);
 		if (sub != TREE_NONE)
-			write_graph(v, sub, 0, all, min, out);
+			write_graph(v, sub, 0, all, min, o->time_us, out);
 	}
 	if (shown < nr)
 		strbuf_addf(out, "\n# %zu functions below %.2f%% not shown (--percent-limit)\n",

@@ -30,7 +30,13 @@ struct report_opts {
 	enum report_sort sort;
 	double percent_limit; /* in percent: functions and graph lines below it are hidden */
 	size_t top;           /* rows of the top table; 0: all */
+	int time_us;          /* weights are microseconds (off-cpu, wall): show times */
+	uint64_t base;        /* percentages are of this (time_us: the recording's wall
+			       * time in microseconds); 0: of the tree's total */
 };
+
+/* Append a time given in microseconds as "950 us", "12.3 ms" or "1.234 s". */
+void report_add_time(struct strbuf *out, double us);
 
 /* Defaults: caller view, default sort, 0.5% limit, 20 rows. */
 void report_opts_init(struct report_opts *o);

@@ -163,6 +163,23 @@ async function main() {
 		check('diff: details show before and after', dd.includes('before 400') && dd.includes('after 800'), dd);
 		check('diff: details show the change compared', dd.includes('+20.00 pp'), dd);
 
+		// ---- off-CPU time: blues, times and shares of the wall time ----
+		if (cfg.wall) {
+			await page.goto(url(cfg.wall));
+			await page.waitForSelector('#frames rect');
+			f = await frames(page);
+			const blocked = byName(f, '[blocked]');
+			check('wall: the blocked tower is drawn', !!blocked);
+			if (blocked) {
+				const c = blocked.fill.match(/hsl\((\d+)/);
+				check('wall: off-CPU frames are blue', !!c && +c[1] >= 180 && +c[1] <= 260, blocked.fill);
+				await page.hover(`#frames rect >> nth=${f.indexOf(blocked)}`);
+				const dw = await page.evaluate(() => document.getElementById('details').textContent);
+				check('wall: details show a time and its share of the wall time',
+				      /^\[blocked\] \([0-9.]+ (ms|s|µs), [0-9.]+% of wall time/.test(dw), dw);
+			}
+		}
+
 		// ---- a large profile stays responsive ----
 		if (cfg.large) {
 			const t0 = Date.now();

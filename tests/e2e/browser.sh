@@ -48,9 +48,17 @@ expect() {
 		  if (hit) m += n }
 		END { printf "%.2f", total ? 100 * m / total : 0 }' "$small"
 }
+# A wall-clock profile (needs perf_event_open; left out without it).
+wall=""
+if "$STOKE" record -q --off-cpu -o "$T/oc.data" -- sleep 0.3 >/dev/null 2>&1 &&
+	"$STOKE" flamegraph --event wall -o "$T/wall.svg" "$T/oc.data" 2>/dev/null; then
+	wall=$T/wall.svg
+else
+	note "no off-CPU recording here: the wall-clock graph is not checked"
+fi
 cat >"$T/config.json" <<JSON
 {
-  "small": "$T/small.svg", "diff": "$T/diff.svg", "large": "$T/large.svg",
+  "small": "$T/small.svg", "diff": "$T/diff.svg", "large": "$T/large.svg", "wall": "$wall",
   "large_search": "fn_3\$",
   "searches": [
     { "term": "^(compute|io)\$", "expect": $(expect '^(compute|io)$') },

@@ -37,6 +37,33 @@ else
 	check "no file left behind" [ ! -e "$T/out/u.data" ]
 fi
 
+# --off-cpu: the stack at a switch is a kernel-mode sample, which paranoid 2 refuses to users.
+as_user "$STOKE" record --off-cpu -o "$T/out/o.data" -- "$T/spin" 0.3 >/dev/null 2>"$T/out/err"
+rc=$?
+note "--off-cpu as $user: exit $rc: $(head -1 "$T/out/err")"
+if [ $rc = 0 ]; then
+	check "--off-cpu as a user records off-CPU intervals" \
+		eval '"$STOKE" report --event off-cpu --folded "$T/out/o.data" | grep -q .'
+else
+	check "--off-cpu as a user: one line saying what it needs" \
+		eval '[ "$(wc -l <"$T/out/err")" = 1 ] && grep -q "perf_event_paranoid" "$T/out/err" && grep -q "sysctl -w" "$T/out/err"'
+	check "... leaving no file" [ ! -e "$T/out/o.data" ]
+fi
+as_user "$STOKE" record --wakers -o "$T/out/k.data" -- "$T/spin" 0.3 >/dev/null 2>"$T/out/err"
+note "--wakers as $user: $(head -1 "$T/out/err")"
+check "--wakers as a user says what it needs (root or CAP_PERFMON, or tracefs)" \
+	grep -Eq -- '--wakers: .*(CAP_PERFMON|tracefs)' "$T/out/err"
+
+# At paranoid 1 a user may profile the kernel side of their own processes: --off-cpu works,
+# and --wakers (raw tracepoint data) is refused in one line while the recording goes on.
+echo 1 >"$PARANOID"
+as_user "$STOKE" record --wakers -o "$T/out/k1.data" -- "$T/spin" 0.3 >/dev/null 2>"$T/out/err"
+rc=$?
+note "--wakers as $user at paranoid 1: exit $rc: $(head -1 "$T/out/err")"
+check "--wakers at paranoid 1: one line why, and the off-CPU recording goes on" \
+	eval '[ $rc = 0 ] && [ "$(grep -c -- "--wakers" "$T/out/err")" = 1 ] && "$STOKE" report --event off-cpu "$T/out/k1.data" | grep -q "^# off-CPU intervals: "'
+echo 2 >"$PARANOID"
+
 as_user "$STOKE" record -a -d 0.2 -o "$T/out/a.data" >/dev/null 2>"$T/out/err"
 rc=$?
 note "-a as $user: exit $rc: $(head -1 "$T/out/err")"

@@ -6,6 +6,7 @@
 #include "common/format.h"
 #include "common/sample.h"
 #include "common/strbuf.h"
+#include "common/swpair.h"
 #include "report/dump.h"
 
 static inline void fuzz_walk_records(struct fmt_reader *r)
@@ -23,6 +24,13 @@ static inline void fuzz_walk_records(struct fmt_reader *r)
 			     STOKE_REGS_USER_MASK, &s);
 		sample_id_parse(h, PERF_SAMPLE_TID | PERF_SAMPLE_TIME | PERF_SAMPLE_CPU |
 				   PERF_SAMPLE_IDENTIFIER, &id);
+		/* --wakers files: raw tracepoint data in samples; --off-cpu: switch records */
+		sample_parse(h, PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_IP | PERF_SAMPLE_TID |
+				    PERF_SAMPLE_TIME | PERF_SAMPLE_CPU | PERF_SAMPLE_PERIOD |
+				    PERF_SAMPLE_CALLCHAIN | PERF_SAMPLE_RAW, 0, &s);
+		struct swpair_switch sw;
+		swpair_decode(h, PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_IP | PERF_SAMPLE_TID |
+				 PERF_SAMPLE_TIME | PERF_SAMPLE_CPU | PERF_SAMPLE_PERIOD, &sw);
 		if (out.len > (1 << 16))
 			strbuf_reset(&out);
 	}
