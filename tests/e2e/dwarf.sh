@@ -14,7 +14,7 @@ check "dwarf record" [ $? = 0 ]
 check "dwarf report" [ $? = 0 ]
 read -r m n < <(share ';main;' "$T/dw.folded")
 note "DWARF: $m of $n samples reach main"
-check "DWARF: >= 99% of samples have a stack reaching main" [ $((m * 100)) -ge $((n * 99)) -a "$n" -ge 500 ]
+check "DWARF: >= 99% of samples have a stack reaching main" [ $((m * 100)) -ge $((n * 99)) -a "$n" -ge 200 ]
 read -r q n < <(share ';main;chain_one[^;]*;chain_two[^;]*;chain_three[^;]*;qsort[^;]*;.*by_value' "$T/dw.folded")
 note "DWARF: $q samples in by_value under qsort under chain_three/two/one"
 check "DWARF: the comparator appears under qsort under its caller chain" [ "$q" -ge $((n / 20)) ]

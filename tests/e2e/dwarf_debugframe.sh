@@ -41,7 +41,7 @@ dwarf_run() {
 	read -r m n < <(share "$CHAIN" "$T/$name.folded")
 	note "$name: $m of $n samples reach main through df_outer;df_middle;df_inner"
 	check "$name: >= 95% of samples reach main through the chain" \
-		[ $((m * 100)) -ge $((n * 95)) -a "$n" -ge 500 ]
+		[ $((m * 100)) -ge $((n * 95)) -a "$n" -ge 200 ]
 }
 
 dwarf_run debug_frame "$T/df"

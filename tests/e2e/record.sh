@@ -12,8 +12,10 @@ build_fixture "$T/sleeper" sleeper.c -fno-omit-frame-pointer || finish
 range() { nm -S "$1" | gawk -v f="$2" '$4 == f { printf "%d %d\n", strtonum("0x" $1), strtonum("0x" $1) + strtonum("0x" $2) }'; }
 
 # --- a command: sample IPs fall in the hot function, callchains reach its callers
-"$STOKE" record -q --call-graph fp -o "$T/spin.data" -- "$T/spin" 1 >"$T/out" 2>"$T/err"
+# (through /usr/bin/time, which says how much CPU the workload had: cpu-clock samples that)
+"$STOKE" record -q --call-graph fp -o "$T/spin.data" -- /usr/bin/time -f '%U %S' -o "$T/spin.cpu" "$T/spin" 1 >"$T/out" 2>"$T/err"
 check "record a command exits 0" [ $? = 0 ]
+cpu_ms=$(awk '{ printf "%d", ($1 + $2) * 1000 }' "$T/spin.cpu" 2>/dev/null)
 "$STOKE" dump "$T/spin.data" >"$T/dump" 2>&1
 check "dump reads the file" [ $? = 0 ]
 read -r ls le < <(range "$T/spin" spin_leaf)
@@ -27,7 +29,9 @@ gawk -v ls="$ls" -v le="$le" -v ms="$ms" -v me="$me" -v ts="$ts" -v te="$te" '
 	END { if (insample && cur && mid && top) chained++; printf "%d %d %d\n", n, leaf, chained }' "$T/dump" >"$T/counts"
 read -r n leaf chained <"$T/counts"
 note "samples=$n in spin_leaf=$leaf with spin_mid+spin_top callers=$chained"
-check "about a second at 999 Hz gives 500..1500 samples" [ "$n" -ge 500 -a "$n" -le 1500 ]
+note "the workload had ${cpu_ms:-?} ms of CPU"
+check "999 Hz gives about a sample per millisecond of CPU (0.5..1.5)" \
+	[ "${cpu_ms:-0}" -ge 100 -a $((n * 2)) -ge "${cpu_ms:-0}" -a $((n * 2)) -le $((${cpu_ms:-0} * 3)) ]
 check ">= 90% of sample IPs are in spin_leaf (nm range)" [ $((leaf * 100)) -ge $((n * 90)) ]
 check ">= 90% of spin_leaf samples have spin_mid and spin_top in the callchain" [ $((chained * 100)) -ge $((leaf * 90)) ]
 check "file has an END record" grep -q ' END ' "$T/dump"

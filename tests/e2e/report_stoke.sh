@@ -14,18 +14,20 @@ check "record two phases" [ $? = 0 ]
 check "report --folded" [ $? = 0 ]
 e=$(sum '^early;.*early_work' "$T/all.folded"); l=$(sum '^late;.*late_work' "$T/all.folded")
 note "early_work=$e late_work=$l"
-check "thread names are the root frames, functions named" [ "$e" -ge 400 -a "$l" -ge 400 ]
+# Each phase is 0.6 s of wall time; a busy machine gives it less CPU, so fewer samples: the
+# checks below compare with what each phase got, not with a rate.
+check "thread names are the root frames, functions named" [ "$e" -ge 100 -a "$l" -ge 100 ]
 
 "$STOKE" report --folded --time 0,0.45 "$T/ph.data" >"$T/first.folded"
 "$STOKE" report --folded --time 0.75, "$T/ph.data" >"$T/second.folded"
-check "--time 0,0.45 holds the early phase only" [ "$(sum late_work "$T/first.folded")" = 0 -a "$(sum early_work "$T/first.folded")" -ge 300 ]
-check "--time 0.75, holds the late phase only" [ "$(sum early_work "$T/second.folded")" = 0 -a "$(sum late_work "$T/second.folded")" -ge 300 ]
+check "--time 0,0.45 holds the early phase only" [ "$(sum late_work "$T/first.folded")" = 0 -a "$(sum early_work "$T/first.folded")" -ge $((e / 2)) ]
+check "--time 0.75, holds the late phase only" [ "$(sum early_work "$T/second.folded")" = 0 -a "$(sum late_work "$T/second.folded")" -ge $((l / 2)) ]
 
 "$STOKE" report --folded --comm late "$T/ph.data" >"$T/late.folded"
 check "--comm late keeps only that thread" [ "$(sum '^early' "$T/late.folded")" = 0 -a "$(sum '^late' "$T/late.folded")" = "$(sum '^late' "$T/all.folded")" ]
 tid=$("$STOKE" report --folded --per-thread "$T/ph.data" | sed -n 's/^early-[0-9]*\/\([0-9]*\);.*/\1/p' | head -1)
 "$STOKE" report --folded --tid "$tid" "$T/ph.data" >"$T/tid.folded"
-check "--tid keeps one thread" [ "$(sum '^late' "$T/tid.folded")" = 0 -a "$(sum '^early' "$T/tid.folded")" -ge 400 ]
+check "--tid keeps one thread" [ "$(sum '^late' "$T/tid.folded")" = 0 -a "$(sum '^early' "$T/tid.folded")" = "$(sum '^early' "$T/all.folded")" ]
 "$STOKE" report --folded --per-thread "$T/ph.data" >"$T/pt.folded"
 check "--per-thread roots are comm-pid/tid" grep -q '^late-[0-9]*/[0-9]*;' "$T/pt.folded"
 "$STOKE" report --folded --pid 1 "$T/ph.data" >"$T/none.folded"
