@@ -204,7 +204,7 @@ int profile_args_load(struct profile_args *pa, const char *path, struct tree **o
 	int err = profile_load(path, &pa->opts, out, info);
 	if (err) {
 		if (err == -FMT_EBADMAGIC)
-			return cli_error(1, "%s: not a stoke file nor folded stacks", path);
+			return cli_error(1, "%s: not a stoke file, a perf.data file nor folded stacks", path);
 		return cli_error(1, "%s: %s", path, fmt_strerror(err));
 	}
 	if (info->truncated)

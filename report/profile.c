@@ -1,5 +1,6 @@
 #include "report/profile.h"
 #include "common/format.h"
+#include "common/perfdata.h"
 #include "common/util.h"
 #include "report/folded.h"
 
@@ -78,7 +79,7 @@ int profile_load(const char *path, const struct profile_opts *o, struct tree **o
 	err = read_file(path, &text, &len);
 	if (err)
 		goto out;
-	if (len >= 4 && !memcmp(text, "\x5e\x2a\x4d\x18", 4)) {
+	if ((len >= 4 && !memcmp(text, "\x5e\x2a\x4d\x18", 4)) || perfdata_sniff(text, len)) {
 		free(text);
 		text = NULL;
 		err = profile_load_stoke(path, o, t, info);
