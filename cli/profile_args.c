@@ -20,6 +20,8 @@ const char profile_args_help[] =
 	"  --no-demangle       show mangled C++/Rust names\n"
 	"  --event NAME        the event to report when the file has several\n"
 	"  --perf-map-dir DIR  where to find perf-PID.map files (default /tmp)\n"
+	"  --kallsyms FILE     kernel symbols for a file that has none (perf.data from another\n"
+	"                      machine or kernel): a copy of that machine's /proc/kallsyms\n"
 	"  --unwinder NAME     DWARF stacks: rules (default: compiled CFI rules, libunwind for\n"
 	"                      the rest) or libunwind (every step; slower, a cross-check)\n"
 	"  --focus REGEX       only stacks through a function matching REGEX\n"
@@ -101,7 +103,7 @@ int profile_args_parse(struct profile_args *pa, int argc, char **argv, int *i)
 {
 	static const char *const with_value[] = {
 		"--pid", "--tid", "--comm", "--time", "--event", "--perf-map-dir", "--focus", "--ignore",
-		"--unwinder",
+		"--unwinder", "--kallsyms",
 	};
 	const char *arg = argv[*i], *val = NULL;
 	struct profile_opts *o = &pa->opts;
@@ -162,6 +164,10 @@ int profile_args_parse(struct profile_args *pa, int argc, char **argv, int *i)
 	}
 	if (!strcmp(name, "--perf-map-dir")) {
 		o->perf_map_dir = val;
+		return 1;
+	}
+	if (!strcmp(name, "--kallsyms")) {
+		o->kallsyms_path = val;
 		return 1;
 	}
 	if (!strcmp(name, "--unwinder")) {

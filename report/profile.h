@@ -23,6 +23,7 @@ struct profile_opts {
 	int no_lines;       /* skip file:line lookups (faster) */
 	const char *event;  /* event name to keep when a file has several; NULL: the first */
 	const char *perf_map_dir;
+	const char *kallsyms_path; /* kernel symbols when the file has no snapshot (perf.data) */
 	int libunwind_only; /* DWARF stacks: every step by libunwind (a cross-check of the rules) */
 	const regex_t *focus;  /* keep only stacks with a frame matching this */
 	const regex_t *ignore; /* drop stacks with a frame matching this */

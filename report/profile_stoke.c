@@ -242,6 +242,7 @@ int profile_load_stoke(const char *path, const struct profile_opts *o, struct tr
 		.inline_frames = !o->no_inline,
 		.lines = !o->no_lines,
 		.perf_map_dir = o->perf_map_dir,
+		.kallsyms_path = o->kallsyms_path,
 		.libunwind_only = o->libunwind_only,
 		.warn = forward_warning,
 		.warn_ctx = (void *)o,
