@@ -299,6 +299,8 @@ static int handle(struct perfdata *p, const struct perf_event_header *h, uint64_
 		queue_kernel(p, h);
 		return 0;
 	}
+	if (h->type > PD_COMPRESSED2)
+		return fail(p, -FMT_ECORRUPT, off); /* no such record: the stream is damaged */
 	switch (h->type) {
 	case PD_HEADER_ATTR:
 		if (!p->meta_done && blen >= PERF_ATTR_SIZE_VER0) {

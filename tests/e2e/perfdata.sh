@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# perf.data read by every report command: perf record's file mode, -z, pipe mode, frame-pointer
+# and DWARF call graphs, several events, a truncated and a corrupt file, and the check without
+# sampling noise: on one perf.data, stoke's folded stacks equal perf script's, stack for stack.
+. "$(dirname "$0")/../lib.sh"
+. "$ROOT/tests/perfdata-compare.sh"
+
+need_perf "perf.data" || finish
+if ! command -v perf >/dev/null || ! perf record -q -o "$T/probe.data" -e cpu-clock -- true >/dev/null 2>&1; then
+	if [ "${STOKE_REQUIRE_PERF:-0}" = 1 ]; then fail "perf.data (perf record does not run: install linux-perf)"; else skip "perf.data" "perf record does not run (Debian: linux-perf)"; fi
+	finish
+fi
+build_fixture "$T/spin" spin.c -fno-omit-frame-pointer -pthread || finish
+build_fixture "$T/spin_nofp" spin.c -fomit-frame-pointer -pthread || finish
+rec() { perf record -q "$@" >/dev/null 2>"$T/perf.err" || { note "perf record $*: $(head -1 "$T/perf.err")"; return 1; }; }
+
+# compare NAME FILE [EVENT]: stoke's stacks equal perf script's (naming differences aside);
+# at most 1 % of the samples may differ (return addresses at a function's end, see
+# docs/perfdata.md), and none of the workload's own stacks (through worker).
+compare() {
+	local name=$1 file=$2 event=${3:-}
+	perf_compare "$file" "$T/cmp" "$event"
+	note "$name: perf shows $cmp_total samples, stoke $cmp_stoke_total; $cmp_diff in stacks that differ"
+	diff "$T/cmp.perf" "$T/cmp.stoke" | grep '^[<>]' | head -6 | sed 's/^/#   /'
+	check "$name: same sample count as perf script" [ "$cmp_total" = "$cmp_stoke_total" -a "$cmp_total" -gt 500 ]
+	check "$name: stacks equal perf script's (at most 1 % differ)" [ $((cmp_diff * 100)) -le "$cmp_total" ]
+	check "$name: every stack through the workload equal" \
+		[ -z "$(diff <(grep ';worker' "$T/cmp.perf") <(grep ';worker' "$T/cmp.stoke"))" ]
+}
+
+# ---- frame pointers, file mode
+rec -g -F 1999 -o "$T/fp.data" -- "$T/spin" 1.5 2 || { fail "perf record -g"; finish; }
+"$STOKE" report --top 5 "$T/fp.data" >"$T/top" 2>"$T/err"
+check "report reads perf.data" [ $? = 0 ]
+check "... top function is the workload's leaf" gawk '!/^#/ && NF { exit !($NF == "[spin]" && $(NF-1) == "spin_leaf") }' "$T/top"
+check "... no warning on a file recorded here" [ ! -s "$T/err" ]
+compare "frame pointers" "$T/fp.data"
+
+"$STOKE" dump "$T/fp.data" >"$T/dump" 2>"$T/err"
+check "dump: attr with its ids and name" grep -qE '^0 ATTR .* ids [0-9]+ name cpu-clock' "$T/dump"
+check "dump: features (hostname, release, cmdline)" \
+	bash -c "grep -q '    hostname = $(hostname)' '$T/dump' && grep -q '    release = $(uname -r)' '$T/dump' && grep -q 'cmdline = .*perf record' '$T/dump'"
+check "dump: build-ids, the workload's matching the file" \
+	grep -q "BUILD_ID .* $(readelf -n "$T/spin" | gawk '/Build ID/ { print $3 }') $T/spin\$" "$T/dump"
+check "dump: MMAP2 of the workload carries its build-id" grep -qE "MMAP2 .* $T/spin build-id [0-9a-f]{40}" "$T/dump"
+check "dump: FINISHED_ROUND records" grep -q ' FINISHED_ROUND ' "$T/dump"
+
+"$STOKE" flamegraph -o "$T/fp.svg" "$T/fp.data" 2>"$T/err"
+check "flamegraph of perf.data" grep -q 'spin_leaf' "$T/fp.svg"
+"$STOKE" script "$T/fp.data" >"$T/script" 2>"$T/err"
+check "script of perf.data: one block per sample" [ "$(grep -c '^spin ' "$T/script")" = "$cmp_total" ]
+"$STOKE" callgraph "$T/fp.data" >"$T/cg.dot" 2>"$T/err"
+check "callgraph of perf.data" grep -q 'spin_leaf' "$T/cg.dot"
+
+# A build-id that does not match the file on disk: warned once, its symbols not trusted.
+cp "$T/spin" "$T/spin.keep"
+build_fixture "$T/spin" spin.c -fno-omit-frame-pointer -pthread -O2 || finish
+"$STOKE" report --folded "$T/fp.data" >"$T/changed" 2>"$T/err"
+check "a changed binary: one warning naming it" [ "$(grep -c "$T/spin changed since the recording" "$T/err")" = 1 ]
+mv "$T/spin.keep" "$T/spin"
+
+# diff: perf.data against a stoke file and folded stacks
+"$STOKE" record -q -F 1999 -o "$T/s.data" -- "$T/spin" 1.5 2 2>/dev/null
+"$STOKE" diff "$T/fp.data" "$T/s.data" >"$T/diff" 2>"$T/err"
+check "diff perf.data stoke.data" [ $? = 0 ]
+check "... shows the workload" grep -q spin_leaf "$T/diff"
+"$STOKE" report --folded "$T/s.data" >"$T/s.folded"
+"$STOKE" diff "$T/s.folded" "$T/fp.data" >/dev/null 2>"$T/err"
+check "diff folded perf.data" [ $? = 0 ]
+
+# ---- perf record -z: one zstd stream across the COMPRESSED records
+rec -z -g -F 1999 -o "$T/z.data" -- "$T/spin" 2 2 || fail "perf record -z"
+check "-z: the file is compressed" grep -q 'compression = zstd' <("$STOKE" dump "$T/z.data")
+compare "perf record -z" "$T/z.data"
+
+# ---- pipe mode: metadata as records
+perf record -q -g -F 1999 -o - -- "$T/spin" 1.5 2 >"$T/pipe.data" 2>/dev/null
+check "pipe mode: ATTR and features" bash -c "'$STOKE' dump '$T/pipe.data' | grep -q ' ATTR .*name cpu-clock' && '$STOKE' dump '$T/pipe.data' | grep -q 'release = '"
+compare "pipe mode" "$T/pipe.data"
+
+# ---- DWARF: perf's registers and stack copies through stoke's unwinder
+rec --call-graph dwarf -F 999 -o "$T/dw.data" -- "$T/spin_nofp" 1.5 2 || fail "perf record --call-graph dwarf"
+perf_compare "$T/dw.data" "$T/cmp"
+note "DWARF: perf shows $cmp_total samples, stoke $cmp_stoke_total; $cmp_diff in stacks that differ"
+diff "$T/cmp.perf" "$T/cmp.stoke" | grep '^[<>]' | head -10 | sed 's/^/#   /'
+check "DWARF: same sample count" [ "$cmp_total" = "$cmp_stoke_total" -a "$cmp_total" -gt 500 ]
+check "DWARF: at most 2 % of the stacks differ from perf's unwinder" [ $((cmp_diff * 50)) -le "$cmp_total" ]
+check "DWARF: the workload's stack is unwound whole" grep -qE '^spin_nofp;clone3;start_thread;worker;spin_top;spin_mid;spin_leaf [0-9]+$' "$T/cmp.stoke"
+
+# ---- several events
+rec -g -e cpu-clock,task-clock -F 999 -o "$T/multi.data" -- "$T/spin" 1.5 || fail "perf record -e cpu-clock,task-clock"
+check "two events: two ATTRs with their names" \
+	[ "$("$STOKE" dump "$T/multi.data" | grep -cE '^0 ATTR .* name (cpu-clock|task-clock)$')" = 2 ]
+compare "event task-clock" "$T/multi.data" task-clock
+"$STOKE" report --event nosuch "$T/multi.data" >/dev/null 2>"$T/err"
+check "an event not in the file: names the events it has" grep -q 'it has: cpu-clock, task-clock' "$T/err"
+
+# ---- damage: truncated and corrupt files keep the samples before the damage
+size=$(stat -c %s "$T/fp.data")
+"$STOKE" dump "$T/fp.data" >"$T/good.dump"
+cut=$((size / 2))
+head -c "$cut" "$T/fp.data" >"$T/cut.data"
+"$STOKE" report --top 3 "$T/cut.data" >"$T/out" 2>"$T/err"
+rc=$?
+# Samples wholly before the cut (offset + size <= cut).
+want=$(gawk -v c="$cut" '$2 == "SAMPLE" && strtonum($1) + $4 <= c' "$T/good.dump" | wc -l)
+got=$(gawk '/^# samples:/ { print $3 }' "$T/out")
+note "truncated at $cut: $got samples reported, $want before the cut; $(head -1 "$T/err")"
+# (The features after the data are cut off too: no OS release, so no kernel symbols, said once.)
+check "truncated: exit 0 with one line naming the offset" [ $rc = 0 -a "$(grep -c 'truncated.*at offset [0-9]' "$T/err")" = 1 ]
+check "truncated: every sample before the cut is reported" [ "$got" = "$want" ]
+
+off=$(gawk '$2 == "SAMPLE" { n++; if (n == 1000) { print strtonum($1); exit } }' "$T/good.dump")
+cp "$T/fp.data" "$T/bad.data"
+printf '\377\377\377\377\377\377\377\377' | dd of="$T/bad.data" bs=1 seek="$off" conv=notrunc status=none
+"$STOKE" report --top 3 "$T/bad.data" >"$T/out" 2>"$T/err"
+rc=$?
+got=$(gawk '/^# samples:/ { print $3 }' "$T/out")
+note "corrupt at $off: $got samples reported; $(head -1 "$T/err")"
+check "corrupt: one warning with the offset of the bad record" grep -q "corrupt.*at offset $off;" "$T/err"
+check "corrupt: the 999 samples before it are reported" [ $rc = 0 -a "$got" = 999 ]
+"$STOKE" dump "$T/bad.data" >/dev/null 2>"$T/err"
+check "corrupt: dump fails with the offset" [ $? != 0 ] && grep -q "offset $off" "$T/err"
+
+cp "$T/fp.data" "$T/swapped.data"
+printf '2ELIFREP' | dd of="$T/swapped.data" bs=1 conv=notrunc status=none
+"$STOKE" report "$T/swapped.data" >/dev/null 2>"$T/err"
+check "other byte order: refused with a clear line" grep -q 'other byte order' "$T/err"
+finish
