@@ -107,7 +107,7 @@ static int load_file_header(struct perfdata *p)
 			asz = (uint32_t)(attr_size - 16);
 		uint64_t ids = get64(e + attr_size - 16), ids_size = get64(e + attr_size - 8);
 		if (!in_file(p, ids, ids_size))
-			ids_size = 0;
+			ids = ids_size = 0;
 		pd_meta_add_attr(p->meta, e, asz, p->map + ids, (size_t)(ids_size / 8));
 	}
 	if (data > p->len)
