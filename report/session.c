@@ -148,6 +148,11 @@ static void deliver(struct session *s, const struct perf_event_header *h)
 		memcpy(v, h + 1, 16);
 		s->lost += v[1];
 	}
+	if (h->type == PERF_RECORD_LOST_SAMPLES && h->size >= sizeof(*h) + 8) {
+		uint64_t v;
+		memcpy(&v, h + 1, 8);
+		s->lost += v;
+	}
 	if (s->hd->record && s->hd->record(s->hd->ctx, h, &sid))
 		s->stop = 1;
 }

@@ -63,7 +63,8 @@ mv "$T/spin.keep" "$T/spin"
 "$STOKE" record -q -F 1999 -o "$T/s.data" -- "$T/spin" 1.5 2 2>/dev/null
 "$STOKE" diff "$T/fp.data" "$T/s.data" >"$T/diff" 2>"$T/err"
 check "diff perf.data stoke.data" [ $? = 0 ]
-check "... shows the workload" grep -q spin_leaf "$T/diff"
+"$STOKE" diff -o "$T/diff.svg" "$T/fp.data" "$T/s.data" 2>"$T/err"
+check "... its differential flame graph holds the workload" grep -q spin_leaf "$T/diff.svg"
 "$STOKE" report --folded "$T/s.data" >"$T/s.folded"
 "$STOKE" diff "$T/s.folded" "$T/fp.data" >/dev/null 2>"$T/err"
 check "diff folded perf.data" [ $? = 0 ]
