@@ -117,6 +117,8 @@ const char *resolver_comm(struct resolver *r, uint32_t pid, uint32_t tid)
 	const char *c = comm_get(r, tid);
 	if (!c)
 		c = comm_get(r, pid);
+	if (!c && !pid && !tid)
+		return "swapper"; /* the idle task has no COMM record; the kernel's name for it */
 	return c ? c : "[unknown]";
 }
 
