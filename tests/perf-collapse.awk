@@ -18,35 +18,35 @@ function flush(   s, i) {
 	have = 0;
 	n = 0;
 }
-/^[^ \t]/ {
-	flush();
-	# header: "COMM  TID EVENT: " (the command name may hold spaces)
-	line = $0;
-	ev = line;
-	sub(/:[ \t]*$/, "", ev);
-	sub(/.*[ \t]/, "", ev);
-	sub(/[ \t]+[0-9]+[ \t]+[^ \t]+:[ \t]*$/, "", line);
-	skip = event != "" && ev != event;
-	comm = line;
-	gsub(/;/, ":", comm);
-	have = 1;
-	next;
-}
-/^[ \t]*$/ { flush(); next; }
-{
-	# frame: "\t ADDR NAME (DSO)"
-	if (skip)
-		next;
-	line = $0;
-	if (vdso && line ~ / \(\[vdso\]\)$/) {
-		f[++n] = "[vdso]";
-		next;
-	}
+function frame(line) {
+	# "ADDR NAME (DSO)"
+	if (vdso && line ~ / \(\[vdso\]\)$/)
+		return "[vdso]";
 	sub(/^[ \t]*[0-9a-f]+ /, "", line);
 	sub(/ \([^()]*\)$/, "", line);
 	sub(/\+0x[0-9a-f]+$/, "", line);
 	gsub(/;/, ":", line);
-	f[++n] = line;
+	return line;
+}
+/^[ \t]*$/ { flush(); next; }
+# a frame of a callchain: "\t ADDR NAME (DSO)"
+/^\t/ {
+	if (!skip)
+		f[++n] = frame($0);
+	next;
+}
+# a sample: "COMM TID EVENT: " (the command name is right-aligned and may hold spaces), followed
+# by "ADDR NAME (DSO)" on the same line when the event has no callchain
+{
+	flush();
+	if (!match($0, /^[ \t]*(.*[^ \t])[ \t]+[0-9]+[ \t]+([^ \t]+):[ \t]*(.*)$/, m))
+		next;
+	comm = m[1];
+	gsub(/;/, ":", comm);
+	skip = event != "" && m[2] != event;
+	have = 1;
+	if (m[3] != "" && !skip)
+		f[++n] = frame(m[3]);
 }
 END {
 	flush();

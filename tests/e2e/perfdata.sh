@@ -106,6 +106,12 @@ rec -g -e cpu-clock,task-clock -F 999 -o "$T/multi.data" -- "$T/spin" 1.5 || fai
 check "two events: two ATTRs with their names" \
 	[ "$("$STOKE" dump "$T/multi.data" | grep -cE '^0 ATTR .* name (cpu-clock|task-clock)$')" = 2 ]
 compare "event task-clock" "$T/multi.data" task-clock
+# Events of different layouts (one without a callchain): perf puts IDENTIFIER first in samples.
+rec -g -e cpu-clock -e task-clock/call-graph=no/ -F 999 -o "$T/mixed.data" -- "$T/spin" 1.5 || fail "perf record, two layouts"
+compare "two layouts, the one with callchains" "$T/mixed.data" cpu-clock
+perf_compare "$T/mixed.data" "$T/cmp" "task-clock/call-graph=no/"
+note "two layouts, the one without: perf $cmp_total samples, stoke $cmp_stoke_total, $cmp_diff differ"
+check "two layouts, the one without callchains: equal to perf's" [ "$cmp_total" -gt 500 -a "$cmp_total" = "$cmp_stoke_total" -a "$cmp_diff" = 0 ]
 "$STOKE" report --event nosuch "$T/multi.data" >/dev/null 2>"$T/err"
 check "an event not in the file: names the events it has" grep -q 'it has: cpu-clock, task-clock' "$T/err"
 
