@@ -31,7 +31,7 @@ compare() {
 	perf_compare "$file" "$T/cmp" "$event"
 	note "$name: perf shows $cmp_total samples, stoke $cmp_stoke_total; $cmp_diff in stacks that differ"
 	diff "$T/cmp.perf" "$T/cmp.stoke" | grep '^[<>]' | head -6 | sed 's/^/#   /'
-	check "$name: same sample count as perf script" [ "$cmp_total" = "$cmp_stoke_total" -a "$cmp_total" -gt 500 ]
+	check "$name: same sample count as perf script" [ "$cmp_total" = "$cmp_stoke_total" -a "$cmp_total" -gt 100 ]
 	check "$name: stacks equal perf script's (at most 1 % differ)" [ $((cmp_diff * 100)) -le "$cmp_total" ]
 	# The heaviest stack (the workload's loop) has exactly perf's count.
 	local top
@@ -97,7 +97,7 @@ rec --call-graph dwarf -F 999 -o "$T/dw.data" -- "$T/spin_nofp" 1.5 2 || fail "p
 perf_compare "$T/dw.data" "$T/cmp"
 note "DWARF: perf shows $cmp_total samples, stoke $cmp_stoke_total; $cmp_diff in stacks that differ"
 diff "$T/cmp.perf" "$T/cmp.stoke" | grep '^[<>]' | head -10 | sed 's/^/#   /'
-check "DWARF: same sample count" [ "$cmp_total" = "$cmp_stoke_total" -a "$cmp_total" -gt 500 ]
+check "DWARF: same sample count" [ "$cmp_total" = "$cmp_stoke_total" -a "$cmp_total" -gt 100 ]
 check "DWARF: at most 2 % of the stacks differ from perf's unwinder" [ $((cmp_diff * 50)) -le "$cmp_total" ]
 check "DWARF: the workload's stack is unwound whole" grep -qE '^spin_nofp;clone3;start_thread;worker;spin_top;spin_mid;spin_leaf [0-9]+$' "$T/cmp.stoke"
 
@@ -111,7 +111,7 @@ rec -g -e cpu-clock -e task-clock/call-graph=no/ -F 999 -o "$T/mixed.data" -- "$
 compare "two layouts, the one with callchains" "$T/mixed.data" cpu-clock
 perf_compare "$T/mixed.data" "$T/cmp" "task-clock/call-graph=no/"
 note "two layouts, the one without: perf $cmp_total samples, stoke $cmp_stoke_total, $cmp_diff differ"
-check "two layouts, the one without callchains: equal to perf's" [ "$cmp_total" -gt 500 -a "$cmp_total" = "$cmp_stoke_total" -a "$cmp_diff" = 0 ]
+check "two layouts, the one without callchains: equal to perf's" [ "$cmp_total" -gt 100 -a "$cmp_total" = "$cmp_stoke_total" -a "$cmp_diff" = 0 ]
 "$STOKE" report --event nosuch "$T/multi.data" >/dev/null 2>"$T/err"
 check "an event not in the file: names the events it has" grep -q 'it has: cpu-clock, task-clock' "$T/err"
 
@@ -142,6 +142,22 @@ check "corrupt: one warning with the offset of the bad record" grep -q "corrupt.
 check "corrupt: the $((half - 1)) samples before it are reported" [ $rc = 0 -a "$got" = $((half - 1)) ]
 "$STOKE" dump "$T/bad.data" >/dev/null 2>"$T/err"
 check "corrupt: dump fails with the offset" [ $? != 0 ] && grep -q "offset $off" "$T/err"
+
+# Bytes flipped at 40 places (header, attrs, records, features): never a crash or a hang, and
+# a failure is one line.
+crashes=0 unclear=0
+for i in $(seq 0 39); do
+	pos=$(( i < 8 ? i * 13 : size * i / 40 ))
+	cp "$T/fp.data" "$T/flip.data"
+	printf "$(printf '\\%03o' $(( ($(od -An -tu1 -j "$pos" -N1 "$T/fp.data") ^ 0x5a) & 0xff )))" |
+		dd of="$T/flip.data" bs=1 seek="$pos" conv=notrunc status=none
+	timeout 20 "$STOKE" report --top 3 "$T/flip.data" >/dev/null 2>"$T/err"
+	rc=$?
+	[ $rc -ge 124 ] && { crashes=$((crashes + 1)); note "report exit $rc, byte flipped at $pos"; }
+	[ $rc != 0 ] && [ "$(wc -l <"$T/err")" != 1 ] && { unclear=$((unclear + 1)); note "flipped at $pos: $(head -2 "$T/err" | tr '\n' ' ')"; }
+done
+check "flipped bytes: no crash or hang" [ $crashes = 0 ]
+check "flipped bytes: every failure is one line" [ $unclear = 0 ]
 
 cp "$T/fp.data" "$T/swapped.data"
 printf '2ELIFREP' | dd of="$T/swapped.data" bs=1 conv=notrunc status=none
