@@ -44,6 +44,7 @@ struct profile_info {
 	uint64_t samples;       /* samples kept after filters (folded: sum of counts) */
 	uint64_t samples_total; /* samples in the file for the event */
 	uint64_t lost;          /* samples the kernel dropped */
+	uint64_t throttles;     /* times the kernel throttled sampling (THROTTLE records) */
 	uint64_t duration_ns;   /* recording length, 0 when unknown */
 	uint64_t malformed;     /* folded lines skipped */
 	int truncated;          /* the file ended early or had a corrupt frame */

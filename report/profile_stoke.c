@@ -285,6 +285,7 @@ int profile_load_stoke(const char *path, const struct profile_opts *o, struct tr
 		info->period = ev->attr.sample_period;
 	info->cmdline = dup_or_null(session_info(l.s, "target"));
 	info->hostname = dup_or_null(session_info(l.s, "hostname"));
+	info->throttles = session_throttles(l.s);
 	struct stoke_end end;
 	if (!session_end(l.s, &end)) {
 		info->lost = end.lost;

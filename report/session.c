@@ -32,6 +32,7 @@ struct session {
 	struct stoke_end end;
 	int have_end;
 	uint64_t lost;
+	uint64_t throttles;    /* PERF_RECORD_THROTTLE records */
 	uint64_t first_time, last_time;
 
 	unsigned char *qbuf;   /* queued records, 8-byte aligned */
@@ -178,6 +179,8 @@ static void deliver(struct session *s, const struct perf_event_header *h)
 		memcpy(v, h + 1, 16);
 		s->lost += v[1];
 	}
+	if (h->type == PERF_RECORD_THROTTLE)
+		s->throttles++;
 	if (h->type == PERF_RECORD_LOST_SAMPLES && h->size >= sizeof(*h) + 8) {
 		uint64_t v;
 		memcpy(&v, h + 1, 8);
@@ -399,6 +402,7 @@ size_t session_nr_events(const struct session *s) { return s->nr_events; }
 const struct session_event *session_event(const struct session *s, size_t i) { return &s->events[i]; }
 uint64_t session_sample_type(const struct session *s) { return s->sample_type; }
 uint64_t session_lost(const struct session *s) { return s->lost; }
+uint64_t session_throttles(const struct session *s) { return s->throttles; }
 uint64_t session_first_time(const struct session *s) { return s->first_time; }
 uint64_t session_last_time(const struct session *s) { return s->last_time; }
 

@@ -4,8 +4,10 @@
 #include "common/perfdata.h"
 #include "common/sample.h"
 #include "common/strbuf.h"
+#include "report/session.h"
 #include "tests/unit/t.h"
 
+#include <unistd.h>
 #include <zstd.h>
 
 #define ST (PERF_SAMPLE_IP | PERF_SAMPLE_TID | PERF_SAMPLE_TIME | PERF_SAMPLE_PERIOD)
@@ -138,6 +140,49 @@ static void compress_chunks(struct strbuf *out, const struct strbuf *data, size_
 	ZSTD_freeCCtx(c);
 }
 
+/* A record of `type` with body words v[0..n) and a sample_id trailer {pid/tid, time}. */
+static void rec_words(struct strbuf *b, uint32_t type, const uint64_t *v, size_t n, uint64_t time)
+{
+	struct perf_event_header h = { type, 0, (uint16_t)(8 + 8 * n + 16) };
+	put(b, &h, 8);
+	put(b, v, 8 * n);
+	put64(b, 7 | (7ULL << 32));
+	put64(b, time);
+}
+
+/* The session over a perf.data file: lost samples and throttling are counted. */
+static void session_counts(void)
+{
+	struct strbuf data = STRBUF_INIT, f = STRBUF_INIT;
+	uint64_t lost[2] = { 42, 5 }, lost_samples = 3, thr[3] = { 150, 42, 42 };
+	sample(&data, 0x1000, 100);
+	rec_words(&data, PERF_RECORD_LOST, lost, 2, 110);
+	rec_words(&data, PERF_RECORD_THROTTLE, thr, 3, 150);
+	rec_words(&data, PERF_RECORD_UNTHROTTLE, thr, 3, 160);
+	rec_words(&data, PERF_RECORD_THROTTLE, thr, 3, 170);
+	rec_words(&data, PERF_RECORD_LOST_SAMPLES, &lost_samples, 1, 180);
+	sample(&data, 0x1001, 200);
+	round_end(&data);
+	file_mode(&f, &data);
+	char path[] = "/tmp/stoke-perfdata-XXXXXX";
+	int fd = mkstemp(path);
+	T_OK(fd >= 0 && write(fd, f.buf, f.len) == (ssize_t)f.len, "session: write the file");
+	close(fd);
+	struct session *s = session_new();
+	struct session_handlers hd = { 0 };
+	T_EQ_INT(session_read(s, path, &hd), 0, "session: reads perf.data");
+	T_EQ_INT(session_nr_events(s), 1, "session: one event");
+	T_EQ_STR(session_event(s, 0)->name, "task-clock", "session: its name derived from type and config");
+	T_EQ_INT(session_lost(s), 8, "session: LOST and LOST_SAMPLES counted");
+	T_EQ_INT(session_throttles(s), 2, "session: THROTTLE records counted");
+	T_EQ_STR(session_info(s, "hostname"), "testhost", "session: INFO from the features");
+	T_EQ_INT(session_first_time(s), 100, "session: first sample time");
+	session_free(s);
+	unlink(path);
+	strbuf_release(&data);
+	strbuf_release(&f);
+}
+
 int main(void)
 {
 	struct strbuf data = STRBUF_INIT, f = STRBUF_INIT;
@@ -229,6 +274,8 @@ int main(void)
 	T_EQ_INT(s.info_host, 1, "pipe mode: HEADER_FEATURE read");
 	T_EQ_INT(s.samples, 100, "pipe mode: every sample");
 	T_OK(s.aligned, "pipe mode: records 8-byte aligned after an odd-sized one");
+
+	session_counts();
 
 	strbuf_release(&feat);
 	strbuf_release(&pf);
