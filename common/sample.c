@@ -60,13 +60,20 @@ int sample_parse(const struct perf_event_header *h, uint64_t st, uint64_t regs_m
 		s->cpu = (uint32_t)take64(&c);
 	if (st & PERF_SAMPLE_PERIOD)
 		s->period = take64(&c);
-	if (st & (PERF_SAMPLE_READ | PERF_SAMPLE_RAW | PERF_SAMPLE_BRANCH_STACK))
-		return -EINVAL; /* stoke never asks for these */
+	if (st & (PERF_SAMPLE_READ | PERF_SAMPLE_BRANCH_STACK))
+		return -EINVAL; /* their size depends on more of the attr; stoke never asks for them */
 	if (st & PERF_SAMPLE_CALLCHAIN) {
 		s->nr_callchain = take64(&c);
 		if (s->nr_callchain > 65536)
 			return -EINVAL;
 		s->callchain = take_bytes(&c, s->nr_callchain * 8);
+	}
+	if (st & PERF_SAMPLE_RAW) { /* tracepoints in perf.data: u32 size, then the data */
+		uint32_t raw = 0;
+		const void *p = take_bytes(&c, 4);
+		if (p)
+			memcpy(&raw, p, 4);
+		take_bytes(&c, raw);
 	}
 	if (st & PERF_SAMPLE_REGS_USER) {
 		s->regs_abi = take64(&c);

@@ -112,6 +112,14 @@ compare "two layouts, the one with callchains" "$T/mixed.data" cpu-clock
 perf_compare "$T/mixed.data" "$T/cmp" "task-clock/call-graph=no/"
 note "two layouts, the one without: perf $cmp_total samples, stoke $cmp_stoke_total, $cmp_diff differ"
 check "two layouts, the one without callchains: equal to perf's" [ "$cmp_total" -gt 100 -a "$cmp_total" = "$cmp_stoke_total" -a "$cmp_diff" = 0 ]
+# A tracepoint (PERF_SAMPLE_RAW in the samples), when tracefs is there.
+if rec -g -e sched:sched_switch -o "$T/tp.data" -- "$T/spin" 0.5 2; then
+	perf_compare "$T/tp.data" "$T/cmp"
+	note "tracepoint: perf $cmp_total samples, stoke $cmp_stoke_total, $cmp_diff differ"
+	check "tracepoint samples: equal to perf's" [ "$cmp_total" -gt 0 -a "$cmp_total" = "$cmp_stoke_total" -a "$cmp_diff" = 0 ]
+else
+	skip "tracepoint samples" "perf cannot record sched:sched_switch here"
+fi
 "$STOKE" report --event nosuch "$T/multi.data" >/dev/null 2>"$T/err"
 check "an event not in the file: names the events it has" grep -q 'it has: cpu-clock, task-clock' "$T/err"
 
