@@ -34,7 +34,7 @@ median() {
 
 printf '# %s, %s CPUs, kernel %s, perf %s, %s runs each (median, hyperfine); pipeline: %s\n' \
 	"$(uname -m)" "$(nproc)" "$(uname -r)" "$(perf version | gawk '{ print $3 }')" "$RUNS" "$pipeline"
-printf '%-9s %-28s %10s %10s %8s\n' samples "stoke vs perf" "stoke s" "perf s" ratio
+printf '%-9s %-28s %10s %10s %8s\n' metric "(samples, stoke vs perf)" "stoke s" "perf s" ratio
 for n in $SIZES; do
 	freq=$(( n >= 200000 ? 49999 : 4999 ))
 	perf record -q -F "$freq" -g -o "$W/cal.data" -- sh -c "'$W/demo' 1 & '$W/demo' 1; wait" >/dev/null 2>&1

@@ -3,7 +3,7 @@
 # workloads, medians of RUNS runs, ratio = stoke / perf (below 1: stoke is faster or smaller).
 # usage: bench/run.sh [RUNS]   (default 5).  Needs perf, and FlameGraph's scripts in
 # bench/vendor/FlameGraph (a checkout of the public FlameGraph repository, never committed).
-# Each part can also be run alone: record.sh, report.sh, dwarf.sh, symbolize.sh.
+# Each part can also be run alone: record.sh, report.sh, dwarf.sh, symbolize.sh, perfdata.sh.
 set -eu
 RUNS=${1:-5}
 B=$(cd "$(dirname "$0")" && pwd)
@@ -35,6 +35,7 @@ part record bash "$B/record.sh" "$RUNS"
 part report bash "$B/report.sh" "$RUNS"
 part dwarf bash "$B/dwarf.sh" "$RUNS"
 part symbolize bash "$B/symbolize.sh" "$RUNS"
+part perfdata bash "$B/perfdata.sh" "$RUNS"
 
 printf '# stoke vs perf: %s, %s CPUs, %s, kernel %s, %s, medians of %s runs\n' \
 	"$(uname -m)" "$(nproc)" "$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)" \
