@@ -73,6 +73,8 @@ int sample_parse(const struct perf_event_header *h, uint64_t st, uint64_t regs_m
 		const void *p = take_bytes(&c, 4);
 		if (p)
 			memcpy(&raw, p, 4);
+		if ((raw + 4) & 7)
+			return -EINVAL; /* the kernel pads it so that what follows stays aligned */
 		take_bytes(&c, raw);
 	}
 	if (st & PERF_SAMPLE_REGS_USER) {
