@@ -50,7 +50,7 @@ check "... no warning on a file recorded here" [ ! -s "$T/err" ]
 compare "frame pointers" "$T/fp.data"
 
 "$STOKE" dump "$T/fp.data" >"$T/dump" 2>"$T/err"
-check "dump: attr with its ids and name" grep -qE '^0 ATTR .* ids [0-9]+ name cpu-clock' "$T/dump"
+check "dump: attr with its ids and name" bash -c "grep -qE '^0 ATTR .* ids [0-9]+ name cpu-clock' '$T/dump' && grep -qE '^    ids [0-9]+' '$T/dump'"
 check "dump: features (hostname, release, cmdline)" \
 	bash -c "grep -q '    hostname = $(hostname)' '$T/dump' && grep -q '    release = $(uname -r)' '$T/dump' && grep -q 'cmdline = .*perf record' '$T/dump'"
 check "dump: build-ids, the workload's matching the file" \
