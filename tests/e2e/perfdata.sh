@@ -65,6 +65,28 @@ check "script of perf.data: one block per sample" [ "$(grep -c '^spin ' "$T/scri
 "$STOKE" callgraph "$T/fp.data" >"$T/cg.dot" 2>"$T/err"
 check "callgraph of perf.data" grep -q 'spin_leaf' "$T/cg.dot"
 
+# Kernel symbols: this machine's when the file says it was recorded on this kernel (release and
+# kernel build-id); another kernel's file is warned about, and --kallsyms gives the symbols.
+kfuncs() { gawk '!/^#/ && $NF == "[kernel.kallsyms]" && $(NF-1) != "[kernel.kallsyms]"' "$1" | wc -l; }
+"$STOKE" report --top 0 "$T/fp.data" >"$T/k.top" 2>/dev/null
+rel=$(uname -r)
+perl -0777 -pe "s/\Q$rel\E/X${rel:1}/g" "$T/fp.data" >"$T/otherrel.data"
+"$STOKE" report --top 0 "$T/otherrel.data" >"$T/o.top" 2>"$T/err"
+check "another kernel's release: one warning, kernel frames unnamed" \
+	[ "$(grep -c 'recorded on another kernel' "$T/err")" = 1 -a "$(kfuncs "$T/o.top")" = 0 -a "$(kfuncs "$T/k.top")" -gt 0 ]
+"$STOKE" report --top 0 --kallsyms /proc/kallsyms "$T/otherrel.data" >"$T/o2.top" 2>"$T/err"
+check "--kallsyms FILE names the kernel frames" [ "$(kfuncs "$T/o2.top")" = "$(kfuncs "$T/k.top")" ]
+kid=$(gawk '/kernel-build-id = / { print $3; exit }' "$T/dump")
+if [ -n "$kid" ]; then
+	# The same release, another kernel build-id: not this kernel either.
+	bad=$([ "${kid:0:1}" = 0 ] && echo 1 || echo 0)${kid:1}
+	perl -0777 -pe 'BEGIN { ($a, $b) = map { pack "H*", $_ } @ARGV[0, 1]; splice @ARGV, 0, 2 } s/\Q$a\E/$b/g' "$kid" "$bad" "$T/fp.data" >"$T/otherid.data"
+	"$STOKE" report --top 0 "$T/otherid.data" >"$T/i.top" 2>"$T/err"
+	check "another kernel build-id, same release: kernel frames unnamed" [ "$(kfuncs "$T/i.top")" = 0 ]
+else
+	skip "kernel build-id check" "perf recorded no kernel build-id"
+fi
+
 # A build-id that does not match the file on disk: warned once, its symbols not trusted.
 cp "$T/spin" "$T/spin.keep"
 build_fixture "$T/spin" spin.c -fno-omit-frame-pointer -pthread -O2 || finish
