@@ -4,7 +4,7 @@
 # usage: bench/run.sh [RUNS]   (default 5).  Needs perf, and FlameGraph's scripts in
 # bench/vendor/FlameGraph (a checkout of the public FlameGraph repository, never committed).
 # Each part can also be run alone: record.sh, report.sh, dwarf.sh, symbolize.sh, offcpu.sh,
-# stacks.sh, stacksize.sh.
+# perfdata.sh, stacks.sh, stacksize.sh.
 set -eu
 RUNS=${1:-5}
 B=$(cd "$(dirname "$0")" && pwd)
@@ -37,6 +37,7 @@ part report bash "$B/report.sh" "$RUNS"
 part dwarf bash "$B/dwarf.sh" "$RUNS"
 part symbolize bash "$B/symbolize.sh" "$RUNS"
 part offcpu bash "$B/offcpu.sh" "$RUNS"
+part perfdata bash "$B/perfdata.sh" "$RUNS"
 
 printf '# stoke vs perf: %s, %s CPUs, %s, kernel %s, %s, medians of %s runs\n' \
 	"$(uname -m)" "$(nproc)" "$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)" \

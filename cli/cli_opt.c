@@ -54,6 +54,6 @@ int cli_input_error(const char *path, int err, int folded_ok)
 	if (have && st.st_size == 0)
 		return cli_error(1, "%s: empty file: not %s", path, what);
 	if (err == -FMT_EBADMAGIC && folded_ok)
-		return cli_error(1, "%s: not a stoke file nor folded stacks", path);
+		return cli_error(1, "%s: not a stoke file, a perf.data file nor folded stacks", path);
 	return cli_error(1, "%s: %s", path, fmt_strerror(err));
 }

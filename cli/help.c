@@ -57,11 +57,13 @@ static const struct help helps[] = {
 	{ "dump",
 	  "usage: stoke dump [FILE]\n"
 	  "\n"
-	  "Print every record of a stoke file (default stoke.data) in readable form.\n", NULL },
+	  "Print every record of a stoke file (default stoke.data) in readable form.\n"
+	  "A perf.data file shows as stoke reads it: its attrs, features and records.\n", NULL },
 	{ "report",
 	  "usage: stoke report [options] [FILE]\n"
 	  "\n"
-	  "Text report of a profile (a stoke file, default stoke.data, or folded stacks).\n"
+	  "Text report of a profile (a stoke file, default stoke.data, a perf.data file\n"
+	  "from perf record, or folded stacks; docs/perfdata.md).\n"
 	  "By default: a header, then every function by total share (samples whose stack\n"
 	  "holds it, counted once under recursion) with its self share, each followed by\n"
 	  "the tree of what it calls.\n"
@@ -77,9 +79,9 @@ static const struct help helps[] = {
 	{ "diff",
 	  "usage: stoke diff [options] BEFORE AFTER\n"
 	  "\n"
-	  "Compare two profiles (stoke files or folded stacks): the functions that changed\n"
-	  "most, with a significance test corrected for the number of functions tested\n"
-	  "(Holm).  What is compared follows from how the two were recorded, and every\n"
+	  "Compare two profiles (stoke files, perf.data files or folded stacks, in any mix):\n"
+	  "the functions that changed most, with a significance test corrected for the\n"
+	  "number of functions tested (Holm).  What is compared follows from how the two were recorded, and every\n"
 	  "output says which and why (see docs/diff.md):\n"
 	  "  counts   both ran one program to completion: the work of one whole run\n"
 	  "           (Poisson test)\n"
@@ -122,7 +124,7 @@ static const struct help helps[] = {
 	  "       stoke flamegraph -o OUT.svg [options] -- COMMAND [ARGS]\n"
 	  "\n"
 	  "Draw an interactive flame graph of FILE (a stoke file, default stoke.data,\n"
-	  "or folded stacks from any tool) as a self-contained SVG.  Open it in a\n"
+	  "a perf.data file, or folded stacks from any tool) as a self-contained SVG.  Open it in a\n"
 	  "browser: hover for details, click to zoom, Escape to reset, Ctrl-F or / to\n"
 	  "search; see docs/flamegraph.md.  With -- COMMAND, records the command first\n"
 	  "(as 'stoke record' would, at 999 Hz with call graphs; with --event off-cpu or\n"
@@ -155,7 +157,7 @@ static const struct help helps[] = {
 	{ "script",
 	  "usage: stoke script [options] [FILE]\n"
 	  "\n"
-	  "Print every sample of a stoke file (default stoke.data) in the text form of\n"
+	  "Print every sample of a stoke file (default stoke.data) or perf.data file in the text form of\n"
 	  "perf script: a line \"comm PID/TID [CPU] TIME: PERIOD EVENT:\", then one line per\n"
 	  "frame, leaf first (address, symbol, module), then a blank line.  Firefox\n"
 	  "Profiler and speedscope import it as a perf profile.\n"

@@ -25,6 +25,8 @@ const char profile_args_help[] =
 	"                      time, wall: on-CPU and off-CPU time (record --off-cpu)\n"
 	"  --min-block DURATION  off-cpu, wall: hide intervals shorter than DURATION (5ms, 200us)\n"
 	"  --perf-map-dir DIR  where to find perf-PID.map files (default /tmp)\n"
+	"  --kallsyms FILE     kernel symbols for a file that has none (perf.data from another\n"
+	"                      machine or kernel): a copy of that machine's /proc/kallsyms\n"
 	"  --unwinder NAME     DWARF stacks: rules (default: compiled CFI rules, libunwind for\n"
 	"                      the rest) or libunwind (every step; slower, a cross-check)\n"
 	"  --focus REGEX       only stacks through a function matching REGEX\n"
@@ -123,7 +125,7 @@ int profile_args_parse(struct profile_args *pa, int argc, char **argv, int *i)
 {
 	static const char *const with_value[] = {
 		"--pid", "--tid", "--comm", "--time", "--event", "--perf-map-dir", "--focus", "--ignore",
-		"--unwinder", "--min-block",
+		"--unwinder", "--min-block", "--kallsyms",
 	};
 	const char *arg = argv[*i], *val = NULL;
 	struct profile_opts *o = &pa->opts;
@@ -186,6 +188,10 @@ int profile_args_parse(struct profile_args *pa, int argc, char **argv, int *i)
 		return parse_duration(o, val);
 	if (!strcmp(name, "--perf-map-dir")) {
 		o->perf_map_dir = val;
+		return 1;
+	}
+	if (!strcmp(name, "--kallsyms")) {
+		o->kallsyms_path = val;
 		return 1;
 	}
 	if (!strcmp(name, "--unwinder")) {

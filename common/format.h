@@ -79,6 +79,7 @@ enum fmt_error {
 	FMT_EVERSION,         /* a version this stoke cannot read */
 	FMT_ETRUNCATED,       /* the file ends inside a frame */
 	FMT_ECORRUPT,         /* a frame or record fails its checks */
+	FMT_EENDIAN,          /* a perf.data file of the other byte order */
 };
 
 /* Message for a negative errno or a negative enum fmt_error. */
@@ -149,7 +150,8 @@ int fmt_writer_close(struct fmt_writer *w, struct fmt_writer_stats *st);
 
 struct fmt_reader;
 
-/* Open a stoke file.  Returns 0 and sets *out, or a negative error. */
+/* Open a stoke file, or a perf.data file (read through common/perfdata.h as the
+ * same record stream).  Returns 0 and sets *out, or a negative error. */
 int fmt_reader_open(const char *path, struct fmt_reader **out);
 
 /* Same, over a caller-owned buffer that must outlive the reader. */
@@ -175,7 +177,9 @@ void fmt_reader_rewind(struct fmt_reader *r);
 
 /* File offset of the frame being read (or of the error). */
 uint64_t fmt_reader_offset(const struct fmt_reader *r);
-uint32_t fmt_reader_version(const struct fmt_reader *r);
+uint32_t fmt_reader_version(const struct fmt_reader *r); /* 0 for perf.data */
+/* 1 when the file is a perf.data file. */
+int fmt_reader_is_perf(const struct fmt_reader *r);
 void fmt_reader_free(struct fmt_reader *r);
 
 #endif

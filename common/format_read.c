@@ -1,5 +1,6 @@
 /* Reading stoke files: frame by frame, keeping everything before a bad frame. */
 #include "common/format.h"
+#include "common/perfdata.h"
 #include "common/util.h"
 
 #include <errno.h>
@@ -22,6 +23,7 @@ struct fmt_reader {
 	size_t buf_len, buf_cap;
 	size_t pos;               /* next record in buf */
 	ZSTD_DCtx *dctx;
+	struct perfdata *pd;      /* a perf.data file: its records, translated */
 };
 
 const char *fmt_strerror(int err)
@@ -31,6 +33,7 @@ const char *fmt_strerror(int err)
 	case FMT_EVERSION: return "file format version not supported by this stoke";
 	case FMT_ETRUNCATED: return "file is truncated inside a frame";
 	case FMT_ECORRUPT: return "file is corrupt (frame or record fails its checks)";
+	case FMT_EENDIAN: return "perf.data file of the other byte order (not supported; convert it with perf on a machine of that order)";
 	}
 	return strerror(-err);
 }
@@ -39,6 +42,8 @@ static int reader_init(struct fmt_reader *r)
 {
 	const unsigned char *p = r->map;
 	uint32_t magic, size;
+	if (perfdata_sniff(p, r->map_len))
+		return perfdata_open_mem(p, r->map_len, &r->pd);
 	if (r->map_len < STOKE_HEADER_SIZE)
 		return r->map_len ? -FMT_ETRUNCATED : -FMT_EBADMAGIC;
 	memcpy(&magic, p, 4);
@@ -155,6 +160,8 @@ static int load_frame(struct fmt_reader *r)
 
 int fmt_reader_next(struct fmt_reader *r, const struct perf_event_header **rec)
 {
+	if (r->pd)
+		return perfdata_next(r->pd, rec);
 	while (r->pos >= r->buf_len) {
 		int ret = load_frame(r);
 		if (ret <= 0)
@@ -179,6 +186,8 @@ corrupt:
 int fmt_reader_seek_trailer(struct fmt_reader *r)
 {
 	size_t off = STOKE_HEADER_SIZE, trailer = 0;
+	if (r->pd)
+		return 0; /* perf.data: the metadata comes first */
 	while (off < r->map_len) {
 		size_t left = r->map_len - off;
 		if (left < 8)
@@ -201,13 +210,24 @@ int fmt_reader_seek_trailer(struct fmt_reader *r)
 
 void fmt_reader_rewind(struct fmt_reader *r)
 {
+	if (r->pd) {
+		perfdata_rewind(r->pd);
+		return;
+	}
 	r->next_frame = STOKE_HEADER_SIZE;
 	r->pos = r->buf_len = 0;
 }
 
 uint64_t fmt_reader_offset(const struct fmt_reader *r)
 {
+	if (r->pd)
+		return perfdata_offset(r->pd);
 	return r->cur_frame;
+}
+
+int fmt_reader_is_perf(const struct fmt_reader *r)
+{
+	return r->pd != NULL;
 }
 
 uint32_t fmt_reader_version(const struct fmt_reader *r)
@@ -222,6 +242,7 @@ void fmt_reader_free(struct fmt_reader *r)
 	if (r->owns_map && r->map)
 		munmap((void *)r->map, r->map_len);
 	ZSTD_freeDCtx(r->dctx);
+	perfdata_free(r->pd);
 	free(r->buf);
 	free(r);
 }

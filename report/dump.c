@@ -218,6 +218,16 @@ void dump_record(struct dump *d, const struct perf_event_header *h, uint64_t off
 				    a.freq ? "freq" : "period", (uint64_t)a.sample_period, hd[1]);
 			if ((const unsigned char *)name < end)
 				add_str(out, name, (const char *)end);
+			if (hd[1] && ids_off + (size_t)hd[1] * 8 <= blen) {
+				strbuf_adds(out, "\n    ids");
+				for (uint32_t i = 0; i < hd[1] && i < 16; i++) {
+					uint64_t id;
+					memcpy(&id, body + ids_off + (size_t)i * 8, 8);
+					strbuf_addf(out, " %" PRIu64, id);
+				}
+				if (hd[1] > 16)
+					strbuf_addf(out, " ... (%u in all)", hd[1]);
+			}
 			if (!d->have_attr) {
 				d->sample_type = a.sample_type;
 				d->regs_mask = a.sample_regs_user;

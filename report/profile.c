@@ -1,12 +1,16 @@
 #include "report/profile.h"
 #include "common/format.h"
+#include "common/perfdata.h"
 #include "common/util.h"
 #include "report/folded.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 void profile_opts_init(struct profile_opts *o)
 {
@@ -76,6 +80,23 @@ static int load_folded(const char *text, size_t len, const struct profile_opts *
 int profile_load_stoke(const char *path, const struct profile_opts *o, struct tree *t,
 		       struct profile_info *info);
 
+/* 1 when path starts like a stoke or perf.data file (read without loading the whole file). */
+static int is_record_file(const char *path)
+{
+	unsigned char head[8];
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t n = -1;
+	if (!fstat(fd, &st) && S_ISREG(st.st_mode)) /* a pipe would lose what is read here */
+		n = pread(fd, head, sizeof(head), 0);
+	close(fd);
+	if (n < 4)
+		return 0;
+	return !memcmp(head, "\x5e\x2a\x4d\x18", 4) || perfdata_sniff(head, (size_t)n);
+}
+
 int profile_load(const char *path, const struct profile_opts *o, struct tree **out,
 		 struct profile_info *info)
 {
@@ -86,14 +107,14 @@ int profile_load(const char *path, const struct profile_opts *o, struct tree **o
 
 	memset(info, 0, sizeof(*info));
 	info->exit_status = -1;
+	if (is_record_file(path)) {
+		err = profile_load_stoke(path, o, t, info);
+		goto out;
+	}
 	err = read_file(path, &text, &len);
 	if (err)
 		goto out;
-	if (len >= 4 && !memcmp(text, "\x5e\x2a\x4d\x18", 4)) {
-		free(text);
-		text = NULL;
-		err = profile_load_stoke(path, o, t, info);
-	} else if (folded_sniff(text, len)) {
+	if (folded_sniff(text, len)) {
 		err = load_folded(text, len, o, t, info);
 	} else {
 		err = -FMT_EBADMAGIC;

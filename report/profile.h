@@ -26,6 +26,7 @@ struct profile_opts {
 			     * (docs/offcpu.md) */
 	uint64_t min_block_ns; /* off-cpu, wall: hide intervals shorter than this (still counted) */
 	const char *perf_map_dir;
+	const char *kallsyms_path; /* kernel symbols when the file has no snapshot (perf.data) */
 	int libunwind_only; /* DWARF stacks: every step by libunwind (a cross-check of the rules) */
 	const regex_t *focus;  /* keep only stacks with a frame matching this */
 	const regex_t *ignore; /* drop stacks with a frame matching this */
@@ -57,6 +58,7 @@ struct profile_info {
 	uint64_t samples;       /* samples kept after filters (folded: sum of counts) */
 	uint64_t samples_total; /* samples in the file for the event */
 	uint64_t lost;          /* samples the kernel dropped */
+	uint64_t throttles;     /* times the kernel throttled sampling (THROTTLE records) */
 	uint64_t duration_ns;   /* recording length (within a --time window: the window's
 				 * part of it), 0 when unknown */
 	uint64_t malformed;     /* folded lines skipped */

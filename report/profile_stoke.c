@@ -472,6 +472,7 @@ int profile_load_stoke(const char *path, const struct profile_opts *o, struct tr
 		.inline_frames = !o->no_inline,
 		.lines = !o->no_lines,
 		.perf_map_dir = o->perf_map_dir,
+		.kallsyms_path = o->kallsyms_path,
 		.libunwind_only = o->libunwind_only,
 		.warn = forward_warning,
 		.warn_ctx = (void *)o,
@@ -520,6 +521,7 @@ int profile_load_stoke(const char *path, const struct profile_opts *o, struct tr
 		info->period = ev->attr.sample_period;
 	info->cmdline = dup_or_null(session_info(l.s, "target"));
 	info->hostname = dup_or_null(session_info(l.s, "hostname"));
+	info->throttles = session_throttles(l.s);
 	const char *cg = session_info(l.s, "callgraph"), *stack = session_info(l.s, "stack-size");
 	if (cg && !strcmp(cg, "dwarf") && stack) {
 		struct strbuf sb = STRBUF_INIT;

@@ -67,6 +67,9 @@ void report_write_header(const struct profile_info *info, struct strbuf *out)
 		strbuf_adds(out, "# lost: unknown\n# duration: unknown\n");
 	else {
 		strbuf_addf(out, "# lost: %llu\n", (unsigned long long)info->lost);
+		if (info->throttles)
+			strbuf_addf(out, "# throttled: %llu times (the kernel lowered the sampling rate)\n",
+				    (unsigned long long)info->throttles);
 		if (info->duration_ns)
 			strbuf_addf(out, "# duration: %.3f s\n", info->duration_ns / 1e9);
 		else

@@ -5,11 +5,14 @@
 #include "common/util.h"
 #include "symbolize/unwind.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#define ALIGN4(x) (((size_t)(x) + 3) & ~(size_t)3)
 #define MAX_INLINE 32         /* frames one address may expand into */
 #define MAX_USER_FRAMES 1024  /* unwound user frames per sample */
 
@@ -27,6 +30,9 @@ struct resolver {
 	struct arena *arena;       /* command names */
 	struct strbuf kallsyms;    /* KALLSYMS records until the first sample */
 	int kallsyms_given;
+	const char *kallsyms_path; /* --kallsyms */
+	void (*warn)(void *ctx, const char *msg);
+	void *warn_ctx;
 	struct comm_slot *comms;   /* tid -> comm, open addressing */
 	size_t comms_cap, comms_used;
 	struct rframe *frames;     /* the current sample's, leaf first */
@@ -39,6 +45,9 @@ struct resolver *resolver_new(const struct sym_opts *so, struct session *s)
 	r->s = s;
 	r->sym = sym_new(so);
 	r->unwind_flags = so->libunwind_only ? UNWIND_LIBUNWIND_ONLY : 0;
+	r->kallsyms_path = so->kallsyms_path;
+	r->warn = so->warn;
+	r->warn_ctx = so->warn_ctx;
 	r->arena = arena_new();
 	strbuf_init(&r->kallsyms);
 	return r;
@@ -114,6 +123,8 @@ const char *resolver_comm(struct resolver *r, uint32_t pid, uint32_t tid)
 	const char *c = comm_get(r, tid);
 	if (!c)
 		c = comm_get(r, pid);
+	if (!c && !pid && !tid)
+		return "swapper"; /* the idle task has no COMM record; the kernel's name for it */
 	return c ? c : "[unknown]";
 }
 
@@ -188,6 +199,53 @@ void resolver_meta(struct resolver *r, const struct perf_event_header *h)
 		strbuf_add(&r->kallsyms, h + 1, h->size - sizeof(*h));
 }
 
+static void warnf(struct resolver *r, const char *fmt, const char *a, const char *b)
+{
+	char msg[512];
+	if (!r->warn)
+		return;
+	snprintf(msg, sizeof(msg), fmt, a, b);
+	r->warn(r->warn_ctx, msg);
+}
+
+/* The running kernel's GNU build-id from /sys/kernel/notes, as hex; 0 or -ENOENT. */
+static int running_kernel_build_id(char *hexout, size_t cap)
+{
+	char *notes;
+	size_t len, off = 0;
+	if (read_file("/sys/kernel/notes", &notes, &len))
+		return -ENOENT;
+	int ret = -ENOENT;
+	while (len - off >= 12) {
+		uint32_t nh[3]; /* namesz, descsz, type */
+		memcpy(nh, notes + off, 12);
+		size_t name = off + 12, desc = name + ALIGN4(nh[0]), next = desc + ALIGN4(nh[1]);
+		if (nh[0] > len || nh[1] > len || next > len)
+			break;
+		if (nh[2] == 3 && nh[0] == 4 && !memcmp(notes + name, "GNU", 4) && nh[1] * 2 < cap) {
+			for (uint32_t i = 0; i < nh[1]; i++)
+				sprintf(hexout + 2 * i, "%02x", (unsigned char)notes[desc + i]);
+			ret = 0;
+			break;
+		}
+		off = next;
+	}
+	free(notes);
+	return ret;
+}
+
+static int give_kallsyms_file(struct resolver *r, const char *path)
+{
+	char *text;
+	size_t len;
+	int err = read_file(path, &text, &len);
+	if (!err) {
+		sym_set_kallsyms(r->sym, text, len);
+		free(text);
+	}
+	return err;
+}
+
 static void give_kallsyms(struct resolver *r)
 {
 	r->kallsyms_given = 1;
@@ -196,22 +254,35 @@ static void give_kallsyms(struct resolver *r)
 		strbuf_release(&r->kallsyms);
 		return;
 	}
-	/* A file cut short has no snapshot: the running kernel's symbols are
-	 * right only on the machine and kernel it was recorded on. */
+	if (r->kallsyms_path) {
+		if (give_kallsyms_file(r, r->kallsyms_path))
+			warnf(r, "--kallsyms %s: cannot read it%s; kernel frames stay unnamed",
+			      r->kallsyms_path, "");
+		return;
+	}
+	/* No snapshot (a perf.data file, a stoke file cut short): the running
+	 * kernel's symbols are right only on the kernel it was recorded on:
+	 * the same release and, when the file names it, the same build-id (else
+	 * the same host). */
 	const char *release = session_info(r->s, "release");
 	const char *rec_host = session_info(r->s, "hostname");
-	char host[256] = "";
+	const char *rec_id = session_info(r->s, "kernel-build-id");
+	char host[256] = "", id[81] = "";
 	struct utsname u;
 	gethostname(host, sizeof(host) - 1);
-	if (release && rec_host && !uname(&u) && !strcmp(u.release, release) &&
-	    !strcmp(host, rec_host)) {
-		char *text;
-		size_t len;
-		if (!read_file("/proc/kallsyms", &text, &len)) {
-			sym_set_kallsyms(r->sym, text, len);
-			free(text);
-		}
-	}
+	if (!release || uname(&u))
+		return;
+	int same = !strcmp(u.release, release);
+	if (same && rec_id)
+		same = !running_kernel_build_id(id, sizeof(id)) && !strcmp(id, rec_id);
+	else if (same)
+		same = rec_host && !strcmp(host, rec_host);
+	if (same)
+		give_kallsyms_file(r, "/proc/kallsyms");
+	else if (session_info(r->s, "source")) /* perf.data: it never has a snapshot */
+		warnf(r, "recorded on another kernel (%s, this is %s): kernel frames stay unnamed; "
+			 "pass --kallsyms with a copy of that machine's /proc/kallsyms", release,
+		      u.release);
 }
 
 /* ---- samples ------------------------------------------------------------------ */
@@ -284,6 +355,10 @@ size_t resolver_sample(struct resolver *r, const struct sample *s, int no_kernel
 			if (a >= PERF_CONTEXT_MAX) {
 				kernel = a == PERF_CONTEXT_KERNEL;
 				skip = a != PERF_CONTEXT_KERNEL && a != PERF_CONTEXT_USER; /* guest, hv */
+				/* The first user address under a kernel part is where user
+				 * mode was interrupted, not a return address. */
+				if (a == PERF_CONTEXT_USER)
+					first = 1;
 				continue;
 			}
 			if (skip || (dwarf && !kernel))

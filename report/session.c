@@ -26,11 +26,13 @@ struct session {
 	size_t nr_ids, alloc_ids;
 	int ids_sorted;
 	uint64_t sample_type, regs_mask;
+	int mixed;             /* events with different sample_types (perf.data): see layout() */
 	char **info;           /* key, value, key, value ... */
 	size_t nr_info, alloc_info;
 	struct stoke_end end;
 	int have_end;
 	uint64_t lost;
+	uint64_t throttles;    /* PERF_RECORD_THROTTLE records */
 	uint64_t first_time, last_time;
 
 	unsigned char *qbuf;   /* queued records, 8-byte aligned */
@@ -101,6 +103,9 @@ static void add_attr(struct session *s, const struct perf_event_header *h)
 	if (!s->nr_events) {
 		s->sample_type = e->attr.sample_type;
 		s->regs_mask = e->attr.sample_regs_user;
+	} else if (e->attr.sample_type != s->sample_type ||
+		   e->attr.sample_regs_user != s->regs_mask) {
+		s->mixed = 1;
 	}
 	s->nr_events++;
 }
@@ -121,13 +126,39 @@ static void add_info(struct session *s, const struct perf_event_header *h)
 	}
 }
 
+/*
+ * The sample layout of the event a record belongs to.  stoke writes one layout for every
+ * event; perf gives events different ones (a tracking dummy event, say) and then puts
+ * PERF_SAMPLE_IDENTIFIER first in a sample and last in other records' trailer.
+ */
+static void layout(struct session *s, const struct perf_event_header *h, uint64_t *st,
+		   uint64_t *regs)
+{
+	*st = s->sample_type;
+	*regs = s->regs_mask;
+	if (!s->mixed || !(s->sample_type & PERF_SAMPLE_IDENTIFIER) || h->size < sizeof(*h) + 8)
+		return;
+	uint64_t id;
+	if (h->type == PERF_RECORD_SAMPLE)
+		memcpy(&id, h + 1, 8);
+	else
+		memcpy(&id, (const unsigned char *)h + h->size - 8, 8);
+	long ev = find_event(s, id);
+	if (ev >= 0) {
+		*st = s->events[ev].attr.sample_type;
+		*regs = s->events[ev].attr.sample_regs_user;
+	}
+}
+
 static void deliver(struct session *s, const struct perf_event_header *h)
 {
+	uint64_t st, regs;
 	if (s->stop)
 		return;
+	layout(s, h, &st, &regs);
 	if (h->type == PERF_RECORD_SAMPLE) {
 		struct sample smp;
-		if (sample_parse(h, s->sample_type, s->regs_mask, &smp))
+		if (sample_parse(h, st, regs, &smp))
 			return; /* a damaged sample: skip it, keep the rest */
 		long ev = find_event(s, smp.id);
 		if (ev < 0)
@@ -141,12 +172,19 @@ static void deliver(struct session *s, const struct perf_event_header *h)
 		return;
 	}
 	struct sample_id sid;
-	if (sample_id_parse(h, s->sample_type, &sid))
+	if (sample_id_parse(h, st, &sid))
 		memset(&sid, 0, sizeof(sid));
 	if (h->type == PERF_RECORD_LOST && h->size >= sizeof(*h) + 16) {
 		uint64_t v[2];
 		memcpy(v, h + 1, 16);
 		s->lost += v[1];
+	}
+	if (h->type == PERF_RECORD_THROTTLE)
+		s->throttles++;
+	if (h->type == PERF_RECORD_LOST_SAMPLES && h->size >= sizeof(*h) + 8) {
+		uint64_t v;
+		memcpy(&v, h + 1, 8);
+		s->lost += v;
 	}
 	if (s->hd->record && s->hd->record(s->hd->ctx, h, &sid))
 		s->stop = 1;
@@ -256,14 +294,15 @@ static void flush(struct session *s, uint64_t limit)
 
 static void enqueue(struct session *s, const struct perf_event_header *h)
 {
-	uint64_t t = 0;
+	uint64_t t = 0, st, regs;
+	layout(s, h, &st, &regs);
 	if (h->type == PERF_RECORD_SAMPLE) {
 		struct sample smp;
-		if (!sample_parse(h, s->sample_type, s->regs_mask, &smp))
+		if (!sample_parse(h, st, regs, &smp))
 			t = smp.time;
 	} else {
 		struct sample_id sid;
-		if (!sample_id_parse(h, s->sample_type, &sid))
+		if (!sample_id_parse(h, st, &sid))
 			t = sid.time;
 	}
 	if (s->qlen + h->size > s->qcap) {
@@ -363,6 +402,7 @@ size_t session_nr_events(const struct session *s) { return s->nr_events; }
 const struct session_event *session_event(const struct session *s, size_t i) { return &s->events[i]; }
 uint64_t session_sample_type(const struct session *s) { return s->sample_type; }
 uint64_t session_lost(const struct session *s) { return s->lost; }
+uint64_t session_throttles(const struct session *s) { return s->throttles; }
 uint64_t session_first_time(const struct session *s) { return s->first_time; }
 uint64_t session_last_time(const struct session *s) { return s->last_time; }
 

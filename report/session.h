@@ -50,7 +50,8 @@ uint64_t session_sample_type(const struct session *s);
 const char *session_info(const struct session *s, const char *key);
 /* The END record's contents, when the file has one (returns 0), else -ENOENT. */
 int session_end(const struct session *s, struct stoke_end *out);
-uint64_t session_lost(const struct session *s);      /* from LOST records */
+uint64_t session_lost(const struct session *s);      /* from LOST and LOST_SAMPLES records */
+uint64_t session_throttles(const struct session *s); /* THROTTLE records */
 uint64_t session_first_time(const struct session *s); /* first sample time, 0 if none */
 uint64_t session_last_time(const struct session *s);
 /* Error that cut the file short, and its offset. */

@@ -20,6 +20,7 @@ struct sym_opts {
 	int lines;                /* 1: source file:line */
 	const char *perf_map_dir; /* where perf-PID.map files are (NULL: /tmp) */
 	int libunwind_only;       /* DWARF stacks: every step by libunwind, no compiled rules */
+	const char *kallsyms_path; /* kernel symbols for a file without a snapshot (read by report/resolve.c) */
 	void (*warn)(void *ctx, const char *msg); /* each distinct problem once; may be NULL */
 	void *warn_ctx;
 };
