@@ -536,7 +536,9 @@ int profile_load_stoke(const char *path, const struct profile_opts *o, struct tr
 		info->exit_status = end.exit_status;
 		info->ending = ending_of(&end, info->cmdline);
 	} else {
-		info->no_end = 1;
+		/* stoke writes an END record last; perf.data has none to miss */
+		const char *src = session_info(l.s, "source");
+		info->no_end = !src || strcmp(src, "perf.data");
 		info->lost = session_lost(l.s);
 		info->duration_ns = session_last_time(l.s) - session_first_time(l.s);
 	}

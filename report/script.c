@@ -208,7 +208,8 @@ int script_write(const char *path, const struct profile_opts *o, int srcline, in
 		ret = w.err;
 	} else if (!ret) {
 		struct stoke_end end;
-		st->no_end = session_end(w.s, &end) != 0;
+		const char *src = session_info(w.s, "source");
+		st->no_end = session_end(w.s, &end) != 0 && (!src || strcmp(src, "perf.data"));
 	}
 	for (size_t k = 0; k < w.nr_slots; k++) {
 		strbuf_release(&w.frames[k]);
