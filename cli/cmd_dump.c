@@ -54,7 +54,7 @@ int cmd_dump(int argc, char **argv)
 		cli_warn("%s: %s at offset %llu (the recording was cut short); the records before "
 			 "it are shown", path, fmt_strerror(err),
 			 (unsigned long long)fmt_reader_offset(r));
-	else if (!have_end && !fmt_reader_is_perfdata(r)) /* perf.data has no END record */
+	else if (!have_end && !fmt_reader_is_perf(r)) /* perf.data has no END record */
 		cli_warn("%s: no END record: the recording was cut short (its recorder was "
 			 "killed?); every record in it is shown", path);
 	strbuf_release(&out);

@@ -161,8 +161,6 @@ int fmt_reader_open_mem(const void *data, size_t len, struct fmt_reader **out);
  * Next record.  Returns 1 and points *rec at it (valid until the next call),
  * 0 at a clean end of file, or a negative error; after an error,
  * fmt_reader_offset() is the file offset of the bad frame, and every record
-/* 1 when the file is a perf.data file read through the translation (common/perfdata.h). */
-int fmt_reader_is_perfdata(const struct fmt_reader *r);
  * before it has been returned.
  */
 int fmt_reader_next(struct fmt_reader *r, const struct perf_event_header **rec);

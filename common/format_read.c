@@ -246,8 +246,3 @@ void fmt_reader_free(struct fmt_reader *r)
 	free(r->buf);
 	free(r);
 }
-
-int fmt_reader_is_perfdata(const struct fmt_reader *r)
-{
-	return r->pd != NULL;
-}
