@@ -7,6 +7,7 @@
 #define STOKE_PROFILE_H
 
 #include "report/tree.h"
+#include "symbolize/symbolize.h"
 
 #include <regex.h>
 #include <stdint.h>
@@ -23,6 +24,7 @@ struct profile_opts {
 	int no_lines;       /* skip file:line lookups (faster) */
 	const char *event;  /* event name to keep when a file has several; NULL: the first */
 	const char *perf_map_dir;
+	const char *cache_dir;  /* the debug cache's directory (symbolize/debugcache.h); NULL: none */
 	int libunwind_only; /* DWARF stacks: every step by libunwind (a cross-check of the rules) */
 	const regex_t *focus;  /* keep only stacks with a frame matching this */
 	const regex_t *ignore; /* drop stacks with a frame matching this */
@@ -61,6 +63,7 @@ struct profile_info {
 	uint64_t bad_offset;    /* offset of that frame */
 	int read_error;         /* the error met (negative), 0 if none */
 	int no_end;             /* a stoke file without its END record: the recording was cut short */
+	struct sym_stats sym;   /* the symbolizer's counters (stoke files; zero for folded) */
 	char *event_names;      /* after -PROFILE_ENOEVENT: the file's events, ", "-separated */
 };
 

@@ -259,6 +259,7 @@ int profile_load_stoke(const char *path, const struct profile_opts *o, struct tr
 		.inline_frames = !o->no_inline,
 		.lines = !o->no_lines,
 		.perf_map_dir = o->perf_map_dir,
+		.cache_dir = o->cache_dir,
 		.libunwind_only = o->libunwind_only,
 		.warn = forward_warning,
 		.warn_ctx = (void *)o,
@@ -332,6 +333,7 @@ int profile_load_stoke(const char *path, const struct profile_opts *o, struct tr
 	}
 	ret = 0;
 out:
+	resolver_stats(l.res, &info->sym);
 	stackcache_free(l.stacks);
 	resolver_free(l.res);
 	session_free(l.s);
