@@ -19,7 +19,8 @@ const char profile_args_help[] =
 	"  --per-thread        a root frame per thread (comm-pid/tid) instead of per command\n"
 	"  --no-kernel         drop kernel frames\n"
 	"  --kernel-suffix     annotate frames: kernel _[k], inlined _[i], JIT _[j]\n"
-	"  --no-inline         do not expand inlined functions\n"
+	"  --no-inline         do not expand inlined functions (nor look up file:line: no DWARF\n"
+	"                      is read, the fastest report)\n"
 	"  --no-demangle       show mangled C++/Rust names\n"
 	"  --event NAME        the event to report when the file has several\n"
 	"  --perf-map-dir DIR  where to find perf-PID.map files (default /tmp)\n"
@@ -46,6 +47,12 @@ void profile_args_init(struct profile_args *pa)
 		pa->opts.cache_dir = pa->cache_dir;
 	}
 	strbuf_release(&dir);
+	/* Its bound in bytes (default 1 GiB); a value that is not a positive number is ignored. */
+	const char *max = getenv("STOKE_DEBUG_CACHE_MAX");
+	char *end;
+	unsigned long long n = max ? strtoull(max, &end, 10) : 0;
+	if (max && *max >= '0' && *max <= '9' && !*end && n)
+		pa->opts.cache_max_bytes = n;
 }
 
 void profile_args_release(struct profile_args *pa)

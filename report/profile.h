@@ -25,6 +25,7 @@ struct profile_opts {
 	const char *event;  /* event name to keep when a file has several; NULL: the first */
 	const char *perf_map_dir;
 	const char *cache_dir;  /* the debug cache's directory (symbolize/debugcache.h); NULL: none */
+	uint64_t cache_max_bytes; /* its bound; 0: the default (1 GiB) */
 	int libunwind_only; /* DWARF stacks: every step by libunwind (a cross-check of the rules) */
 	const regex_t *focus;  /* keep only stacks with a frame matching this */
 	const regex_t *ignore; /* drop stacks with a frame matching this */

@@ -26,6 +26,7 @@ struct debugcache {
 	void (*warn)(void *ctx, const char *msg);
 	void *warn_ctx;
 	int warned_write, warned_bad;
+	time_t started;           /* entries used or written since are never evicted */
 	struct debugcache_stats stats;
 };
 
@@ -37,6 +38,7 @@ struct debugcache *debugcache_new(const char *dir, uint64_t max_bytes,
 	c->max_bytes = max_bytes ? max_bytes : DEBUGCACHE_MAX_BYTES;
 	c->warn = warn;
 	c->warn_ctx = warn_ctx;
+	c->started = time(NULL);
 	elfinit();
 	return c;
 }
@@ -207,7 +209,8 @@ static int cmp_entry(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-/* Remove the least recently used entries past the bound (never keep), and dead temporaries. */
+/* Remove the least recently used entries past the bound, and dead temporaries.  Entries this
+ * report used (their mtime is set on use) or another report used meanwhile are kept. */
 static void evict(struct debugcache *c, const char *keep)
 {
 	DIR *dir = opendir(c->dir);
@@ -231,7 +234,7 @@ static void evict(struct debugcache *c, const char *keep)
 		if (len < 6 || strcmp(de->d_name + len - 6, ".debug"))
 			continue;
 		total += (uint64_t)st.st_size;
-		if (!strcmp(de->d_name, keep))
+		if (!strcmp(de->d_name, keep) || st.st_mtime >= c->started)
 			continue;
 		ALLOC_GROW(e, nr + 1, alloc);
 		e[nr++] = (struct entry){ xstrdup(de->d_name), st.st_size, st.st_mtim };
