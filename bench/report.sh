@@ -21,8 +21,14 @@ cc -O2 -g -fno-omit-frame-pointer -o "$W/demo" "$ROOT/testdata/demo.c"
 cc -O2 -g -fomit-frame-pointer -o "$W/nofp" "$ROOT/testdata/nofp.c"
 
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-# measure CMD: "wall_s maxrss_MB" of a shell command line
-measure() { /usr/bin/time -f '%e %M' -o "$W/t" sh -c "$1" >/dev/null 2>&1; awk '{ printf "%s %.1f\n", $1, $2 / 1024 }' "$W/t"; }
+# measure CMD: "wall_s maxrss_MB" of a shell command line (wall to the millisecond)
+measure() {
+	local t0 t1
+	t0=$(date +%s%N)
+	/usr/bin/time -f '%M' -o "$W/t" sh -c "$1" >/dev/null 2>&1
+	t1=$(date +%s%N)
+	awk -v ns=$((t1 - t0)) '{ printf "%.3f %.1f\n", ns / 1e9, $1 / 1024 }' "$W/t"
+}
 runs() { for i in $(seq "$RUNS"); do measure "$1"; done >"$W/r"; printf '%s %s\n' "$(cut -d' ' -f1 "$W/r" | median)" "$(cut -d' ' -f2 "$W/r" | median)"; }
 samples() { "$STOKE" report --top 1 --no-inline "$1" 2>/dev/null | awk '/^# samples:/ { print $3 }'; }
 SC="'$FG/stackcollapse-perf.pl'"
