@@ -17,7 +17,7 @@ fi
 check "record -- true: reports (0 samples)" grep -q '^# samples: 0' "$T/true.txt"
 
 # Kernel time: reading files of /proc, over and over.
-"$STOKE" record -q -o "$T/k.data" -- sh -c 'for i in $(seq 300); do cat /proc/self/maps /proc/self/status; done >/dev/null' 2>"$T/err"
+"$STOKE" record -q -o "$T/k.data" -- sh -c 'for i in $(seq 1000); do cat /proc/self/maps /proc/self/status; done >/dev/null' 2>"$T/err"
 "$STOKE" dump "$T/k.data" >"$T/k.dump"
 "$STOKE" report --folded "$T/k.data" >"$T/k.folded"
 if grep -q 'SAMPLE.* kernel$' "$T/k.dump" && [ "$(id -u)" = 0 ] && ! head -1 /proc/kallsyms | grep -q '^0000000000000000'; then
