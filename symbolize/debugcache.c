@@ -264,7 +264,7 @@ static int build_entry(struct debugcache *c, int fd, const char *key, const char
 	char *tmp = xmalloc(n), *final = xmalloc(n);
 	snprintf(tmp, n, "%s/.tmp-%.40s-XXXXXX", c->dir, key);
 	snprintf(final, n, "%s/%s", c->dir, name);
-	int t = mkstemp(tmp);
+	int t = mkostemp(tmp, O_CLOEXEC);
 	if (t < 0) {
 		err = -errno;
 		goto out;
