@@ -124,7 +124,8 @@ int cmd_diff(int argc, char **argv)
 		rc = cli_error(2, "diff: expected two files, BEFORE and AFTER; see 'stoke help diff'");
 		goto out;
 	}
-	pa.opts.no_lines = !svg_path; /* only the SVG's tooltips show source lines */
+	/* Only the SVG's tooltips show source lines; --no-inline reads no DWARF (docs/report.md). */
+	pa.opts.no_lines = !svg_path || pa.opts.no_inline;
 	for (int s = 0; s < 2; s++) {
 		if (profile_args_load(&pa, paths[s], &t[s], &info[s])) {
 			rc = 1;

@@ -133,6 +133,10 @@ int cmd_export(int argc, char **argv)
 		goto out;
 	}
 
+	if (pa.stats) {
+		rc = cli_error(2, "export: --stats is for report, flamegraph, callgraph and diff");
+		goto out;
+	}
 	pa.opts.warn = warn_line;
 	int err = export_load(path, &pa.opts, &p);
 	if (err == -EXPORT_ENOEVENT) {

@@ -294,6 +294,8 @@ int cmd_flamegraph(int argc, char **argv)
 	}
 
 	rc = 1;
+	/* Inline frames and file:line are what only DWARF has: --no-inline reads no DWARF. */
+	pa.opts.no_lines = pa.opts.no_inline;
 	if (profile_args_load(&pa, input, &t, &info))
 		goto out;
 	if (before_path) {

@@ -39,6 +39,10 @@ int cmd_script(int argc, char **argv)
 		path = argv[i];
 		have_path = 1;
 	}
+	if (pa.stats) {
+		rc = cli_error(2, "script: --stats is for report, flamegraph, callgraph and diff");
+		goto out;
+	}
 	pa.opts.warn = NULL;
 	struct script_stats st;
 	struct outfile *of;

@@ -2,6 +2,7 @@
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "common/format.h"
+#include "common/strbuf.h"
 #include "common/util.h"
 
 #include <errno.h>
@@ -19,7 +20,8 @@ const char profile_args_help[] =
 	"  --per-thread        a root frame per thread (comm-pid/tid) instead of per command\n"
 	"  --no-kernel         drop kernel frames\n"
 	"  --kernel-suffix     annotate frames: kernel _[k], inlined _[i], JIT _[j]\n"
-	"  --no-inline         do not expand inlined functions\n"
+	"  --no-inline         do not expand inlined functions (nor look up file:line: no DWARF\n"
+	"                      is read, the fastest report)\n"
 	"  --no-demangle       show mangled C++/Rust names\n"
 	"  --event NAME        the event to report when the file has several; off-cpu: off-CPU\n"
 	"                      time, wall: on-CPU and off-CPU time (record --off-cpu)\n"
@@ -27,6 +29,8 @@ const char profile_args_help[] =
 	"  --perf-map-dir DIR  where to find perf-PID.map files (default /tmp)\n"
 	"  --kallsyms FILE     kernel symbols for a file that has none (perf.data from another\n"
 	"                      machine or kernel): a copy of that machine's /proc/kallsyms\n"
+	"  --no-cache          do not use or fill the debug cache ($XDG_CACHE_HOME/stoke)\n"
+	"  --stats             print the symbolizer's counters (files, DWARF, cache) to stderr\n"
 	"  --unwinder NAME     DWARF stacks: rules (default: compiled CFI rules, libunwind for\n"
 	"                      the rest) or libunwind (every step; slower, a cross-check)\n"
 	"  --focus REGEX       only stacks through a function matching REGEX\n"
@@ -36,6 +40,24 @@ void profile_args_init(struct profile_args *pa)
 {
 	memset(pa, 0, sizeof(*pa));
 	profile_opts_init(&pa->opts);
+	/* Inflated debug files by build-id (symbolize/debugcache.h), per the XDG base directories. */
+	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	struct strbuf dir = STRBUF_INIT;
+	if (xdg && xdg[0] == '/')
+		strbuf_addf(&dir, "%s/stoke/debug-v1", xdg);
+	else if (home && home[0] == '/')
+		strbuf_addf(&dir, "%s/.cache/stoke/debug-v1", home);
+	if (dir.len) {
+		pa->cache_dir = strbuf_detach(&dir);
+		pa->opts.cache_dir = pa->cache_dir;
+	}
+	strbuf_release(&dir);
+	/* Its bound in bytes (default 1 GiB); a value that is not a positive number is ignored. */
+	const char *max = getenv("STOKE_DEBUG_CACHE_MAX");
+	char *end;
+	unsigned long long n = max ? strtoull(max, &end, 10) : 0;
+	if (max && *max >= '0' && *max <= '9' && !*end && n)
+		pa->opts.cache_max_bytes = n;
 }
 
 void profile_args_release(struct profile_args *pa)
@@ -47,6 +69,7 @@ void profile_args_release(struct profile_args *pa)
 	free(pa->pids);
 	free(pa->tids);
 	free(pa->comms);
+	free(pa->cache_dir);
 }
 
 static int parse_ids(const char *opt, const char *s, const char *what, int **ids, size_t *nr,
@@ -140,6 +163,12 @@ int profile_args_parse(struct profile_args *pa, int argc, char **argv, int *i)
 		return o->no_inline = 1;
 	if (!strcmp(arg, "--no-demangle"))
 		return o->no_demangle = 1;
+	if (!strcmp(arg, "--no-cache")) {
+		o->cache_dir = NULL;
+		return 1;
+	}
+	if (!strcmp(arg, "--stats"))
+		return pa->stats = 1;
 
 	const char *name = NULL;
 	for (size_t k = 0; k < ARRAY_SIZE(with_value); k++) {
@@ -240,6 +269,17 @@ int profile_args_load(struct profile_args *pa, const char *path, struct tree **o
 		return 1; /* the event is not in the file: the warning said which it has */
 	if (err)
 		return cli_input_error(path, err, 1);
+	if (pa->stats) {
+		const struct sym_stats *s = &info->sym;
+		fprintf(stderr, "stoke: stats: %s: %llu addresses looked up (%llu from the address "
+			"cache), %llu ELF files, %llu debug files, %llu with DWARF read, debug cache "
+			"%s: %llu hits, %llu written, %llu damaged\n", path,
+			(unsigned long long)s->lookups, (unsigned long long)s->cache_hits,
+			(unsigned long long)s->elf_files, (unsigned long long)s->debug_files,
+			(unsigned long long)s->dwarf_modules, pa->opts.cache_dir ? "on" : "off",
+			(unsigned long long)s->dcache_hits, (unsigned long long)s->dcache_writes,
+			(unsigned long long)s->dcache_bad);
+	}
 	/* A damaged or cut-short file is reported (exit 0) with one warning line. */
 	if (info->truncated)
 		cli_warn("%s: %s at offset %llu (the recording was cut short); reporting the %llu "

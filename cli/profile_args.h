@@ -14,6 +14,9 @@ struct profile_args {
 	size_t alloc_comms;
 	regex_t focus, ignore;
 	int annotate; /* --kernel-suffix */
+	int stats;    /* --stats: the symbolizer's counters on stderr after loading */
+	char *cache_dir; /* $XDG_CACHE_HOME/stoke/debug-v1 (or ~/.cache/...); opts.cache_dir
+			  * points here unless --no-cache */
 };
 
 void profile_args_init(struct profile_args *pa);
@@ -22,7 +25,7 @@ void profile_args_release(struct profile_args *pa);
 /*
  * Try argv[*i] as a shared option (--pid, --tid, --comm, --time, --per-thread,
  * --no-kernel, --kernel-suffix, --no-inline, --no-demangle, --event,
- * --perf-map-dir, --focus, --ignore; "--opt=value" or "--opt value").
+ * --perf-map-dir, --focus, --ignore, --no-cache, --stats; "--opt=value" or "--opt value").
  * Returns 1 when consumed (advancing *i past a separate value), 0 when not a
  * shared option, or -1 after printing an error for a bad value.
  */

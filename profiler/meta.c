@@ -147,8 +147,12 @@ int meta_write_kallsyms(struct fmt_writer *w, const struct kaddrs *used, int *hi
 {
 	char *text;
 	size_t len;
-	int err = read_file("/proc/kallsyms", &text, &len);
 	*hidden = 0;
+	/* The kernel generates the file on every read (~50 ms of system time): a recording
+	 * without kernel samples has no use for it, and gets no snapshot. */
+	if (used && !used->used)
+		return 0;
+	int err = read_file("/proc/kallsyms", &text, &len);
 	if (err)
 		return err;
 	*hidden = len >= 16 && !strncmp(text, "0000000000000000", 16);

@@ -29,7 +29,8 @@ void kaddrs_note(struct kaddrs *k, const struct perf_event_header *h);
 /*
  * Copy /proc/kallsyms into STOKE_REC_KALLSYMS records of whole lines: with
  * `used`, only the symbols containing those addresses, the symbol after each
- * (its end) and _text/_stext/_etext; without, every line.  Returns 0, or a
+ * (its end) and _text/_stext/_etext; without, every line.  With `used` empty
+ * (no kernel samples) nothing is read or written.  Returns 0, or a
  * negative errno (the file unreadable is not an error of the recording:
  * callers may go on without kernel symbols).  *hidden is set when the kernel
  * showed all addresses as zero (kptr_restrict); a few such lines are kept so

@@ -412,6 +412,8 @@ static int load_stoke(const char *path, const struct profile_opts *o, struct exp
 		.inline_frames = !o->no_inline,
 		.lines = !o->no_lines,
 		.perf_map_dir = o->perf_map_dir,
+		.cache_dir = o->cache_dir,
+		.cache_max_bytes = o->cache_max_bytes,
 		.libunwind_only = o->libunwind_only,
 		.warn = forward_warning,
 		.warn_ctx = (void *)o,

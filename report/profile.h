@@ -7,6 +7,7 @@
 #define STOKE_PROFILE_H
 
 #include "report/tree.h"
+#include "symbolize/symbolize.h"
 
 #include <regex.h>
 #include <stdint.h>
@@ -27,6 +28,8 @@ struct profile_opts {
 	uint64_t min_block_ns; /* off-cpu, wall: hide intervals shorter than this (still counted) */
 	const char *perf_map_dir;
 	const char *kallsyms_path; /* kernel symbols when the file has no snapshot (perf.data) */
+	const char *cache_dir;  /* the debug cache's directory (symbolize/debugcache.h); NULL: none */
+	uint64_t cache_max_bytes; /* its bound; 0: the default (1 GiB) */
 	int libunwind_only; /* DWARF stacks: every step by libunwind (a cross-check of the rules) */
 	const regex_t *focus;  /* keep only stacks with a frame matching this */
 	const regex_t *ignore; /* drop stacks with a frame matching this */
@@ -66,6 +69,7 @@ struct profile_info {
 	uint64_t bad_offset;    /* offset of that frame */
 	int read_error;         /* the error met (negative), 0 if none */
 	int no_end;             /* a stoke file without its END record: the recording was cut short */
+	struct sym_stats sym;   /* the symbolizer's counters (stoke files; zero for folded) */
 	char *event_names;      /* after -PROFILE_ENOEVENT: the file's events, ", "-separated */
 	/* Time profiles (event off-cpu or wall): weights are microseconds, and: */
 	int time_weighted;

@@ -473,6 +473,8 @@ int profile_load_stoke(const char *path, const struct profile_opts *o, struct tr
 		.lines = !o->no_lines,
 		.perf_map_dir = o->perf_map_dir,
 		.kallsyms_path = o->kallsyms_path,
+		.cache_dir = o->cache_dir,
+		.cache_max_bytes = o->cache_max_bytes,
 		.libunwind_only = o->libunwind_only,
 		.warn = forward_warning,
 		.warn_ctx = (void *)o,
@@ -560,6 +562,7 @@ int profile_load_stoke(const char *path, const struct profile_opts *o, struct tr
 	}
 	ret = 0;
 out:
+	resolver_stats(l.res, &info->sym);
 	offcpu_view_free(l.offcpu);
 	free(l.join);
 	stackcache_free(l.stacks);

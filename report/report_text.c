@@ -175,96 +175,197 @@ static void write_top(const struct tree *t, const struct funcs *fs, const struct
 }
 
 /*
- * The tree of every listed function's calls: a tree holding, for each sample
- * and each function F on its stack (its outermost occurrence for the caller
- * view, innermost for the callee view), the path from F toward the leaf
- * (caller view) or toward the root (callee view).  Paths start with F, so
- * F's sub-tree is the root's child F.  Frames are interned in source order,
- * so ids are the same as in t.
+ * The calls of every listed function F, printed without building them: a line
+ * of F's graph stands for a group of nodes of t reached by the same frames
+ * from F, each with the weight it brings.  Caller view: from each outermost
+ * occurrence of F (its sub-trees hold every sample through F once) toward the
+ * leaves, a member's weight its node's total.  Callee view: from each
+ * occurrence X of F toward the root, X weighing the samples whose innermost
+ * F is X.  Work grows with the nodes of t the printed lines touch, not with
+ * the stacks times their depth squared.  Siblings of equal weight and name
+ * keep the order of the first sample through them (nodes are numbered in
+ * creation order, parents before children).
  */
-static struct tree *build_views(const struct tree *t, int callee, const uint8_t *listed)
-{
-	struct tree *v = tree_new();
-	size_t nr_frames = tree_nr_frames(t), nr_nodes = tree_nr_nodes(t);
-	uint32_t *path = NULL, *rev = NULL;
-	uint32_t *stamp = xcalloc(nr_frames ? nr_frames : 1, sizeof(*stamp));
-	size_t alloc = 0, ralloc = 0;
+struct member {
+	uint32_t node;  /* in t */
+	uint32_t frame; /* its frame */
+	uint32_t first; /* the first sample (node index) through this member */
+	uint64_t weight;
+};
 
-	for (size_t i = 0; i < nr_frames; i++) {
-		const struct tree_frame *f = tree_frame(t, (uint32_t)i);
-		tree_intern(v, f->name, f->module, f->kind, f->file, f->line);
+struct views {
+	const struct tree *t;
+	int callee;
+	int time_us;          /* weights are microseconds: show times beside shares */
+	uint64_t all, min;
+	uint32_t *first;      /* caller view: [node] the first sample through it, UINT32_MAX none */
+	struct member **occ;  /* [frame]: the starting members of each listed frame */
+	size_t *nr_occ, *alloc_occ;
+};
+
+static int cmp_member_frame(const void *a, const void *b)
+{
+	const struct member *x = a, *y = b;
+	if (x->frame != y->frame)
+		return x->frame < y->frame ? -1 : 1;
+	return x->node < y->node ? -1 : x->node > y->node;
+}
+
+static void add_occ(struct views *vw, uint32_t frame, struct member m)
+{
+	ALLOC_GROW(vw->occ[frame], vw->nr_occ[frame] + 1, vw->alloc_occ[frame]);
+	vw->occ[frame][vw->nr_occ[frame]++] = m;
+}
+
+static void find_occurrences(struct views *vw, const uint8_t *listed)
+{
+	const struct tree *t = vw->t;
+	size_t nr_nodes = tree_nr_nodes(t), nr_frames = tree_nr_frames(t);
+	if (!vw->callee) {
+		/* first[]: the first sample through each node; children come after parents. */
+		uint32_t *first = vw->first = xmalloc((nr_nodes ? nr_nodes : 1) * sizeof(*first));
+		memset(first, 0xff, (nr_nodes ? nr_nodes : 1) * sizeof(*first));
+		for (size_t idx = nr_nodes; idx-- > 1;) {
+			const struct tree_node *n = tree_node(t, (uint32_t)idx);
+			if (n->self && (uint32_t)idx < first[idx])
+				first[idx] = (uint32_t)idx;
+			if (n->parent != TREE_NONE && first[idx] < first[n->parent])
+				first[n->parent] = first[idx];
+		}
+		/* Outermost occurrences: no node above with the same frame. */
+		uint32_t *on_path = xcalloc(nr_frames ? nr_frames : 1, sizeof(*on_path));
+		uint32_t node = tree_node(t, 0)->first_child;
+		while (node != TREE_NONE) {
+			const struct tree_node *n = tree_node(t, node);
+			if (listed[n->frame] && !on_path[n->frame] && first[node] != UINT32_MAX)
+				add_occ(vw, n->frame, (struct member){ node, n->frame, first[node], n->total });
+			on_path[n->frame]++;
+			if (n->first_child != TREE_NONE) {
+				node = n->first_child;
+				continue;
+			}
+			for (;;) {
+				const struct tree_node *cur = tree_node(t, node);
+				on_path[cur->frame]--;
+				if (cur->next_sibling != TREE_NONE) {
+					node = cur->next_sibling;
+					break;
+				}
+				node = cur->parent;
+				if (node == 0 || node == TREE_NONE) {
+					node = TREE_NONE;
+					break;
+				}
+			}
+		}
+		free(on_path);
+		return;
 	}
+	/* Callee view: each sample's innermost occurrence of each listed frame on its stack. */
+	uint32_t *slot = xmalloc((nr_nodes ? nr_nodes : 1) * sizeof(*slot)); /* node -> member */
+	uint32_t *stamp = xcalloc(nr_frames ? nr_frames : 1, sizeof(*stamp));
+	memset(slot, 0xff, (nr_nodes ? nr_nodes : 1) * sizeof(*slot));
 	for (size_t idx = 1; idx < nr_nodes; idx++) {
 		const struct tree_node *n = tree_node(t, (uint32_t)idx);
 		if (!n->self)
 			continue;
-		/* the stack leaf first */
-		size_t len = 0;
 		for (uint32_t p = (uint32_t)idx; p != 0; p = tree_node(t, p)->parent) {
-			ALLOC_GROW(path, len + 1, alloc);
-			path[len++] = tree_node(t, p)->frame;
-		}
-		uint32_t mark = (uint32_t)idx;
-		if (callee) {
-			/* leaf-first order is the inverted stack; innermost occurrence first */
-			for (size_t i = 0; i < len; i++) {
-				uint32_t f = path[i];
-				if (!listed[f] || stamp[f] == mark)
-					continue;
-				stamp[f] = mark;
-				tree_add(v, path + i, len - i, n->self);
+			uint32_t f = tree_node(t, p)->frame;
+			if (!listed[f] || stamp[f] == (uint32_t)idx)
+				continue;
+			stamp[f] = (uint32_t)idx;
+			if (slot[p] == UINT32_MAX) {
+				slot[p] = (uint32_t)vw->nr_occ[f];
+				add_occ(vw, f, (struct member){ p, f, (uint32_t)idx, 0 });
 			}
-		} else {
-			ALLOC_GROW(rev, len, ralloc);
-			for (size_t i = 0; i < len; i++)
-				rev[i] = path[len - 1 - i];
-			for (size_t i = 0; i < len; i++) {
-				uint32_t f = rev[i];
-				if (!listed[f] || stamp[f] == mark)
-					continue;
-				stamp[f] = mark;
-				tree_add(v, rev + i, len - i, n->self);
-			}
+			vw->occ[f][slot[p]].weight += n->self;
 		}
 	}
-	free(path);
-	free(rev);
 	free(stamp);
-	return v;
+	free(slot);
 }
 
-/* Print node's children (recursively) with indentation; prune below min. */
-static void write_graph(const struct tree *v, uint32_t node, size_t depth, uint64_t all,
-			uint64_t min, int time_us, struct strbuf *out)
+struct group {
+	uint64_t total;
+	const char *name;
+	uint32_t first, frame;
+	size_t start, nr; /* its members in the level's array */
+};
+
+static int cmp_group(const void *a, const void *b)
 {
-	struct row *kids = NULL;
-	size_t nr = 0, alloc = 0;
-	for (uint32_t c = tree_node(v, node)->first_child; c != TREE_NONE;
-	     c = tree_node(v, c)->next_sibling) {
-		const struct tree_node *cn = tree_node(v, c);
-		if (cn->total < min || !cn->total)
-			continue;
-		ALLOC_GROW(kids, nr + 1, alloc);
-		kids[nr++] = (struct row){ cn->total, 0, tree_frame(v, cn->frame)->name, c };
-	}
-	if (nr)
-		xsort(kids, nr, sizeof(*kids), cmp_rows);
+	const struct group *x = a, *y = b;
+	if (x->total != y->total)
+		return x->total < y->total ? 1 : -1;
+	int c = strcmp(x->name, y->name);
+	if (c)
+		return c;
+	return x->first < y->first ? -1 : x->first > y->first;
+}
+
+/* Print the lines below a group of members (recursively); prune below min. */
+static void write_graph(const struct views *vw, const struct member *m, size_t nr, size_t depth,
+			struct strbuf *out)
+{
+	const struct tree *t = vw->t;
+	struct member *next = NULL;
+	size_t nr_next = 0, alloc = 0;
 	for (size_t i = 0; i < nr; i++) {
-		const struct tree_node *cn = tree_node(v, kids[i].id);
-		if (time_us) {
+		const struct tree_node *n = tree_node(t, m[i].node);
+		if (vw->callee) {
+			if (n->parent == 0 || n->parent == TREE_NONE)
+				continue;
+			ALLOC_GROW(next, nr_next + 1, alloc);
+			next[nr_next++] = (struct member){ n->parent, tree_node(t, n->parent)->frame,
+							   m[i].first, m[i].weight };
+			continue;
+		}
+		for (uint32_t c = n->first_child; c != TREE_NONE; c = tree_node(t, c)->next_sibling) {
+			const struct tree_node *cn = tree_node(t, c);
+			ALLOC_GROW(next, nr_next + 1, alloc);
+			next[nr_next++] = (struct member){ c, cn->frame, vw->first[c], cn->total };
+		}
+	}
+	if (!nr_next) {
+		free(next);
+		return;
+	}
+	xsort(next, nr_next, sizeof(*next), cmp_member_frame);
+	struct group *g = NULL;
+	size_t nr_g = 0, galloc = 0;
+	for (size_t i = 0; i < nr_next;) {
+		uint32_t frame = next[i].frame;
+		struct group gr = { 0, tree_frame(t, frame)->name, UINT32_MAX, frame, i, 0 };
+		for (; i < nr_next && next[i].frame == frame; i++) {
+			gr.total += next[i].weight;
+			if (next[i].first < gr.first)
+				gr.first = next[i].first;
+			gr.nr++;
+		}
+		if (gr.total < vw->min || !gr.total)
+			continue;
+		ALLOC_GROW(g, nr_g + 1, galloc);
+		g[nr_g++] = gr;
+	}
+	if (nr_g)
+		xsort(g, nr_g, sizeof(*g), cmp_group);
+	for (size_t k = 0; k < nr_g; k++) {
+		if (vw->time_us) {
 			struct strbuf tm = STRBUF_INIT;
-			report_add_time(&tm, (double)cn->total);
-			strbuf_addf(out, "%9s%10s%7.2f%%  %*s", "", tm.buf, pct(cn->total, all),
+			report_add_time(&tm, (double)g[k].total);
+			strbuf_addf(out, "%9s%10s%7.2f%%  %*s", "", tm.buf, pct(g[k].total, vw->all),
 				    (int)(2 * depth), "");
 			strbuf_release(&tm);
 		} else {
-			strbuf_addf(out, "%19s%7.2f%%  %*s", "", pct(cn->total, all), (int)(2 * depth), "");
+			strbuf_addf(out, "%19s%7.2f%%  %*s", "", pct(g[k].total, vw->all),
+				    (int)(2 * depth), "");
 		}
-		add_name(out, tree_frame(v, cn->frame));
+		add_name(out, tree_frame(t, g[k].frame));
 		strbuf_addch(out, '\n');
-		write_graph(v, kids[i].id, depth + 1, all, min, time_us, out);
+		write_graph(vw, next + g[k].start, g[k].nr, depth + 1, out);
 	}
-	free(kids);
+	free(g);
+	free(next);
 }
 
 static void write_graph_view(const struct tree *t, const struct funcs *fs,
@@ -286,7 +387,12 @@ static void write_graph_view(const struct tree *t, const struct funcs *fs,
 	for (size_t i = 0; i < nr; i++)
 		if (rows[i].key1 >= min && rows[i].key1)
 			listed[rows[i].id] = 1, shown++;
-	struct tree *v = build_views(t, callee, listed);
+	struct views vw = { t, callee, o->time_us, all, min, NULL, NULL, NULL, NULL };
+	size_t nf = tree_nr_frames(t) + 1;
+	vw.occ = xcalloc(nf, sizeof(*vw.occ));
+	vw.nr_occ = xcalloc(nf, sizeof(*vw.nr_occ));
+	vw.alloc_occ = xcalloc(nf, sizeof(*vw.alloc_occ));
+	find_occurrences(&vw, listed);
 
 	strbuf_addf(out, "#  total%%   self%%  function  [module]; below: %s, %% of %s\n",
 		    callee ? "its callers (bottom-up)" : "its callees (top-down)",
@@ -301,14 +407,18 @@ static void write_graph_view(const struct tree *t, const struct funcs *fs,
 		}
 		add_name(out, tree_frame(t, k));
 		strbuf_addch(out, '\n');
-		uint32_t sub = tree_child(v, 0, k);
-		if (sub != TREE_NONE)
-			write_graph(v, sub, 0, all, min, o->time_us, out);
+		if (vw.nr_occ[k])
+			write_graph(&vw, vw.occ[k], vw.nr_occ[k], 0, out);
 	}
 	if (shown < nr)
 		strbuf_addf(out, "\n# %zu functions below %.2f%% not shown (--percent-limit)\n",
 			    nr - shown, o->percent_limit);
-	tree_free(v);
+	for (size_t f = 0; f < nf; f++)
+		free(vw.occ[f]);
+	free(vw.occ);
+	free(vw.nr_occ);
+	free(vw.alloc_occ);
+	free(vw.first);
 	free(listed);
 	free(rows);
 }

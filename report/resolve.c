@@ -67,6 +67,11 @@ void resolver_free(struct resolver *r)
 	free(r);
 }
 
+void resolver_stats(const struct resolver *r, struct sym_stats *st)
+{
+	sym_get_stats(r->sym, st);
+}
+
 /* ---- tid → comm ------------------------------------------------------------ */
 
 static struct comm_slot *comm_find(struct resolver *r, uint32_t tid)

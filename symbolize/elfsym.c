@@ -2,6 +2,7 @@
 #include "common/elfinit.h"
 #include "common/arena.h"
 #include "common/util.h"
+#include "symbolize/debugcache.h"
 #include "symbolize/demangle.h"
 
 #include <dwarf.h>
@@ -49,6 +50,8 @@ struct dso {
 	uint32_t nr_fdes;
 	uint64_t hdr_vaddr;       /* what the table's values are relative to */
 	int fdes_read;
+	int dwarf_tried;          /* its DWARF was asked for (lines, inline frames) */
+	struct dso_set *set;      /* the module's libdwfl userdata points here */
 	struct cached *cache;     /* open addressing */
 	size_t cache_cap, cache_used;
 	struct dso *next;         /* hash chain */
@@ -61,8 +64,8 @@ struct dso_set {
 	struct strtab *strings;
 	struct arena *arena;      /* cached frame arrays */
 	struct dso *buckets[NR_BUCKETS];
-	uint64_t files, debug_files, hits;
-	char *debuginfo_path;
+	uint64_t files, debug_files, dwarf_modules, hits;
+	struct debugcache *dcache; /* NULL: none (no cache directory, or DWARF not needed) */
 };
 
 struct dso_set *dso_set_new(const struct sym_opts *opts, struct strtab *strings)
@@ -71,6 +74,10 @@ struct dso_set *dso_set_new(const struct sym_opts *opts, struct strtab *strings)
 	d->opts = opts;
 	d->strings = strings;
 	d->arena = arena_new();
+	/* Only DWARF is worth caching: without lines or inline frames it is never read. */
+	if (opts->cache_dir && (opts->inline_frames || opts->lines))
+		d->dcache = debugcache_new(opts->cache_dir, opts->cache_max_bytes, opts->warn,
+					   opts->warn_ctx);
 	elfinit();
 	return d;
 }
@@ -91,6 +98,7 @@ void dso_set_free(struct dso_set *d)
 		}
 	}
 	arena_free(d->arena);
+	debugcache_free(d->dcache);
 	free(d);
 }
 
@@ -112,9 +120,55 @@ static void hex(char *out, const unsigned char *p, size_t n)
 
 static char *debuginfo_path_default = NULL;
 
+/* libdwfl's search for a separate debug file; for a module of a dso_set (its userdata), the
+ * file is counted and, where DWARF will be read, swapped for its inflated cached copy. */
+static int find_debuginfo(Dwfl_Module *mod, void **userdata, const char *modname, Dwarf_Addr base,
+			  const char *file, const char *debuglink, GElf_Word crc, char **name)
+{
+	struct dso *f = userdata ? *userdata : NULL;
+	struct debugcache *dc = f ? f->set->dcache : NULL;
+	const unsigned char *id = NULL;
+	GElf_Addr id_vaddr;
+	int id_len = dc ? dwfl_module_build_id(mod, &id, &id_vaddr) : 0;
+	int fd = -1;
+	if (id_len > 0 && id_len <= 20) {
+		/* The standard search's build-id step keeps the file it opens inside libdwfl,
+		 * whatever descriptor is returned: that step is done here instead. */
+		char path[96];
+		int n = snprintf(path, sizeof(path), "/usr/lib/debug/.build-id/%02x/", id[0]);
+		for (int i = 1; i < id_len; i++)
+			n += snprintf(path + n, sizeof(path) - (size_t)n, "%02x", id[i]);
+		snprintf(path + n, sizeof(path) - (size_t)n, ".debug");
+		fd = debugcache_lookup(dc, id, (size_t)id_len);
+		if (fd < 0 && (fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0)
+			fd = debugcache_substitute(dc, fd, id, (size_t)id_len);
+		if (fd >= 0)
+			*name = xstrdup(path); /* where a dwz file's relative name starts from */
+	}
+	if (fd < 0) {
+		fd = dwfl_standard_find_debuginfo(mod, userdata, modname, base, file, debuglink, crc,
+						  name);
+		/* Found by .gnu_debuglink (the build-id file is not there): a plain descriptor,
+		 * kept when it has no build-id to file it under. */
+		if (fd >= 0 && id_len > 0 && id_len <= 20) {
+			int keep = dup(fd);
+			int sub = debugcache_substitute(dc, fd, id, (size_t)id_len);
+			if (sub < 0) {
+				sub = keep;
+			} else if (keep >= 0) {
+				close(keep);
+			}
+			fd = sub;
+		}
+	}
+	if (fd >= 0 && f)
+		f->set->debug_files++;
+	return fd;
+}
+
 static const Dwfl_Callbacks callbacks = {
 	.find_elf = dwfl_build_id_find_elf,
-	.find_debuginfo = dwfl_standard_find_debuginfo,
+	.find_debuginfo = find_debuginfo,
 	.section_address = dwfl_offline_section_address,
 	.debuginfo_path = &debuginfo_path_default,
 };
@@ -158,6 +212,12 @@ static void open_dso(struct dso_set *d, struct dso *f)
 	if (!f->mod)
 		return;
 	d->files++;
+	void **userdata = NULL;
+	dwfl_module_info(f->mod, &userdata, NULL, NULL, NULL, NULL, NULL, NULL);
+	if (userdata) {
+		f->set = d;
+		*userdata = f;
+	}
 
 	if (f->build_id_len) {
 		const unsigned char *bits;
@@ -345,6 +405,13 @@ static int resolve(struct dso_set *d, struct dso *f, uint64_t addr, struct sym_f
 	const char *file = NULL;
 	int line = 0, n = 0;
 
+	if ((d->opts->lines || d->opts->inline_frames) && !f->dwarf_tried) {
+		/* The first need of this module's DWARF: counted for --stats. */
+		Dwarf_Addr bias;
+		f->dwarf_tried = 1;
+		if (dwfl_module_getdwarf(f->mod, &bias))
+			d->dwarf_modules++;
+	}
 	if (d->opts->lines) {
 		Dwfl_Line *l = dwfl_module_getsrc(f->mod, addr);
 		if (l) {
@@ -521,9 +588,17 @@ int dso_lookup(struct dso_set *d, struct dso *f, uint64_t vaddr, int caller,
 	return n;
 }
 
-void dso_stats(const struct dso_set *d, uint64_t *files, uint64_t *debug_files, uint64_t *hits)
+void dso_stats(const struct dso_set *d, struct sym_stats *st)
 {
-	*files = d->files;
-	*debug_files = d->debug_files;
-	*hits = d->hits;
+	st->elf_files = d->files;
+	st->debug_files = d->debug_files;
+	st->dwarf_modules = d->dwarf_modules;
+	st->cache_hits = d->hits;
+	if (d->dcache) {
+		struct debugcache_stats c;
+		debugcache_get_stats(d->dcache, &c);
+		st->dcache_hits = c.hits;
+		st->dcache_writes = c.writes;
+		st->dcache_bad = c.bad;
+	}
 }

@@ -41,7 +41,8 @@ int dso_offset_to_vaddr(struct dso_set *d, struct dso *f, uint64_t off, uint64_t
 int dso_lookup(struct dso_set *d, struct dso *f, uint64_t vaddr, int caller,
 	       struct sym_frame *out, int max);
 
-void dso_stats(const struct dso_set *d, uint64_t *files, uint64_t *debug_files, uint64_t *hits);
+/* Fills the file, DWARF, address-cache and debug-cache counters of st. */
+void dso_stats(const struct dso_set *d, struct sym_stats *st);
 
 /* The libdwfl callbacks the symbolizer opens files with (offline modules, build-id and
  * debuglink search for separate debug files); static, never freed. */

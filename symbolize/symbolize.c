@@ -314,5 +314,5 @@ int sym_lookup(struct symbolizer *s, uint32_t pid, uint64_t addr, int kernel, in
 void sym_get_stats(const struct symbolizer *s, struct sym_stats *st)
 {
 	*st = s->stats;
-	dso_stats(s->dsos, &st->elf_files, &st->debug_files, &st->cache_hits);
+	dso_stats(s->dsos, st);
 }

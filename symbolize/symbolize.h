@@ -21,6 +21,9 @@ struct sym_opts {
 	const char *perf_map_dir; /* where perf-PID.map files are (NULL: /tmp) */
 	int libunwind_only;       /* DWARF stacks: every step by libunwind, no compiled rules */
 	const char *kallsyms_path; /* kernel symbols for a file without a snapshot (read by report/resolve.c) */
+	const char *cache_dir;    /* inflated debug files by build-id (symbolize/debugcache.h);
+				   * NULL: no cache */
+	uint64_t cache_max_bytes; /* its bound; 0: the default (1 GiB) */
 	void (*warn)(void *ctx, const char *msg); /* each distinct problem once; may be NULL */
 	void *warn_ctx;
 };
@@ -78,7 +81,11 @@ int sym_find_map(struct symbolizer *s, uint32_t pid, uint64_t addr, uint64_t *st
 
 /* Counters for benchmarks. */
 struct sym_stats {
-	uint64_t lookups, cache_hits, elf_files, debug_files;
+	uint64_t lookups, cache_hits; /* addresses looked up; answered from the address cache */
+	uint64_t elf_files;           /* ELF files opened */
+	uint64_t debug_files;         /* separate debug files opened (symbols or DWARF) */
+	uint64_t dwarf_modules;       /* modules whose DWARF was read (lines, inline frames) */
+	uint64_t dcache_hits, dcache_writes, dcache_bad; /* debug cache: served, written, damaged */
 };
 void sym_get_stats(const struct symbolizer *s, struct sym_stats *st);
 

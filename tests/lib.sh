@@ -6,6 +6,7 @@ set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 T=$(mktemp -d "${TMPDIR:-/tmp}/stoke-test.XXXXXX")
 trap 'rm -rf "$T"' EXIT
+export XDG_CACHE_HOME="$T/.cache" # reports keep their debug cache here, not in the home directory
 t_failed=0
 
 ok()   { echo "ok - $*"; }

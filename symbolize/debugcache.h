@@ -1,0 +1,52 @@
+/* debugcache.h — separate debug files with their compressed sections inflated, kept by build-id.
+ *
+ * Distributions ship debug files (libc6-dbg, ...) with zlib-compressed .debug_* sections; libdw
+ * inflates all of them the first time a module's DWARF is read (45 ms for glibc's), on every
+ * report.  The cache keeps one inflated copy per build-id in a directory
+ * ($XDG_CACHE_HOME/stoke/debug-v1, chosen by the caller), so later reports map it as it is.
+ *
+ * Entries are named by the build-id and checked on open (trailer, layout, build-id), so a stale
+ * entry cannot be served and a damaged one is dropped (one warning) and rebuilt.  New entries are
+ * written to a temporary file in the directory, fsync'd and renamed: concurrent reports see a
+ * whole entry or none.  Past max_bytes the least recently used entries are removed.
+ * Nothing here prints: problems go to warn, each kind once.
+ */
+#ifndef STOKE_DEBUGCACHE_H
+#define STOKE_DEBUGCACHE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define DEBUGCACHE_MAX_BYTES (1ULL << 30) /* default bound: 1 GiB */
+
+struct debugcache;
+
+struct debugcache_stats {
+	uint64_t hits;    /* debug files served from the cache */
+	uint64_t writes;  /* entries written */
+	uint64_t bad;     /* entries found damaged (dropped, rebuilt) */
+	uint64_t evicted; /* entries removed to stay under the bound */
+};
+
+/* dir is copied (created on the first write); max_bytes 0: DEBUGCACHE_MAX_BYTES. */
+struct debugcache *debugcache_new(const char *dir, uint64_t max_bytes,
+				  void (*warn)(void *ctx, const char *msg), void *warn_ctx);
+void debugcache_free(struct debugcache *c); /* NULL is a no-op */
+
+/*
+ * The entry for this build-id: a descriptor on it (the caller owns it), or -1 when there is
+ * none.  A damaged entry is removed (said once through warn) and counts as none.
+ */
+int debugcache_lookup(struct debugcache *c, const unsigned char *id, size_t len);
+
+/*
+ * fd: an open separate debug file that should have this build-id; ownership passes in.
+ * Returns a descriptor the caller owns: on a new inflated entry written from it (fd closed),
+ * or fd itself when the file has nothing compressed, uses a dwz supplementary file, or the
+ * cache cannot be written (said once through warn); -1 (fd closed) when its build-id is not id.
+ */
+int debugcache_substitute(struct debugcache *c, int fd, const unsigned char *id, size_t len);
+
+void debugcache_get_stats(const struct debugcache *c, struct debugcache_stats *st);
+
+#endif

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# DWARF only where it is needed, and the debug cache (inflated separate debug files by build-id
+# in $XDG_CACHE_HOME/stoke): --no-inline reads no DWARF; the second report is served from the
+# cache with the same output; a new build-id is not; a damaged entry is dropped with one warning.
+. "$(dirname "$0")/../lib.sh"
+
+need_perf "debug cache" || finish
+command -v objcopy >/dev/null || { skip "debug cache" "objcopy (binutils) not installed"; finish; }
+
+# A binary whose DWARF (inline chains) is only in a separate, zlib-compressed debug file found
+# through .gnu_debuglink, as distributions ship them.
+split_debug() { # split_debug DIR [cc flags...]
+	local dir=$1; shift
+	mkdir -p "$dir"
+	build_fixture "$dir/inl.full" inlines.c -O2 -pthread "$@" || return 1
+	objcopy --only-keep-debug --compress-debug-sections=zlib "$dir/inl.full" "$dir/inl.debug" &&
+	objcopy --strip-debug --add-gnu-debuglink="$dir/inl.debug" "$dir/inl.full" "$dir/inl" &&
+	rm "$dir/inl.full"
+}
+split_debug "$T/bin" || finish
+check "fixture: the separate debug file has compressed sections" \
+	bash -c "readelf -SW '$T/bin/inl.debug' | grep -q '\.debug_info.* C '"
+
+"$STOKE" record -q -o "$T/a.data" -- "$T/bin/inl" 0.5 2 2>"$T/err"
+check "record (default call graph)" [ $? = 0 ]
+
+C=$XDG_CACHE_HOME/stoke/debug-v1
+stat_of() { grep '^stoke: stats:' "$1"; } # the stats line of a stderr file
+# field WHAT FILE: the number before WHAT in the stats line
+field() { stat_of "$2" | grep -oE "[0-9]+ $1" | grep -oE '^[0-9]+'; }
+
+# Without inline frames nothing here shows what only DWARF has: no DWARF is read, nothing cached.
+"$STOKE" report --folded --no-inline --stats "$T/a.data" >"$T/noinl.folded" 2>"$T/noinl.err"
+check "--no-inline folded: exit 0" [ $? = 0 ]
+check "--no-inline folded: a stats line" [ -n "$(stat_of "$T/noinl.err")" ]
+check "--no-inline folded: no module's DWARF read" [ "$(field 'with DWARF read' "$T/noinl.err")" = 0 ]
+check "--no-inline folded: symbols still found" grep -q ';outer_loop' "$T/noinl.folded"
+"$STOKE" flamegraph --no-inline --stats -o "$T/noinl.svg" "$T/a.data" 2>"$T/noinl-fg.err"
+check "--no-inline flamegraph: no module's DWARF read" \
+	[ "$(field 'with DWARF read' "$T/noinl-fg.err")" = 0 ]
+check "--no-inline: nothing written to the cache" [ ! -e "$C" ]
+
+# Reference output, no cache.
+"$STOKE" report --folded --no-cache --stats "$T/a.data" >"$T/ref.folded" 2>"$T/ref.err"
+check "--no-cache: the inline frames come from the debug file" grep -q ';mix_step' "$T/ref.folded"
+check "--no-cache: DWARF read" [ "$(field 'with DWARF read' "$T/ref.err")" -ge 1 ]
+check "--no-cache: the stats line says the cache is off" grep -q 'debug cache off' "$T/ref.err"
+check "--no-cache: nothing written" [ ! -e "$C" ]
+
+"$STOKE" report --folded --stats "$T/a.data" >"$T/first.folded" 2>"$T/first.err"
+check "first report: same output as without the cache" cmp -s "$T/ref.folded" "$T/first.folded"
+# (The C library's debug file, where installed, is cached too: counts are of all entries.)
+W1=$(field written "$T/first.err")
+check "first report: entries written, none served" [ "$W1" -ge 1 -a "$(field hits "$T/first.err")" = 0 ]
+ID=$(readelf -n "$T/bin/inl" | gawk '/Build ID/ { print $3 }')
+E=$C/$ID.debug
+check "first report: the fixture's entry is named by its build-id" [ -f "$E" ]
+check "the entry has nothing compressed" \
+	bash -c "! readelf -SW '$E' | grep -qE '\.debug_[a-z_]+ .* [A-Z]*C[A-Z]* '"
+
+"$STOKE" report --folded --stats "$T/a.data" >"$T/second.folded" 2>"$T/second.err"
+check "second report: every entry served from the cache, none written" \
+	[ "$(field hits "$T/second.err")" = "$W1" -a "$(field written "$T/second.err")" = 0 ]
+check "second report: same output" cmp -s "$T/ref.folded" "$T/second.folded"
+"$STOKE" flamegraph --stats -o "$T/cached.svg" "$T/a.data" 2>"$T/fg.err"
+check "flamegraph: served from the cache" [ "$(field hits "$T/fg.err")" = "$W1" ]
+
+# A damaged entry (cut short, or overwritten): one warning, rebuilt, same output, never a crash.
+for how in truncate garbage; do
+	if [ $how = truncate ]; then
+		truncate -s 10000 "$E"
+	else
+		head -c 100000 /dev/urandom >"$E"
+	fi
+	"$STOKE" report --folded --stats "$T/a.data" >"$T/bad.folded" 2>"$T/bad.err"
+	check "$how entry: exit 0" [ $? = 0 ]
+	check "$how entry: one warning" [ "$(grep -c 'debug cache entry .* is damaged' "$T/bad.err")" = 1 ]
+	check "$how entry: rebuilt" [ "$(field damaged "$T/bad.err")" = 1 -a "$(field written "$T/bad.err")" = 1 ]
+	check "$how entry: same output" cmp -s "$T/ref.folded" "$T/bad.folded"
+	"$STOKE" report --folded --stats "$T/a.data" >/dev/null 2>"$T/after.err"
+	check "$how entry: served again afterwards" \
+		[ "$(field hits "$T/after.err")" = "$W1" -a "$(field written "$T/after.err")" = 0 ]
+done
+
+# A changed binary at the same path has a new build-id: never served the old entry.
+rm -rf "$T/bin"
+split_debug "$T/bin" -Wl,--build-id=0x0123456789abcdef0123456789abcdef01234567 || finish
+"$STOKE" record -q -o "$T/b.data" -- "$T/bin/inl" 0.5 2 2>"$T/err"
+"$STOKE" report --folded --no-cache "$T/b.data" >"$T/ref-b.folded" 2>/dev/null
+"$STOKE" report --folded --stats "$T/b.data" >"$T/new.folded" 2>"$T/new.err"
+E2=$C/0123456789abcdef0123456789abcdef01234567.debug
+check "new build-id: a new entry written, the rest served" \
+	[ "$(field hits "$T/new.err")" = $((W1 - 1)) -a "$(field written "$T/new.err")" = 1 ]
+check "new build-id: its own entry" [ -f "$E2" ]
+check "new build-id: same output as without the cache" cmp -s "$T/ref-b.folded" "$T/new.folded"
+check "the old binary's entry is still there" [ -f "$E" ]
+
+# The bound: past it, the least recently used entries go (never the one just written).
+touch -d '2 days ago' "$E"
+rm "$E2"
+STOKE_DEBUG_CACHE_MAX=1 "$STOKE" report --folded --stats "$T/b.data" >"$T/evict.folded" 2>"$T/evict.err"
+check "bound: the new entry written and kept" [ "$(field written "$T/evict.err")" = 1 -a -f "$E2" ]
+check "bound: the older entry evicted" [ ! -e "$E" ]
+check "bound: same output" cmp -s "$T/ref-b.folded" "$T/evict.folded"
+
+# A cache directory that cannot be made: one warning, the report as without the cache.
+touch "$T/notadir"
+XDG_CACHE_HOME=$T/notadir "$STOKE" report --folded "$T/b.data" >"$T/nodir.folded" 2>"$T/nodir.err"
+check "unwritable cache: exit 0 and the same output" \
+	bash -c "[ $? = 0 ] && cmp -s '$T/ref-b.folded' '$T/nodir.folded'"
+check "unwritable cache: one warning" [ "$(grep -c 'cannot write the debug cache' "$T/nodir.err")" = 1 ]
+
+finish
