@@ -175,7 +175,6 @@ void fmt_reader_rewind(struct fmt_reader *r);
 
 /* File offset of the frame being read (or of the error). */
 uint64_t fmt_reader_offset(const struct fmt_reader *r);
-uint32_t fmt_reader_version(const struct fmt_reader *r);
 void fmt_reader_free(struct fmt_reader *r);
 
 #endif

@@ -210,11 +210,6 @@ uint64_t fmt_reader_offset(const struct fmt_reader *r)
 	return r->cur_frame;
 }
 
-uint32_t fmt_reader_version(const struct fmt_reader *r)
-{
-	return r->version;
-}
-
 void fmt_reader_free(struct fmt_reader *r)
 {
 	if (!r)

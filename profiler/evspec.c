@@ -155,25 +155,6 @@ int evspec_parse(const char *spec, struct evspec *out)
 	return 0;
 }
 
-void evspec_each_name(void (*fn)(void *ctx, const char *name, const char *kind), void *ctx)
-{
-	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
-		fn(ctx, fixed[i].name,
-		   fixed[i].type == PERF_TYPE_SOFTWARE ? "software" : "hardware");
-	for (size_t c = 0; c < sizeof(caches) / sizeof(caches[0]); c++) {
-		for (size_t o = 0; o < sizeof(cache_ops) / sizeof(cache_ops[0]); o++) {
-			char buf[64];
-			const char *op = cache_ops[o].name;
-			snprintf(buf, sizeof(buf), "%s-%s%s", caches[c].name, op,
-				 op[strlen(op) - 1] == 'h' ? "es" : "s");
-			fn(ctx, buf, "hardware cache");
-			snprintf(buf, sizeof(buf), "%s-%s-misses", caches[c].name, op);
-			fn(ctx, buf, "hardware cache");
-		}
-	}
-	fn(ctx, "rNNNN", "raw PMU event (hex)");
-}
-
 int evspec_needs_pmu(const struct evspec *e)
 {
 	return e->attr.type == PERF_TYPE_HARDWARE || e->attr.type == PERF_TYPE_HW_CACHE ||

@@ -22,9 +22,6 @@ struct evspec {
  */
 int evspec_parse(const char *spec, struct evspec *out);
 
-/* Call fn for every event name evspec_parse() knows (for help and tests). */
-void evspec_each_name(void (*fn)(void *ctx, const char *name, const char *kind), void *ctx);
-
 /* 1 when the event needs a hardware PMU (PERF_TYPE_HARDWARE, HW_CACHE or RAW). */
 int evspec_needs_pmu(const struct evspec *e);
 

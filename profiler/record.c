@@ -1,5 +1,6 @@
 /* The recording session: open per-CPU events, drain their rings in one loop, stream to the file. */
 #include "profiler/record.h"
+#include "common/version.h"
 #include "common/format.h"
 #include "common/sample.h"
 #include "common/stackref.h"
@@ -409,7 +410,7 @@ static int write_header_records(struct rec *r)
 	const char *cg = o->callgraph == CALLGRAPH_DWARF ? "dwarf" :
 			 o->callgraph == CALLGRAPH_FP ? "fp" : "none";
 	const char *kv[] = {
-		"stoke-version", "0.1.0",
+		"stoke-version", STOKE_VERSION,
 		"hostname", host,
 		"release", u.release,
 		"arch", u.machine,

@@ -2,11 +2,14 @@
 #include "common/format.h"
 #include "common/util.h"
 #include "report/folded.h"
+#include "report/profile_stoke.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 void profile_opts_init(struct profile_opts *o)
 {
@@ -73,31 +76,38 @@ static int load_folded(const char *text, size_t len, const struct profile_opts *
 	return 0;
 }
 
-int profile_load_stoke(const char *path, const struct profile_opts *o, struct tree *t,
-		       struct profile_info *info);
-
 int profile_load(const char *path, const struct profile_opts *o, struct tree **out,
 		 struct profile_info *info)
 {
-	char *text = NULL;
+	char *text = NULL, head[4];
 	size_t len = 0;
-	int err;
+	int err, fd;
 	struct tree *t = tree_new();
 
 	memset(info, 0, sizeof(*info));
 	info->exit_status = -1;
-	err = read_file(path, &text, &len);
+	/* Four bytes tell a stoke file (a zstd frame) from text; only text is read whole
+	 * here (the stoke reader maps its file), and from the same descriptor, so a pipe
+	 * of folded text works too. */
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		err = -errno;
+		goto out;
+	}
+	ssize_t n = read_full(fd, head, sizeof(head));
+	if (n == (ssize_t)sizeof(head) && !memcmp(head, "\x5e\x2a\x4d\x18", 4)) {
+		close(fd);
+		err = profile_load_stoke(path, o, t, info);
+		goto out;
+	}
+	err = n < 0 ? (int)n : read_fd(fd, head, (size_t)n, &text, &len);
+	close(fd);
 	if (err)
 		goto out;
-	if (len >= 4 && !memcmp(text, "\x5e\x2a\x4d\x18", 4)) {
-		free(text);
-		text = NULL;
-		err = profile_load_stoke(path, o, t, info);
-	} else if (folded_sniff(text, len)) {
+	if (folded_sniff(text, len))
 		err = load_folded(text, len, o, t, info);
-	} else {
+	else
 		err = -FMT_EBADMAGIC;
-	}
 out:
 	free(text);
 	if (err) {

@@ -1,5 +1,5 @@
 /* profile_load_stoke(): a stoke file → call tree, through the session and the symbolizer. */
-#include "report/profile.h"
+#include "report/profile_stoke.h"
 #include "common/strbuf.h"
 #include "common/util.h"
 #include "report/session.h"

@@ -165,12 +165,11 @@ void tree_add(struct tree *t, const uint32_t *frames, size_t n, uint64_t weight)
 		t->max_depth = n;
 }
 
-static const struct tree *sort_tree; /* qsort has no context argument */
-
-static int cmp_nodes(const void *a, const void *b)
+static int cmp_nodes(const void *a, const void *b, void *ctx)
 {
-	const struct tree_frame *fa = &sort_tree->frames[sort_tree->nodes[*(const uint32_t *)a].frame];
-	const struct tree_frame *fb = &sort_tree->frames[sort_tree->nodes[*(const uint32_t *)b].frame];
+	const struct tree *t = ctx;
+	const struct tree_frame *fa = &t->frames[t->nodes[*(const uint32_t *)a].frame];
+	const struct tree_frame *fb = &t->frames[t->nodes[*(const uint32_t *)b].frame];
 	int c = strcmp(fa->name, fb->name);
 	if (c)
 		return c;
@@ -184,7 +183,6 @@ void tree_sort(struct tree *t)
 {
 	uint32_t *kids = NULL;
 	size_t alloc = 0;
-	sort_tree = t;
 	for (size_t p = 0; p < t->nr_nodes; p++) {
 		size_t n = 0;
 		for (uint32_t c = t->nodes[p].first_child; c != TREE_NONE; c = t->nodes[c].next_sibling) {
@@ -193,13 +191,12 @@ void tree_sort(struct tree *t)
 		}
 		if (n < 2)
 			continue;
-		xsort(kids, n, sizeof(*kids), cmp_nodes);
+		xsort_r(kids, n, sizeof(*kids), cmp_nodes, t);
 		t->nodes[p].first_child = kids[0];
 		for (size_t i = 0; i + 1 < n; i++)
 			t->nodes[kids[i]].next_sibling = kids[i + 1];
 		t->nodes[kids[n - 1]].next_sibling = TREE_NONE;
 	}
-	sort_tree = NULL;
 	free(kids);
 }
 
@@ -209,10 +206,3 @@ const struct tree_node *tree_node(const struct tree *t, uint32_t idx) { return &
 const struct tree_frame *tree_frame(const struct tree *t, uint32_t id) { return &t->frames[id]; }
 uint64_t tree_total(const struct tree *t) { return t->nodes[0].total; }
 size_t tree_max_depth(const struct tree *t) { return t->max_depth; }
-
-size_t tree_memory(const struct tree *t)
-{
-	return arena_used(t->arena) + t->alloc_frames * (sizeof(*t->frames) + 8) +
-	       t->alloc_nodes * sizeof(*t->nodes) +
-	       (t->frame_index.cap + t->child_index.cap) * sizeof(struct slot);
-}

@@ -38,7 +38,6 @@ struct symbolizer {
 	struct proc *procs[NR_BUCKETS];
 	const char *kernel_module, *jit_module;
 	int warned_hidden;
-	struct sym_stats stats;
 };
 
 struct symbolizer *sym_new(const struct sym_opts *opts)
@@ -269,7 +268,6 @@ int sym_lookup(struct symbolizer *s, uint32_t pid, uint64_t addr, int kernel, in
 {
 	if (max <= 0)
 		return 0;
-	s->stats.lookups++;
 	if (kernel)
 		return lookup_kernel(s, addr, out);
 
@@ -309,10 +307,4 @@ int sym_lookup(struct symbolizer *s, uint32_t pid, uint64_t addr, int kernel, in
 		out->rel = addr - m->start;
 	}
 	return 1;
-}
-
-void sym_get_stats(const struct symbolizer *s, struct sym_stats *st)
-{
-	*st = s->stats;
-	dso_stats(s->dsos, &st->elf_files, &st->debug_files, &st->cache_hits);
 }

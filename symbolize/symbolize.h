@@ -75,10 +75,4 @@ uint32_t sym_generation(struct symbolizer *s, uint32_t pid);
 int sym_find_map(struct symbolizer *s, uint32_t pid, uint64_t addr, uint64_t *start,
 		 uint64_t *end, uint64_t *pgoff, const char **path);
 
-/* Counters for benchmarks. */
-struct sym_stats {
-	uint64_t lookups, cache_hits, elf_files, debug_files;
-};
-void sym_get_stats(const struct symbolizer *s, struct sym_stats *st);
-
 #endif
