@@ -24,30 +24,19 @@ struct fmt_reader {
 	ZSTD_DCtx *dctx;
 };
 
-const char *fmt_strerror(int err)
-{
-	switch (-err) {
-	case FMT_EBADMAGIC: return "not a stoke data file (bad magic)";
-	case FMT_EVERSION: return "file format version not supported by this stoke";
-	case FMT_ETRUNCATED: return "file is truncated inside a frame";
-	case FMT_ECORRUPT: return "file is corrupt (frame or record fails its checks)";
-	}
-	return strerror(-err);
-}
-
 static int reader_init(struct fmt_reader *r)
 {
 	const unsigned char *p = r->map;
 	uint32_t magic, size;
 	if (r->map_len < STOKE_HEADER_SIZE)
-		return r->map_len ? -FMT_ETRUNCATED : -FMT_EBADMAGIC;
+		return r->map_len ? -STOKE_ETRUNCATED : -STOKE_EBADMAGIC;
 	memcpy(&magic, p, 4);
 	memcpy(&size, p + 4, 4);
 	if (magic != STOKE_SKIPPABLE_MAGIC || size != 16 || memcmp(p + 8, STOKE_MAGIC, 8))
-		return -FMT_EBADMAGIC;
+		return -STOKE_EBADMAGIC;
 	memcpy(&r->version, p + 16, 4);
 	if (r->version != STOKE_FORMAT_VERSION)
-		return -FMT_EVERSION;
+		return -STOKE_EVERSION;
 	r->next_frame = STOKE_HEADER_SIZE;
 	r->dctx = ZSTD_createDCtx();
 	return r->dctx ? 0 : -ENOMEM;
@@ -115,14 +104,14 @@ static int load_frame(struct fmt_reader *r)
 		r->cur_frame = off;
 		const unsigned char *p = r->map + off;
 		if (left < 8)
-			return -FMT_ETRUNCATED;
+			return -STOKE_ETRUNCATED;
 		size_t csize = ZSTD_findFrameCompressedSize(p, left);
 		if (ZSTD_isError(csize)) {
 			/* A frame that starts right but cannot be delimited was cut off;
 			 * anything else is garbage. */
 			uint32_t magic;
 			memcpy(&magic, p, 4);
-			return magic == ZSTD_MAGICNUMBER ? -FMT_ETRUNCATED : -FMT_ECORRUPT;
+			return magic == ZSTD_MAGICNUMBER ? -STOKE_ETRUNCATED : -STOKE_ECORRUPT;
 		}
 		uint32_t magic;
 		memcpy(&magic, p, 4);
@@ -133,7 +122,7 @@ static int load_frame(struct fmt_reader *r)
 		unsigned long long usize = ZSTD_getFrameContentSize(p, csize);
 		if (usize == ZSTD_CONTENTSIZE_ERROR || usize == ZSTD_CONTENTSIZE_UNKNOWN ||
 		    usize > (1ULL << 31))
-			return -FMT_ECORRUPT;
+			return -STOKE_ECORRUPT;
 		if (usize == 0) {
 			r->next_frame = off + csize;
 			continue;
@@ -145,7 +134,7 @@ static int load_frame(struct fmt_reader *r)
 		}
 		size_t got = ZSTD_decompressDCtx(r->dctx, r->buf, (size_t)usize, p, csize);
 		if (ZSTD_isError(got) || got != usize)
-			return -FMT_ECORRUPT;
+			return -STOKE_ECORRUPT;
 		r->buf_len = got;
 		r->pos = 0;
 		r->next_frame = off + csize;
@@ -173,7 +162,7 @@ int fmt_reader_next(struct fmt_reader *r, const struct perf_event_header **rec)
 corrupt:
 	r->pos = r->buf_len = 0;
 	r->next_frame = r->map_len; /* stop: nothing after this can be trusted */
-	return -FMT_ECORRUPT;
+	return -STOKE_ECORRUPT;
 }
 
 int fmt_reader_seek_trailer(struct fmt_reader *r)

@@ -199,7 +199,7 @@ static int probe_event(struct rec *r, size_t ev)
 				continue;
 			}
 			snprintf(r->res->event, sizeof(r->res->event), "%s", e->name);
-			return -RECORD_ENOPMU;
+			return -STOKE_ENOPMU;
 		}
 		if ((err == -EACCES || err == -EPERM) && !r->user_only && !a.exclude_kernel) {
 			/* Try user space only; say so only if that is what gets recorded. */
@@ -477,7 +477,7 @@ static int write_trailer_records(struct rec *r, uint64_t end_ns)
 			err = kerr;
 		else if (kerr)
 			notice(r, "cannot read /proc/kallsyms (%s); kernel frames will show as [kernel]",
-			       strerror(-kerr));
+			       stoke_strerror(kerr));
 		else if (hidden && !r->user_only)
 			notice(r, "kernel addresses are hidden (kernel.kptr_restrict); "
 				  "kernel frames will show as [kernel.kallsyms]");

@@ -60,8 +60,8 @@ enum record_stage {
 	STAGE_EXEC,    /* exec of the command */
 };
 
-/* Extra error codes (negative) beside errno values: */
-#define RECORD_ENOPMU 4001 /* the event needs a hardware PMU this machine lacks */
+/* Errors beyond errno (common/error.h): STOKE_ENOPMU, an event that needs a
+ * hardware PMU this machine lacks. */
 
 struct record_result {
 	enum record_stage stage; /* where a failure happened */

@@ -353,7 +353,7 @@ static int no_event(struct exporter *x)
 		x->o->warn(x->o->warn_ctx, msg);
 	}
 	strbuf_release(&names);
-	return -EXPORT_ENOEVENT;
+	return -STOKE_ENOEVENT;
 }
 
 /*

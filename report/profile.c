@@ -107,7 +107,7 @@ int profile_load(const char *path, const struct profile_opts *o, struct tree **o
 	if (folded_sniff(text, len))
 		err = load_folded(text, len, o, t, info);
 	else
-		err = -FMT_EBADMAGIC;
+		err = -STOKE_EBADMAGIC;
 out:
 	free(text);
 	if (err) {

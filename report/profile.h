@@ -6,6 +6,7 @@
 #ifndef STOKE_PROFILE_H
 #define STOKE_PROFILE_H
 
+#include "common/error.h"
 #include "report/tree.h"
 
 #include <regex.h>
@@ -61,11 +62,11 @@ struct profile_info {
 	uint64_t bad_offset;    /* offset of that frame */
 	int read_error;         /* the error met (negative), 0 if none */
 	int no_end;             /* a stoke file without its END record: the recording was cut short */
-	char *event_names;      /* after -PROFILE_ENOEVENT: the file's events, ", "-separated */
+	char *event_names;      /* after -STOKE_ENOEVENT: the file's events, ", "-separated */
 };
 
-/* profile_load's error for an --event the file does not have (info->event_names lists them). */
-#define PROFILE_ENOEVENT 4101
+/* profile_load's error for an --event the file does not have is -STOKE_ENOEVENT
+ * (common/error.h); info->event_names lists the file's events. */
 
 void profile_info_release(struct profile_info *info);
 

@@ -283,7 +283,7 @@ int profile_load_stoke(const char *path, const struct profile_opts *o, struct tr
 		for (size_t i = 0; i < session_nr_events(l.s); i++)
 			strbuf_addf(&names, "%s%s", i ? ", " : "", session_event(l.s, i)->name);
 		info->event_names = strbuf_detach(&names);
-		ret = -PROFILE_ENOEVENT;
+		ret = -STOKE_ENOEVENT;
 		goto out;
 	}
 	const struct session_event *ev = l.filter.event < (long)session_nr_events(l.s) ?
