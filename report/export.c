@@ -1,5 +1,6 @@
 /* export_load(): a stoke file (session → resolver → locations) or folded stacks → export_profile. */
 #include "report/export.h"
+#include "common/htab.h"
 #include "common/format.h"
 #include "common/strbuf.h"
 #include "common/util.h"
@@ -29,59 +30,40 @@ struct build_id {
 	const char *hex;   /* interned */
 };
 
-/* (three words) → index, for the symbolizer's stable pointers: most frames skip string hashing. */
+/* (three words) → index, for the symbolizer's stable pointers: most frames skip string hashing.
+ * A table (common/htab) made on the first put. */
 struct ptrcache {
-	uint64_t (*keys)[3];
-	uint32_t *vals;   /* value + 1; 0: empty */
-	size_t cap, used;
+	struct htab *t;
 };
 
-static size_t ptrcache_slot(const struct ptrcache *c, const uint64_t k[3])
-{
-	size_t i = hash_words(FNV_INIT, k, 3) & (c->cap - 1);
-	while (c->vals[i] && memcmp(c->keys[i], k, sizeof(c->keys[i])))
-		i = (i + 1) & (c->cap - 1);
-	return i;
-}
+struct ptrcache_ent {
+	uint64_t k[3]; /* the key */
+	uint32_t v;
+};
 
 /* The value of k, or UINT32_MAX. */
 static uint32_t ptrcache_get(const struct ptrcache *c, uint64_t a, uint64_t b, uint64_t d)
 {
 	uint64_t k[3] = { a, b, d };
-	if (!c->cap)
+	if (!c->t)
 		return UINT32_MAX;
-	size_t i = ptrcache_slot(c, k);
-	return c->vals[i] ? c->vals[i] - 1 : UINT32_MAX;
+	const struct ptrcache_ent *e = htab_find(c->t, hash_words(FNV_INIT, k, 3), k);
+	return e ? e->v : UINT32_MAX;
 }
 
 static void ptrcache_put(struct ptrcache *c, uint64_t a, uint64_t b, uint64_t d, uint32_t v)
 {
 	uint64_t k[3] = { a, b, d };
-	if ((c->used + 1) * 2 > c->cap) {
-		struct ptrcache old = *c;
-		c->cap = old.cap ? old.cap * 2 : 1024;
-		c->keys = xcalloc(c->cap, sizeof(*c->keys));
-		c->vals = xcalloc(c->cap, sizeof(*c->vals));
-		for (size_t i = 0; i < old.cap; i++)
-			if (old.vals[i]) {
-				size_t j = ptrcache_slot(c, old.keys[i]);
-				memcpy(c->keys[j], old.keys[i], sizeof(c->keys[j]));
-				c->vals[j] = old.vals[i];
-			}
-		free(old.keys);
-		free(old.vals);
-	}
-	size_t i = ptrcache_slot(c, k);
-	if (!c->vals[i])
-		c->used++;
-	memcpy(c->keys[i], k, sizeof(c->keys[i]));
-	c->vals[i] = v + 1;
+	if (!c->t)
+		c->t = htab_new(sizeof(struct ptrcache_ent), sizeof(k), 1024, NULL, NULL);
+	struct ptrcache_ent *e = htab_insert(c->t, hash_words(FNV_INIT, k, 3), k, NULL);
+	memcpy(e->k, k, sizeof(k));
+	e->v = v;
 }
 
 static void ptrcache_release(struct ptrcache *c)
 {
-	free(c->keys);
-	free(c->vals);
+	htab_free(c->t);
 }
 
 struct exporter {
