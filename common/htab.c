@@ -5,21 +5,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+/*
+ * Each slot is the entry's hash (0: empty; a hash of 0 is stored as 1) and
+ * then the entry, so that a probe reads one place.
+ */
 struct htab {
-	unsigned char *entries; /* cap entries of entry_size bytes */
-	uint64_t *hashes;       /* each slot's hash; 0: empty (a hash of 0 is stored as 1) */
+	unsigned char *slots;   /* cap slots of slot_size bytes */
 	size_t cap, used;       /* cap: a power of two */
-	size_t entry_size, key_size;
+	size_t slot_size, entry_size, key_size;
 	htab_match_fn match;
 	void *ctx;
 };
 
-static void alloc_slots(struct htab *t, size_t cap)
-{
-	t->cap = cap;
-	t->entries = xcalloc(cap, t->entry_size);
-	t->hashes = xcalloc(cap, sizeof(*t->hashes));
-}
+#define HASH(t, i) (*(uint64_t *)((t)->slots + (i) * (t)->slot_size))
+#define ENTRY(t, i) ((void *)((t)->slots + (i) * (t)->slot_size + sizeof(uint64_t)))
 
 struct htab *htab_new(size_t entry_size, size_t key_size, size_t min_slots, htab_match_fn match,
 		      void *ctx)
@@ -28,11 +27,13 @@ struct htab *htab_new(size_t entry_size, size_t key_size, size_t min_slots, htab
 	size_t cap = 8;
 	while (cap < min_slots)
 		cap *= 2;
-	t->entry_size = entry_size ? entry_size : 1;
+	t->entry_size = entry_size;
+	t->slot_size = sizeof(uint64_t) + ALIGN8(entry_size);
 	t->key_size = key_size;
 	t->match = match;
 	t->ctx = ctx;
-	alloc_slots(t, cap);
+	t->cap = cap;
+	t->slots = xcalloc(cap, t->slot_size);
 	return t;
 }
 
@@ -40,8 +41,7 @@ void htab_free(struct htab *t)
 {
 	if (!t)
 		return;
-	free(t->entries);
-	free(t->hashes);
+	free(t->slots);
 	free(t);
 }
 
@@ -50,66 +50,81 @@ static inline uint64_t stored(uint64_t hash)
 	return hash ? hash : 1;
 }
 
-static inline int holds(const struct htab *t, size_t i, const void *key)
+static inline int same_key(const struct htab *t, const void *entry, const void *key)
 {
-	const void *e = t->entries + i * t->entry_size;
-	return t->match ? t->match(e, key, t->ctx) : !memcmp(e, key, t->key_size);
+	if (t->match)
+		return t->match(entry, key, t->ctx);
+	/* The common integer keys without a call of memcmp. */
+	if (t->key_size == sizeof(uint64_t)) {
+		uint64_t a, b;
+		memcpy(&a, entry, sizeof(a));
+		memcpy(&b, key, sizeof(b));
+		return a == b;
+	}
+	if (t->key_size == sizeof(uint32_t)) {
+		uint32_t a, b;
+		memcpy(&a, entry, sizeof(a));
+		memcpy(&b, key, sizeof(b));
+		return a == b;
+	}
+	return !memcmp(entry, key, t->key_size);
 }
 
 /* The slot holding key, or the empty slot where it would go. */
-static size_t probe(const struct htab *t, uint64_t h, const void *key)
+static inline size_t probe(const struct htab *t, uint64_t h, const void *key)
 {
 	size_t mask = t->cap - 1, i = h & mask;
-	while (t->hashes[i] && (t->hashes[i] != h || !holds(t, i, key)))
-		i = (i + 1) & mask;
-	return i;
+	for (;; i = (i + 1) & mask) {
+		uint64_t sh = HASH(t, i);
+		if (!sh)
+			return i;
+		if (sh == h && same_key(t, ENTRY(t, i), key))
+			return i;
+	}
 }
 
 void *htab_find(const struct htab *t, uint64_t hash, const void *key)
 {
 	size_t i = probe(t, stored(hash), key);
-	return t->hashes[i] ? t->entries + i * t->entry_size : NULL;
+	return HASH(t, i) ? ENTRY(t, i) : NULL;
 }
 
 static void grow(struct htab *t)
 {
-	unsigned char *old_entries = t->entries;
-	uint64_t *old_hashes = t->hashes;
-	size_t old_cap = t->cap;
-	alloc_slots(t, old_cap * 2);
+	struct htab old = *t;
+	t->cap = old.cap * 2;
+	t->slots = xcalloc(t->cap, t->slot_size);
 	size_t mask = t->cap - 1;
-	for (size_t i = 0; i < old_cap; i++) {
-		if (!old_hashes[i])
+	for (size_t i = 0; i < old.cap; i++) {
+		uint64_t h = HASH(&old, i);
+		if (!h)
 			continue;
-		size_t j = old_hashes[i] & mask;
-		while (t->hashes[j])
+		size_t j = h & mask;
+		while (HASH(t, j))
 			j = (j + 1) & mask;
-		t->hashes[j] = old_hashes[i];
-		memcpy(t->entries + j * t->entry_size, old_entries + i * t->entry_size,
-		       t->entry_size);
+		memcpy(t->slots + j * t->slot_size, old.slots + i * old.slot_size, t->slot_size);
 	}
-	free(old_entries);
-	free(old_hashes);
+	free(old.slots);
 }
 
 void *htab_insert(struct htab *t, uint64_t hash, const void *key, int *added)
 {
 	uint64_t h = stored(hash);
 	size_t i = probe(t, h, key);
-	if (t->hashes[i]) {
+	if (HASH(t, i)) {
 		if (added)
 			*added = 0;
-		return t->entries + i * t->entry_size;
+		return ENTRY(t, i);
 	}
 	if ((t->used + 1) * 4 > t->cap * 3) {
 		grow(t);
 		i = probe(t, h, key);
 	}
-	t->hashes[i] = h;
+	HASH(t, i) = h;
 	t->used++;
 	if (added)
 		*added = 1;
-	return t->entries + i * t->entry_size; /* zero: calloc'ed or cleared */
+	return ENTRY(t, i); /* zero: calloc'ed or cleared */
 }
 
 size_t htab_count(const struct htab *t)
@@ -120,9 +135,9 @@ size_t htab_count(const struct htab *t)
 void *htab_next(const struct htab *t, size_t *pos)
 {
 	for (size_t i = *pos; i < t->cap; i++) {
-		if (t->hashes[i]) {
+		if (HASH(t, i)) {
 			*pos = i + 1;
-			return t->entries + i * t->entry_size;
+			return ENTRY(t, i);
 		}
 	}
 	*pos = t->cap;
@@ -131,7 +146,6 @@ void *htab_next(const struct htab *t, size_t *pos)
 
 void htab_clear(struct htab *t)
 {
-	memset(t->entries, 0, t->cap * t->entry_size);
-	memset(t->hashes, 0, t->cap * sizeof(*t->hashes));
+	memset(t->slots, 0, t->cap * t->slot_size);
 	t->used = 0;
 }
