@@ -220,21 +220,28 @@ static size_t to_locations(struct exporter *x, const struct sample *s, const str
 	return nr;
 }
 
+struct stack_names {
+	const struct export_profile *p;
+	const uint32_t *locs;
+};
+
+/* A location matches when one of its names (the function and those inlined in it) does. */
+static int location_matches(void *ctx, size_t i, const regex_t *re)
+{
+	const struct stack_names *st = ctx;
+	const struct export_location *l = &st->p->locations[st->locs[i]];
+	for (uint32_t k = 0; k < l->nr_lines; k++) {
+		const char *name = st->p->functions[st->p->lines[l->first_line + k].function].name;
+		if (!regexec(re, name, 0, NULL, 0))
+			return 1;
+	}
+	return 0;
+}
+
 static int keep_stack(struct exporter *x, const uint32_t *locs, size_t n)
 {
-	const struct profile_opts *o = x->o;
-	int focus = !o->focus;
-	for (size_t i = 0; i < n; i++) {
-		const struct export_location *l = &x->p->locations[locs[i]];
-		for (uint32_t k = 0; k < l->nr_lines; k++) {
-			const char *name = x->p->functions[x->p->lines[l->first_line + k].function].name;
-			if (o->ignore && !regexec(o->ignore, name, 0, NULL, 0))
-				return 0;
-			if (!focus && !regexec(o->focus, name, 0, NULL, 0))
-				focus = 1;
-		}
-	}
-	return focus;
+	struct stack_names st = { x->p, locs };
+	return profile_keep_stack(x->o, n, location_matches, &st);
 }
 
 /* The sample's stack index, or UINT32_MAX when nothing is left of it. */

@@ -33,18 +33,34 @@ int profile_frame_matches(const regex_t *re, const struct tree_frame *f)
 }
 
 
-static int keep_folded(void *ctx, const struct tree *t, const uint32_t *frames, size_t n)
+int profile_keep_stack(const struct profile_opts *o, size_t n,
+		       int (*matches)(void *ctx, size_t i, const regex_t *re), void *ctx)
 {
-	const struct profile_opts *o = ctx;
 	int focus_hit = !o->focus;
 	for (size_t i = 0; i < n; i++) {
-		const struct tree_frame *f = tree_frame(t, frames[i]);
-		if (o->ignore && profile_frame_matches(o->ignore, f))
+		if (o->ignore && matches(ctx, i, o->ignore))
 			return 0;
-		if (o->focus && !focus_hit && profile_frame_matches(o->focus, f))
+		if (!focus_hit && matches(ctx, i, o->focus))
 			focus_hit = 1;
 	}
 	return focus_hit;
+}
+
+struct folded_stack {
+	const struct tree *t;
+	const uint32_t *frames;
+};
+
+static int folded_matches(void *ctx, size_t i, const regex_t *re)
+{
+	const struct folded_stack *st = ctx;
+	return profile_frame_matches(re, tree_frame(st->t, st->frames[i]));
+}
+
+static int keep_folded(void *ctx, const struct tree *t, const uint32_t *frames, size_t n)
+{
+	struct folded_stack st = { t, frames };
+	return profile_keep_stack(ctx, n, folded_matches, &st);
 }
 
 static int load_folded(const char *text, size_t len, const struct profile_opts *o,

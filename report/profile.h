@@ -82,4 +82,13 @@ int profile_load(const char *path, const struct profile_opts *o, struct tree **o
 /* 1 when the frame passes the focus/ignore logic helpers (name match). */
 int profile_frame_matches(const regex_t *re, const struct tree_frame *f);
 
+/*
+ * The --focus/--ignore rule, in one place for every loader: a stack of n
+ * frames is kept when none matches o->ignore and, with o->focus, one matches
+ * it.  matches(ctx, i, re) says whether frame i (any of its names) matches re.
+ * Returns 1 to keep the stack.
+ */
+int profile_keep_stack(const struct profile_opts *o, size_t n,
+		       int (*matches)(void *ctx, size_t i, const regex_t *re), void *ctx);
+
 #endif

@@ -108,17 +108,21 @@ static int frame_match(struct loader *l, uint32_t id, int which, const regex_t *
 	return (*m >> which) & 1;
 }
 
+struct loader_stack {
+	struct loader *l;
+	const uint32_t *frames;
+};
+
+static int loader_matches(void *ctx, size_t i, const regex_t *re)
+{
+	const struct loader_stack *st = ctx;
+	return frame_match(st->l, st->frames[i], re == st->l->o->ignore, re);
+}
+
 static int keep_stack(struct loader *l, const uint32_t *frames, size_t n)
 {
-	const struct profile_opts *o = l->o;
-	int focus = !o->focus;
-	for (size_t i = 0; i < n; i++) {
-		if (o->ignore && frame_match(l, frames[i], 1, o->ignore))
-			return 0;
-		if (!focus && frame_match(l, frames[i], 0, o->focus))
-			focus = 1;
-	}
-	return focus;
+	struct loader_stack st = { l, frames };
+	return profile_keep_stack(l->o, n, loader_matches, &st);
 }
 
 /* ---- session handlers ------------------------------------------------------ */
