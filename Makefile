@@ -72,7 +72,11 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/libstoke.a
 tests: $(STOKE) $(TEST_BINS)
 
 # Runs every unit test binary and every end-to-end script; ends with "N passed, N failed".
-test: deps-check tests
+# Like demo, it first installs what is missing (deps), so it works first on a fresh
+# machine; the build runs in a second make so it starts only after deps has finished
+# (also under -j) and sees the libraries deps has just installed.
+test: deps
+	$(Q)$(MAKE) --no-print-directory deps-check tests
 	$(Q)STOKE=$(abspath $(STOKE)) BUILD=$(abspath $(BUILD)) tests/run.sh
 
 demo: deps $(STOKE) stoke

@@ -2,7 +2,7 @@
 #ifndef STOKE_CLI_H
 #define STOKE_CLI_H
 
-#define STOKE_VERSION "0.1.0"
+#include "common/version.h"
 
 struct cli_command {
 	const char *name;

@@ -27,7 +27,7 @@ const char *cli_opt_value(const char *name, int argc, char **argv, int *i, int *
 int cli_output_error(const char *path, int err)
 {
 	const char *name = path && strcmp(path, "-") ? path : "standard output";
-	return cli_error(1, "writing %s: %s", name, fmt_strerror(err));
+	return cli_error(1, "writing %s: %s", name, stoke_strerror(err));
 }
 
 int cli_write_output(const char *path, const struct strbuf *sb)
@@ -53,7 +53,7 @@ int cli_input_error(const char *path, int err, int folded_ok)
 				    "file first)", path, what);
 	if (have && st.st_size == 0)
 		return cli_error(1, "%s: empty file: not %s", path, what);
-	if (err == -FMT_EBADMAGIC && folded_ok)
+	if (err == -STOKE_EBADMAGIC && folded_ok)
 		return cli_error(1, "%s: not a stoke file, a perf.data file nor folded stacks", path);
-	return cli_error(1, "%s: %s", path, fmt_strerror(err));
+	return cli_error(1, "%s: %s", path, stoke_strerror(err));
 }

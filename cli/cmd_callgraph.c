@@ -1,6 +1,7 @@
 /* stoke callgraph: the call graph as DOT, or SVG/PNG through Graphviz. */
 #include "cli/args.h"
 #include "cli/cli.h"
+#include "common/error.h"
 #include "cli/profile_args.h"
 #include "common/strbuf.h"
 #include "report/callgraph.h"
@@ -109,7 +110,7 @@ int cmd_callgraph(int argc, char **argv)
 		else if (err == -EIO)
 			rc = cli_error(1, "callgraph: dot failed to render %s", output);
 		else if (err)
-			rc = cli_error(1, "callgraph: cannot run dot: %s", strerror(-err));
+			rc = cli_error(1, "callgraph: cannot run dot: %s", stoke_strerror(err));
 		else
 			rc = cli_write_output(output, &rendered);
 		strbuf_release(&rendered);

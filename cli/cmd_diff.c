@@ -1,6 +1,7 @@
 /* stoke diff BEFORE AFTER: which functions changed (counts, rates or shares), and is it significant. */
 #include "cli/args.h"
 #include "cli/cli.h"
+#include "common/error.h"
 #include "cli/profile_args.h"
 #include "common/strbuf.h"
 #include "report/diff.h"
@@ -39,7 +40,7 @@ static int write_svg(const char *path, const struct diff *d, struct tree *t[2],
 	fo.annotate = annotate;
 	diff_mode_statement(c, &statement);
 	int err = diff_write_svg(d, t[0], t[1], &fo, statement.buf, &svg);
-	int rc = err ? cli_error(1, "diff: %s", strerror(-err)) : cli_write_output(path, &svg);
+	int rc = err ? cli_error(1, "diff: %s", stoke_strerror(err)) : cli_write_output(path, &svg);
 	strbuf_release(&svg);
 	strbuf_release(&statement);
 	return rc;

@@ -52,7 +52,7 @@ int cmd_dump(int argc, char **argv)
 		; /* the reader went away (head): not an error */
 	else if (err < 0) /* a damaged file: what could be read is shown (exit 0) */
 		cli_warn("%s: %s at offset %llu (the recording was cut short); the records before "
-			 "it are shown", path, fmt_strerror(err),
+			 "it are shown", path, stoke_strerror(err),
 			 (unsigned long long)fmt_reader_offset(r));
 	else if (!have_end && !fmt_reader_is_perf(r)) /* perf.data has no END record */
 		cli_warn("%s: no END record: the recording was cut short (its recorder was "

@@ -72,7 +72,7 @@ static int write_file(const struct export_profile *p, enum export_format fmt, co
 	if (err)
 		unlink(tmp);
 	free(tmp);
-	return err ? cli_error(1, "%s: %s", out, strerror(-err)) : 0;
+	return err ? cli_error(1, "%s: %s", out, stoke_strerror(err)) : 0;
 }
 
 int cmd_export(int argc, char **argv)
@@ -139,21 +139,21 @@ int cmd_export(int argc, char **argv)
 	}
 	pa.opts.warn = warn_line;
 	int err = export_load(path, &pa.opts, &p);
-	if (err == -EXPORT_ENOEVENT) {
+	if (err == -STOKE_ENOEVENT) {
 		rc = 1; /* the warning named the file's events */
 		goto out;
 	}
-	if (err == -FMT_EBADMAGIC) {
+	if (err == -STOKE_EBADMAGIC) {
 		rc = cli_error(1, "%s: not a stoke file nor folded stacks", path);
 		goto out;
 	}
 	if (err) {
-		rc = cli_error(1, "%s: %s", path, fmt_strerror(err));
+		rc = cli_error(1, "%s: %s", path, stoke_strerror(err));
 		goto out;
 	}
 	if (p->truncated)
 		cli_warn("%s: %s at offset %llu; exporting the %llu samples before it", path,
-			 fmt_strerror(p->read_error), (unsigned long long)p->bad_offset,
+			 stoke_strerror(p->read_error), (unsigned long long)p->bad_offset,
 			 (unsigned long long)p->samples);
 	if (!p->samples)
 		cli_warn("%s: no samples left after the filters; the export is empty", path);
@@ -165,7 +165,7 @@ int cmd_export(int argc, char **argv)
 	} else {
 		err = write_profile(p, fmt, base, STDOUT_FILENO);
 		if (err && err != -EPIPE)
-			rc = cli_error(1, "writing the export: %s", strerror(-err));
+			rc = cli_error(1, "writing the export: %s", stoke_strerror(err));
 	}
 	if (!rc && p->truncated)
 		rc = 1;

@@ -1,6 +1,7 @@
 /* stoke flamegraph: a profile (stoke file or folded stacks) to an interactive SVG. */
 #include "cli/args.h"
 #include "cli/cli.h"
+#include "common/error.h"
 #include "common/util.h"
 #include "cli/profile_args.h"
 #include "common/strbuf.h"
@@ -345,7 +346,7 @@ int cmd_flamegraph(int argc, char **argv)
 		r = flamegraph_write(t, &fo, &svg);
 	}
 	if (r) {
-		cli_error(1, "flamegraph: %s", strerror(-r));
+		cli_error(1, "flamegraph: %s", stoke_strerror(r));
 		goto out;
 	}
 	rc = cli_write_output(output, &svg);

@@ -52,7 +52,7 @@ static int add_events(const char *list, struct evspec *evs, size_t *nr)
 			break;
 		}
 		int err = evspec_parse(tok, &evs[*nr]);
-		if (err == -EVSPEC_EMODIFIER) {
+		if (err == -STOKE_EMODIFIER) {
 			rc = cli_error(2, "event '%s': bad modifier (use :u, :k, :h, :p)", tok);
 			break;
 		}
@@ -100,13 +100,13 @@ static int parse_mmap_pages(const char *s, size_t *out)
 static int report_failure(const struct record_opts *o, const struct record_result *res, int err)
 {
 	const char *out = o->output;
-	if (err == -RECORD_EKSTACK)
+	if (err == -STOKE_EKSTACK)
 		return cli_error(1, "--off-cpu needs kernel-mode samples (a thread's stack is taken "
 				    "as it switches out, in the kernel), which "
 				    "kernel.perf_event_paranoid=%ld refuses: run as root, or 'sysctl -w "
 				    "kernel.perf_event_paranoid=1'",
 				 read_sysctl("/proc/sys/kernel/perf_event_paranoid"));
-	if (err == -RECORD_ENOPMU)
+	if (err == -STOKE_ENOPMU)
 		return cli_error(1, "event '%s' is not supported on this machine: it needs a hardware "
 				    "PMU (virtual machines often have none); use -e cpu-clock",
 				 res->event);
@@ -114,21 +114,21 @@ static int report_failure(const struct record_opts *o, const struct record_resul
 	case STAGE_EXEC:
 		if (err == -ENOENT)
 			return cli_error(127, "command not found: %s", o->argv[0]);
-		return cli_error(126, "cannot run %s: %s", o->argv[0], strerror(-err));
+		return cli_error(126, "cannot run %s: %s", o->argv[0], stoke_strerror(err));
 	case STAGE_TARGET:
 		return cli_error(1, "process %d not found (it may have exited); check the PID with ps",
 				 (int)res->pid);
 	case STAGE_OUTPUT:
 		if (res->frames)
 			return cli_error(1, "%s writing %s; the %llu frames written before are kept "
-					    "and readable", err == -ENOSPC ? "disk full" : fmt_strerror(err),
+					    "and readable", err == -ENOSPC ? "disk full" : stoke_strerror(err),
 					 out, (unsigned long long)res->frames);
 		if (err == -ENOSPC)
 			return cli_error(1, "disk full writing %s; nothing was recorded", out);
-		return cli_error(1, "cannot write %s: %s", out, fmt_strerror(err));
+		return cli_error(1, "cannot write %s: %s", out, stoke_strerror(err));
 	case STAGE_MMAP:
 		return cli_error(1, "cannot map the ring buffer: %s; try a smaller -m or raise "
-				    "kernel.perf_event_mlock_kb", strerror(-err));
+				    "kernel.perf_event_mlock_kb", stoke_strerror(err));
 	default:
 		break;
 	}
@@ -166,8 +166,8 @@ static int report_failure(const struct record_opts *o, const struct record_resul
 					 (unsigned long long)o->freq, max);
 	}
 	if (res->event[0])
-		return cli_error(1, "cannot open event '%s': %s", res->event, strerror(-err));
-	return cli_error(1, "record failed: %s", fmt_strerror(err));
+		return cli_error(1, "cannot open event '%s': %s", res->event, stoke_strerror(err));
+	return cli_error(1, "record failed: %s", stoke_strerror(err));
 }
 
 /* "dwarf (32768-byte stack copies, the default)", "fp", "none" */
@@ -434,7 +434,7 @@ static int record_cmd(int argc, char **argv, struct id_lists *l)
 	}
 	if (err) {
 		strbuf_release(&cmdline);
-		return cli_error(1, "cannot write %s: %s", o.output, fmt_strerror(err));
+		return cli_error(1, "cannot write %s: %s", o.output, stoke_strerror(err));
 	}
 	o.output_fd = outfile_fd(of);
 
@@ -453,7 +453,7 @@ static int record_cmd(int argc, char **argv, struct id_lists *l)
 	}
 	err = outfile_commit(of);
 	if (err)
-		return cli_error(1, "writing %s: %s", o.output, fmt_strerror(err));
+		return cli_error(1, "writing %s: %s", o.output, stoke_strerror(err));
 	if (!quiet)
 		print_summary(&o, &res);
 	if (res.has_exit && !res.timed_out && !res.interrupted) {

@@ -69,7 +69,7 @@ int cmd_script(int argc, char **argv)
 	 * for every report command; see docs/reliability.md). */
 	if (st.truncated)
 		cli_warn("%s: %s at offset %llu (the recording was cut short); the %llu samples "
-			 "before it were written", path, fmt_strerror(st.read_error),
+			 "before it were written", path, stoke_strerror(st.read_error),
 			 (unsigned long long)st.bad_offset, (unsigned long long)st.samples);
 	else if (st.no_end)
 		cli_warn("%s: no END record: the recording was cut short (its recorder was killed?); "

@@ -261,7 +261,7 @@ int profile_args_load(struct profile_args *pa, const char *path, struct tree **o
 {
 	pa->opts.warn = warn_line;
 	int err = profile_load(path, &pa->opts, out, info);
-	if (err == -PROFILE_ENOEVENT)
+	if (err == -STOKE_ENOEVENT)
 		return cli_error(1, "%s: no event '%s' in this file (it has: %s); choose one with "
 				    "--event", path, pa->opts.event,
 				 info->event_names && *info->event_names ? info->event_names : "none");
@@ -283,7 +283,7 @@ int profile_args_load(struct profile_args *pa, const char *path, struct tree **o
 	/* A damaged or cut-short file is reported (exit 0) with one warning line. */
 	if (info->truncated)
 		cli_warn("%s: %s at offset %llu (the recording was cut short); reporting the %llu "
-			 "samples before it", path, fmt_strerror(info->read_error),
+			 "samples before it", path, stoke_strerror(info->read_error),
 			 (unsigned long long)info->bad_offset, (unsigned long long)info->samples_total);
 	else if (info->no_end)
 		cli_warn("%s: no END record: the recording was cut short (its recorder was "

@@ -13,6 +13,8 @@
 #ifndef STOKE_FORMAT_H
 #define STOKE_FORMAT_H
 
+#include "common/error.h"
+
 #include <linux/perf_event.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -73,17 +75,16 @@ struct stoke_end {
 
 #define STOKE_END_INTERRUPTED 1u /* stopped by a signal or -d */
 
-/* Errors specific to files; other errors are negative errno values. */
-enum fmt_error {
-	FMT_EBADMAGIC = 2000, /* not a stoke file */
-	FMT_EVERSION,         /* a version this stoke cannot read */
-	FMT_ETRUNCATED,       /* the file ends inside a frame */
-	FMT_ECORRUPT,         /* a frame or record fails its checks */
-	FMT_EENDIAN,          /* a perf.data file of the other byte order */
-};
-
-/* Message for a negative errno or a negative enum fmt_error. */
-const char *fmt_strerror(int err);
+/* Errors: a negative errno or a negative STOKE_E* code (common/error.h:
+ * STOKE_EBADMAGIC, STOKE_EVERSION, STOKE_ETRUNCATED, STOKE_ECORRUPT for files);
+ * stoke_strerror() names both.  The FMT_ names are the old names of the same
+ * codes, kept so that code written against them still builds. */
+#define FMT_EBADMAGIC STOKE_EBADMAGIC
+#define FMT_EVERSION STOKE_EVERSION
+#define FMT_ETRUNCATED STOKE_ETRUNCATED
+#define FMT_ECORRUPT STOKE_ECORRUPT
+#define fmt_strerror stoke_strerror
+#define FMT_EENDIAN STOKE_EENDIAN
 
 /* ---- writing ---------------------------------------------------------- */
 
@@ -177,7 +178,6 @@ void fmt_reader_rewind(struct fmt_reader *r);
 
 /* File offset of the frame being read (or of the error). */
 uint64_t fmt_reader_offset(const struct fmt_reader *r);
-uint32_t fmt_reader_version(const struct fmt_reader *r); /* 0 for perf.data */
 /* 1 when the file is a perf.data file. */
 int fmt_reader_is_perf(const struct fmt_reader *r);
 void fmt_reader_free(struct fmt_reader *r);

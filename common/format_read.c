@@ -26,18 +26,6 @@ struct fmt_reader {
 	struct perfdata *pd;      /* a perf.data file: its records, translated */
 };
 
-const char *fmt_strerror(int err)
-{
-	switch (-err) {
-	case FMT_EBADMAGIC: return "not a stoke data file (bad magic)";
-	case FMT_EVERSION: return "file format version not supported by this stoke";
-	case FMT_ETRUNCATED: return "file is truncated inside a frame";
-	case FMT_ECORRUPT: return "file is corrupt (frame or record fails its checks)";
-	case FMT_EENDIAN: return "perf.data file of the other byte order (not supported; convert it with perf on a machine of that order)";
-	}
-	return strerror(-err);
-}
-
 static int reader_init(struct fmt_reader *r)
 {
 	const unsigned char *p = r->map;
@@ -45,14 +33,14 @@ static int reader_init(struct fmt_reader *r)
 	if (perfdata_sniff(p, r->map_len))
 		return perfdata_open_mem(p, r->map_len, &r->pd);
 	if (r->map_len < STOKE_HEADER_SIZE)
-		return r->map_len ? -FMT_ETRUNCATED : -FMT_EBADMAGIC;
+		return r->map_len ? -STOKE_ETRUNCATED : -STOKE_EBADMAGIC;
 	memcpy(&magic, p, 4);
 	memcpy(&size, p + 4, 4);
 	if (magic != STOKE_SKIPPABLE_MAGIC || size != 16 || memcmp(p + 8, STOKE_MAGIC, 8))
-		return -FMT_EBADMAGIC;
+		return -STOKE_EBADMAGIC;
 	memcpy(&r->version, p + 16, 4);
 	if (r->version != STOKE_FORMAT_VERSION)
-		return -FMT_EVERSION;
+		return -STOKE_EVERSION;
 	r->next_frame = STOKE_HEADER_SIZE;
 	r->dctx = ZSTD_createDCtx();
 	return r->dctx ? 0 : -ENOMEM;
@@ -120,14 +108,14 @@ static int load_frame(struct fmt_reader *r)
 		r->cur_frame = off;
 		const unsigned char *p = r->map + off;
 		if (left < 8)
-			return -FMT_ETRUNCATED;
+			return -STOKE_ETRUNCATED;
 		size_t csize = ZSTD_findFrameCompressedSize(p, left);
 		if (ZSTD_isError(csize)) {
 			/* A frame that starts right but cannot be delimited was cut off;
 			 * anything else is garbage. */
 			uint32_t magic;
 			memcpy(&magic, p, 4);
-			return magic == ZSTD_MAGICNUMBER ? -FMT_ETRUNCATED : -FMT_ECORRUPT;
+			return magic == ZSTD_MAGICNUMBER ? -STOKE_ETRUNCATED : -STOKE_ECORRUPT;
 		}
 		uint32_t magic;
 		memcpy(&magic, p, 4);
@@ -138,7 +126,7 @@ static int load_frame(struct fmt_reader *r)
 		unsigned long long usize = ZSTD_getFrameContentSize(p, csize);
 		if (usize == ZSTD_CONTENTSIZE_ERROR || usize == ZSTD_CONTENTSIZE_UNKNOWN ||
 		    usize > (1ULL << 31))
-			return -FMT_ECORRUPT;
+			return -STOKE_ECORRUPT;
 		if (usize == 0) {
 			r->next_frame = off + csize;
 			continue;
@@ -150,7 +138,7 @@ static int load_frame(struct fmt_reader *r)
 		}
 		size_t got = ZSTD_decompressDCtx(r->dctx, r->buf, (size_t)usize, p, csize);
 		if (ZSTD_isError(got) || got != usize)
-			return -FMT_ECORRUPT;
+			return -STOKE_ECORRUPT;
 		r->buf_len = got;
 		r->pos = 0;
 		r->next_frame = off + csize;
@@ -180,7 +168,7 @@ int fmt_reader_next(struct fmt_reader *r, const struct perf_event_header **rec)
 corrupt:
 	r->pos = r->buf_len = 0;
 	r->next_frame = r->map_len; /* stop: nothing after this can be trusted */
-	return -FMT_ECORRUPT;
+	return -STOKE_ECORRUPT;
 }
 
 int fmt_reader_seek_trailer(struct fmt_reader *r)
@@ -228,11 +216,6 @@ uint64_t fmt_reader_offset(const struct fmt_reader *r)
 int fmt_reader_is_perf(const struct fmt_reader *r)
 {
 	return r->pd != NULL;
-}
-
-uint32_t fmt_reader_version(const struct fmt_reader *r)
-{
-	return r->version;
 }
 
 void fmt_reader_free(struct fmt_reader *r)

@@ -1,5 +1,6 @@
 #include "common/stackref.h"
 #include "common/format.h"
+#include "common/htab.h"
 #include "common/sample.h"
 #include "common/util.h"
 
@@ -10,18 +11,16 @@
 enum { PERF_REG_SP = 7 };   /* perf_regs.h, x86-64 */
 enum { MIN_SAVING = 32 };   /* bytes a reference must save to be worth its footer */
 
-/* A thread's last whole copy. */
+/* A thread's last whole copy (an entry of the table, keyed by tid). */
 struct copy {
 	uint32_t tid;
-	int used;
 	uint64_t sp, time;
 	size_t len, cap;
 	unsigned char *bytes;
 };
 
 struct stackref {
-	struct copy *slots;     /* open addressing by tid */
-	size_t cap, used;
+	struct htab *copies;    /* struct copy by tid; the bytes are ours */
 	size_t max_bytes, bytes; /* bound (0: none) and what the copies hold */
 	unsigned char *out;     /* stackref_decode's record */
 };
@@ -30,16 +29,17 @@ struct stackref *stackref_new(size_t max_bytes)
 {
 	struct stackref *s = xcalloc(1, sizeof(*s));
 	s->max_bytes = max_bytes;
+	s->copies = htab_new(sizeof(struct copy), sizeof(uint32_t), 64, NULL, NULL);
 	return s;
 }
 
 static void forget_all(struct stackref *s)
 {
-	for (size_t i = 0; i < s->cap; i++)
-		free(s->slots[i].bytes);
-	free(s->slots);
-	s->slots = NULL;
-	s->cap = s->used = s->bytes = 0;
+	size_t pos = 0;
+	for (struct copy *c; (c = htab_next(s->copies, &pos));)
+		free(c->bytes);
+	htab_clear(s->copies);
+	s->bytes = 0;
 }
 
 void stackref_free(struct stackref *s)
@@ -47,24 +47,19 @@ void stackref_free(struct stackref *s)
 	if (!s)
 		return;
 	forget_all(s);
+	htab_free(s->copies);
 	free(s->out);
 	free(s);
 }
 
-static struct copy *slot(const struct stackref *s, uint32_t tid)
+static uint64_t tid_hash(uint32_t tid)
 {
-	size_t mask = s->cap - 1, i = (tid * 0x9e3779b1u) & mask;
-	while (s->slots[i].used && s->slots[i].tid != tid)
-		i = (i + 1) & mask;
-	return &s->slots[i];
+	return tid * 0x9e3779b1u;
 }
 
 static const struct copy *find(const struct stackref *s, uint32_t tid)
 {
-	if (!s->cap)
-		return NULL;
-	const struct copy *c = slot(s, tid);
-	return c->used ? c : NULL;
+	return htab_find(s->copies, tid_hash(tid), &tid);
 }
 
 static void remember(struct stackref *s, uint32_t tid, uint64_t sp, uint64_t time,
@@ -73,22 +68,10 @@ static void remember(struct stackref *s, uint32_t tid, uint64_t sp, uint64_t tim
 	/* The recorder's bound: past it, start over (a reader keeps more, never less). */
 	if (s->max_bytes && s->bytes + len > s->max_bytes && !find(s, tid))
 		forget_all(s);
-	if ((s->used + 1) * 4 > s->cap * 3) {
-		struct stackref bigger = { .cap = s->cap ? s->cap * 2 : 64 };
-		bigger.slots = xcalloc(bigger.cap, sizeof(*bigger.slots));
-		for (size_t i = 0; i < s->cap; i++)
-			if (s->slots[i].used)
-				*slot(&bigger, s->slots[i].tid) = s->slots[i];
-		free(s->slots);
-		s->slots = bigger.slots;
-		s->cap = bigger.cap;
-	}
-	struct copy *c = slot(s, tid);
-	if (!c->used) {
-		c->used = 1;
+	int added;
+	struct copy *c = htab_insert(s->copies, tid_hash(tid), &tid, &added);
+	if (added)
 		c->tid = tid;
-		s->used++;
-	}
 	if (c->cap < len) {
 		s->bytes += len - c->cap;
 		c->bytes = xrealloc(c->bytes, len);

@@ -102,22 +102,61 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	va_end(ap);
 }
 
-void strbuf_add_xml(struct strbuf *sb, const char *s)
+/* Length of the valid UTF-8 sequence at p that XML 1.0 allows, or 0. */
+size_t strbuf_utf8_len(const unsigned char *p)
 {
-	for (; *s; s++) {
-		switch (*s) {
+	uint32_t cp;
+	size_t n;
+	if (p[0] < 0x80)
+		return 1;
+	if ((p[0] & 0xe0) == 0xc0) {
+		n = 2;
+		cp = p[0] & 0x1f;
+	} else if ((p[0] & 0xf0) == 0xe0) {
+		n = 3;
+		cp = p[0] & 0x0f;
+	} else if ((p[0] & 0xf8) == 0xf0) {
+		n = 4;
+		cp = p[0] & 0x07;
+	} else {
+		return 0;
+	}
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80) /* also stops at the NUL */
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	static const uint32_t min_cp[] = { 0, 0, 0x80, 0x800, 0x10000 };
+	if (cp < min_cp[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ||
+	    cp == 0xfffe || cp == 0xffff)
+		return 0;
+	return n;
+}
+
+/*
+ * Append s as XML character data: markup characters as entities, bytes that
+ * are not valid UTF-8 (or not XML characters) as U+FFFD.  At most max_bytes
+ * of s are used when max_bytes is non-zero (cut at a character boundary).
+ */
+void strbuf_add_xml(struct strbuf *sb, const char *s, size_t max_bytes)
+{
+	const unsigned char *p = (const unsigned char *)s, *start = p;
+	while (*p && (!max_bytes || (size_t)(p - start) < max_bytes)) {
+		size_t n = strbuf_utf8_len(p);
+		switch (n ? *p : 0) {
 		case '&': strbuf_adds(sb, "&amp;"); break;
 		case '<': strbuf_adds(sb, "&lt;"); break;
 		case '>': strbuf_adds(sb, "&gt;"); break;
 		case '"': strbuf_adds(sb, "&quot;"); break;
 		case '\'': strbuf_adds(sb, "&#39;"); break;
+		case 0: strbuf_adds(sb, "\xef\xbf\xbd"); n = 1; break;
 		default:
-			/* XML 1.0 forbids most control characters even as entities. */
-			if ((unsigned char)*s < 0x20 && *s != '\t')
-				strbuf_addch(sb, '?');
+			if (*p < 0x20)
+				strbuf_adds(sb, "\xef\xbf\xbd");
 			else
-				strbuf_addch(sb, *s);
+				strbuf_add(sb, p, n);
 		}
+		p += n;
 	}
 }
 

@@ -29,8 +29,14 @@ void strbuf_adds(struct strbuf *sb, const char *s);
 void strbuf_addch(struct strbuf *sb, char c);
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
-/* Append s with &, <, >, " and ' replaced by XML entities. */
-void strbuf_add_xml(struct strbuf *sb, const char *s);
+/*
+ * Append s as XML character data: &, <, >, " and ' as entities, bytes that are
+ * not valid UTF-8 (or not XML characters) as U+FFFD.  At most max_bytes of s
+ * are used when max_bytes is non-zero (cut at a character boundary).
+ */
+void strbuf_add_xml(struct strbuf *sb, const char *s, size_t max_bytes);
+/* Length of the valid UTF-8 sequence at p that XML 1.0 allows, or 0. */
+size_t strbuf_utf8_len(const unsigned char *p);
 void strbuf_setlen(struct strbuf *sb, size_t len);
 
 /* Write the whole buffer to fd.  Returns 0 or a negative errno. */

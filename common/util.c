@@ -68,13 +68,14 @@ uint64_t fnv1a(uint64_t h, const void *data, size_t n)
 	return h;
 }
 
-int read_file(const char *path, char **out, size_t *len)
+int read_fd(int fd, const void *head, size_t head_len, char **out, size_t *len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	size_t alloc = 65536, n = 0;
+	size_t alloc = 65536, n = head_len;
+	while (alloc <= head_len)
+		alloc *= 2;
 	char *buf = xmalloc(alloc);
+	if (head_len)
+		memcpy(buf, head, head_len);
 	for (;;) {
 		if (n + 1 >= alloc) {
 			alloc *= 2;
@@ -86,19 +87,44 @@ int read_file(const char *path, char **out, size_t *len)
 				continue;
 			int err = -errno;
 			free(buf);
-			close(fd);
 			return err;
 		}
 		if (r == 0)
 			break;
 		n += (size_t)r;
 	}
-	close(fd);
 	buf[n] = '\0';
 	*out = buf;
 	if (len)
 		*len = n;
 	return 0;
+}
+
+int read_file(const char *path, char **out, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	int err = read_fd(fd, NULL, 0, out, len);
+	close(fd);
+	return err;
+}
+
+ssize_t read_full(int fd, void *buf, size_t n)
+{
+	size_t got = 0;
+	while (got < n) {
+		ssize_t r = read(fd, (char *)buf + got, n - got);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	return (ssize_t)got;
 }
 
 int parse_cpu_list(const char *s, int *cpus, int max)

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <stdlib.h>
 
 void *xmalloc(size_t n);
@@ -41,6 +42,14 @@ static inline void xsort(void *base, size_t n, size_t size, int (*cmp)(const voi
 {
 	if (n > 1)
 		qsort(base, n, size, cmp);
+}
+
+/* The same with a context argument for cmp (glibc's qsort_r order of arguments). */
+static inline void xsort_r(void *base, size_t n, size_t size,
+			   int (*cmp)(const void *, const void *, void *), void *ctx)
+{
+	if (n > 1)
+		qsort_r(base, n, size, cmp, ctx);
 }
 
 /* Monotonic clock in nanoseconds (CLOCK_MONOTONIC, as recorded samples use). */
@@ -76,6 +85,17 @@ uint64_t fnv1a(uint64_t h, const void *data, size_t n);
  * sets *out (caller frees) and *len, or a negative errno.
  */
 int read_file(const char *path, char **out, size_t *len);
+/*
+ * The same from an open descriptor, to its end, after the head_len bytes in
+ * head that the caller has already read from it (head may be NULL when
+ * head_len is 0).  fd stays open (the caller closes it).
+ */
+int read_fd(int fd, const void *head, size_t head_len, char **out, size_t *len);
+/*
+ * Read up to n bytes, fewer only at the end of the file.  Returns the count
+ * or a negative errno.
+ */
+ssize_t read_full(int fd, void *buf, size_t n);
 
 /* Parse a CPU list such as "0-3,6".  Returns count of CPUs written to
  * cpus[] (at most max), or -EINVAL on a malformed list. */

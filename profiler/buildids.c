@@ -1,27 +1,31 @@
 #include "profiler/buildids.h"
 #include "profiler/synth.h"
+#include "common/htab.h"
 #include "common/util.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+/* The table's entries, keyed by path. */
 struct entry {
-	char *path;                /* NULL: empty slot */
-	uint64_t hash;
+	char *path;                /* ours (xstrdup) */
 	unsigned char id[20];
 	size_t len;                /* 0: not known yet */
 };
 
 struct buildids {
-	struct entry *slots;
-	size_t cap, used;
+	struct htab *files;        /* struct entry by path */
 };
+
+static int entry_matches(const void *entry, const void *key, void *ctx)
+{
+	return !strcmp(((const struct entry *)entry)->path, key);
+}
 
 struct buildids *buildids_new(void)
 {
 	struct buildids *b = xcalloc(1, sizeof(*b));
-	b->cap = 256;
-	b->slots = xcalloc(b->cap, sizeof(*b->slots));
+	b->files = htab_new(sizeof(struct entry), 0, 256, entry_matches, NULL);
 	return b;
 }
 
@@ -29,41 +33,21 @@ void buildids_free(struct buildids *b)
 {
 	if (!b)
 		return;
-	for (size_t i = 0; i < b->cap; i++)
-		free(b->slots[i].path);
-	free(b->slots);
+	size_t pos = 0;
+	for (struct entry *e; (e = htab_next(b->files, &pos));)
+		free(e->path);
+	htab_free(b->files);
 	free(b);
-}
-
-static struct entry *find(struct entry *slots, size_t cap, const char *path, uint64_t h)
-{
-	size_t i = h & (cap - 1);
-	while (slots[i].path && (slots[i].hash != h || strcmp(slots[i].path, path)))
-		i = (i + 1) & (cap - 1);
-	return &slots[i];
 }
 
 void buildids_note(struct buildids *b, const char *path, const unsigned char *id, size_t len)
 {
 	if (path[0] != '/')
 		return; /* [vdso], //anon, [heap]: not files */
-	if ((b->used + 1) * 2 > b->cap) {
-		struct entry *old = b->slots;
-		size_t old_cap = b->cap;
-		b->cap *= 2;
-		b->slots = xcalloc(b->cap, sizeof(*b->slots));
-		for (size_t i = 0; i < old_cap; i++)
-			if (old[i].path)
-				*find(b->slots, b->cap, old[i].path, old[i].hash) = old[i];
-		free(old);
-	}
-	uint64_t h = fnv1a(FNV_INIT, path, strlen(path));
-	struct entry *e = find(b->slots, b->cap, path, h);
-	if (!e->path) {
+	int added;
+	struct entry *e = htab_insert(b->files, fnv1a(FNV_INIT, path, strlen(path)), path, &added);
+	if (added)
 		e->path = xstrdup(path);
-		e->hash = h;
-		b->used++;
-	}
 	if (id && len && !e->len) {
 		e->len = len > sizeof(e->id) ? sizeof(e->id) : len;
 		memcpy(e->id, id, e->len);
@@ -74,10 +58,8 @@ int buildids_each(struct buildids *b,
 		  int (*fn)(void *ctx, const char *path, const unsigned char *id, size_t len),
 		  void *ctx)
 {
-	for (size_t i = 0; i < b->cap; i++) {
-		struct entry *e = &b->slots[i];
-		if (!e->path)
-			continue;
+	size_t pos = 0;
+	for (struct entry *e; (e = htab_next(b->files, &pos));) {
 		if (!e->len) {
 			int n = buildid_read(e->path, e->id, sizeof(e->id));
 			if (n <= 0)

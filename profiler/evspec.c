@@ -76,7 +76,7 @@ static int parse_cache(const char *s, size_t n, uint64_t *config)
 			return 0;
 		}
 	}
-	return -EVSPEC_EUNKNOWN;
+	return -STOKE_EEVENT;
 }
 
 static int apply_modifiers(const char *m, struct perf_event_attr *a)
@@ -92,7 +92,7 @@ static int apply_modifiers(const char *m, struct perf_event_attr *a)
 				a->precise_ip++;
 			break;
 		default:
-			return -EVSPEC_EMODIFIER;
+			return -STOKE_EMODIFIER;
 		}
 	}
 	if (u || k || h) {
@@ -112,7 +112,7 @@ int evspec_parse(const char *spec, struct evspec *out)
 	memset(out, 0, sizeof(*out));
 	a->size = sizeof(*a);
 	if (n == 0 || n >= sizeof(out->name) - 8)
-		return -EVSPEC_EUNKNOWN;
+		return -STOKE_EEVENT;
 
 	int found = 0;
 	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
@@ -135,14 +135,14 @@ int evspec_parse(const char *spec, struct evspec *out)
 	if (!found) {
 		uint64_t cfg;
 		if (parse_cache(spec, n, &cfg))
-			return -EVSPEC_EUNKNOWN;
+			return -STOKE_EEVENT;
 		a->type = PERF_TYPE_HW_CACHE;
 		a->config = cfg;
 	}
 	if (colon) {
 		int err = apply_modifiers(colon + 1, a);
 		if (err || !colon[1])
-			return -EVSPEC_EMODIFIER;
+			return -STOKE_EMODIFIER;
 	}
 	snprintf(out->name, sizeof(out->name), "%.*s%s%s", (int)n, spec, colon ? ":" : "",
 		 colon ? colon + 1 : "");
@@ -153,25 +153,6 @@ int evspec_parse(const char *spec, struct evspec *out)
 			       a->config == PERF_COUNT_SW_CPU_MIGRATIONS ||
 			       a->config == PERF_COUNT_SW_PAGE_FAULTS_MAJ);
 	return 0;
-}
-
-void evspec_each_name(void (*fn)(void *ctx, const char *name, const char *kind), void *ctx)
-{
-	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
-		fn(ctx, fixed[i].name,
-		   fixed[i].type == PERF_TYPE_SOFTWARE ? "software" : "hardware");
-	for (size_t c = 0; c < sizeof(caches) / sizeof(caches[0]); c++) {
-		for (size_t o = 0; o < sizeof(cache_ops) / sizeof(cache_ops[0]); o++) {
-			char buf[64];
-			const char *op = cache_ops[o].name;
-			snprintf(buf, sizeof(buf), "%s-%s%s", caches[c].name, op,
-				 op[strlen(op) - 1] == 'h' ? "es" : "s");
-			fn(ctx, buf, "hardware cache");
-			snprintf(buf, sizeof(buf), "%s-%s-misses", caches[c].name, op);
-			fn(ctx, buf, "hardware cache");
-		}
-	}
-	fn(ctx, "rNNNN", "raw PMU event (hex)");
 }
 
 int evspec_needs_pmu(const struct evspec *e)

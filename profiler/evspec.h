@@ -2,6 +2,8 @@
 #ifndef STOKE_EVSPEC_H
 #define STOKE_EVSPEC_H
 
+#include "common/error.h"
+
 #include <linux/perf_event.h>
 
 struct evspec {
@@ -11,19 +13,14 @@ struct evspec {
 	int default_period;        /* sampled by a fixed period unless asked (context-switches: 1) */
 };
 
-/* Errors beyond errno: */
-#define EVSPEC_EUNKNOWN 3001  /* no such event name */
-#define EVSPEC_EMODIFIER 3002 /* bad modifier after ':' */
+/* Errors beyond errno (common/error.h): STOKE_EEVENT, STOKE_EMODIFIER. */
 
 /*
  * Parse one event name with optional modifiers (:u user only, :k kernel
  * only, :h hypervisor, :p precise; combinations such as :uk).  Returns 0 and
- * fills *out, or -EVSPEC_EUNKNOWN / -EVSPEC_EMODIFIER.
+ * fills *out, or -STOKE_EEVENT / -STOKE_EMODIFIER.
  */
 int evspec_parse(const char *spec, struct evspec *out);
-
-/* Call fn for every event name evspec_parse() knows (for help and tests). */
-void evspec_each_name(void (*fn)(void *ctx, const char *name, const char *kind), void *ctx);
 
 /* 1 when the event needs a hardware PMU (PERF_TYPE_HARDWARE, HW_CACHE or RAW). */
 int evspec_needs_pmu(const struct evspec *e);

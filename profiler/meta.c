@@ -1,4 +1,5 @@
 #include "profiler/meta.h"
+#include "common/htab.h"
 #include "common/sample.h"
 #include "common/strbuf.h"
 #include "common/util.h"
@@ -42,8 +43,7 @@ int meta_write_attr(struct fmt_writer *w, const struct perf_event_attr *attr,
 
 struct kaddrs {
 	uint64_t sample_type, regs_mask;
-	uint64_t *slots; /* open addressing; 0 is empty (never a kernel address) */
-	size_t cap, used;
+	struct htab *addrs; /* the kernel addresses seen (uint64_t entries) */
 };
 
 struct kaddrs *kaddrs_new(uint64_t sample_type, uint64_t regs_mask)
@@ -51,8 +51,7 @@ struct kaddrs *kaddrs_new(uint64_t sample_type, uint64_t regs_mask)
 	struct kaddrs *k = xcalloc(1, sizeof(*k));
 	k->sample_type = sample_type;
 	k->regs_mask = regs_mask;
-	k->cap = 4096;
-	k->slots = xcalloc(k->cap, sizeof(*k->slots));
+	k->addrs = htab_new(sizeof(uint64_t), sizeof(uint64_t), 4096, NULL, NULL);
 	return k;
 }
 
@@ -60,38 +59,16 @@ void kaddrs_free(struct kaddrs *k)
 {
 	if (!k)
 		return;
-	free(k->slots);
+	htab_free(k->addrs);
 	free(k);
-}
-
-static void kaddrs_put(struct kaddrs *k, uint64_t a);
-
-static void kaddrs_grow(struct kaddrs *k)
-{
-	uint64_t *old = k->slots;
-	size_t old_cap = k->cap;
-	k->cap *= 2;
-	k->used = 0;
-	k->slots = xcalloc(k->cap, sizeof(*k->slots));
-	for (size_t i = 0; i < old_cap; i++)
-		if (old[i])
-			kaddrs_put(k, old[i]);
-	free(old);
 }
 
 static void kaddrs_put(struct kaddrs *k, uint64_t a)
 {
 	if (!a)
 		return;
-	if ((k->used + 1) * 2 > k->cap)
-		kaddrs_grow(k);
-	size_t i = (size_t)hash64(a) & (k->cap - 1);
-	while (k->slots[i] && k->slots[i] != a)
-		i = (i + 1) & (k->cap - 1);
-	if (!k->slots[i]) {
-		k->slots[i] = a;
-		k->used++;
-	}
+	uint64_t *e = htab_insert(k->addrs, hash64(a), &a, NULL);
+	*e = a;
 }
 
 void kaddrs_note(struct kaddrs *k, const struct perf_event_header *h)
@@ -150,7 +127,7 @@ int meta_write_kallsyms(struct fmt_writer *w, const struct kaddrs *used, int *hi
 	*hidden = 0;
 	/* The kernel generates the file on every read (~50 ms of system time): a recording
 	 * without kernel samples has no use for it, and gets no snapshot. */
-	if (used && !used->used)
+	if (used && !htab_count(used->addrs))
 		return 0;
 	int err = read_file("/proc/kallsyms", &text, &len);
 	if (err)
@@ -177,11 +154,10 @@ int meta_write_kallsyms(struct fmt_writer *w, const struct kaddrs *used, int *hi
 	}
 	if (used && !*hidden) {
 		xsort(lines, nr, sizeof(*lines), cmp_ksym);
-		uint64_t *addrs = xmalloc(sizeof(uint64_t) * (used->used + 1));
-		size_t na = 0;
-		for (size_t i = 0; i < used->cap; i++)
-			if (used->slots[i])
-				addrs[na++] = used->slots[i];
+		uint64_t *addrs = xmalloc(sizeof(uint64_t) * (htab_count(used->addrs) + 1));
+		size_t na = 0, pos = 0;
+		for (const uint64_t *a; (a = htab_next(used->addrs, &pos));)
+			addrs[na++] = *a;
 		xsort(addrs, na, sizeof(*addrs), cmp_u64);
 		/* Both sorted: one merge walk marks the containing symbol and its successor. */
 		size_t j = 0;

@@ -1,5 +1,6 @@
 /* The recording session: open per-CPU events, drain their rings in one loop, stream to the file. */
 #include "profiler/record.h"
+#include "common/version.h"
 #include "common/format.h"
 #include "common/sample.h"
 #include "common/stackref.h"
@@ -178,7 +179,7 @@ static int probe_event(struct rec *r, size_t ev)
 			close(fd);
 			if (e->attr.context_switch && r->user_only) {
 				snprintf(r->res->event, sizeof(r->res->event), "%s", e->name);
-				return -RECORD_EKSTACK;
+				return -STOKE_EKSTACK;
 			}
 			if (r->user_only && !r->res->user_only_fallback &&
 			    !offcpu_needs_kernel(r->o->events, r->o->nr_events)) {
@@ -192,7 +193,7 @@ static int probe_event(struct rec *r, size_t ev)
 		if (e->attr.context_switch && r->user_only) {
 			/* Its samples are taken in kernel mode: user-only would record none. */
 			snprintf(r->res->event, sizeof(r->res->event), "%s", e->name);
-			return -RECORD_EKSTACK;
+			return -STOKE_EKSTACK;
 		}
 		if (err == -EINVAL && ev == 0 && r->use_build_id) {
 			r->use_build_id = 0;
@@ -211,7 +212,7 @@ static int probe_event(struct rec *r, size_t ev)
 				continue;
 			}
 			snprintf(r->res->event, sizeof(r->res->event), "%s", e->name);
-			return -RECORD_ENOPMU;
+			return -STOKE_ENOPMU;
 		}
 		if ((err == -EACCES || err == -EPERM) && !r->user_only && !a.exclude_kernel) {
 			/* Try user space only; say so only if that is what gets recorded. */
@@ -427,7 +428,7 @@ static int write_header_records(struct rec *r)
 	const char *cg = o->callgraph == CALLGRAPH_DWARF ? "dwarf" :
 			 o->callgraph == CALLGRAPH_FP ? "fp" : "none";
 	const char *kv[] = {
-		"stoke-version", "0.1.0",
+		"stoke-version", STOKE_VERSION,
 		"hostname", host,
 		"release", u.release,
 		"arch", u.machine,
@@ -496,7 +497,7 @@ static int write_trailer_records(struct rec *r, uint64_t end_ns)
 			err = kerr;
 		else if (kerr)
 			notice(r, "cannot read /proc/kallsyms (%s); kernel frames will show as [kernel]",
-			       strerror(-kerr));
+			       stoke_strerror(kerr));
 		else if (hidden && !r->user_only)
 			notice(r, "kernel addresses are hidden (kernel.kptr_restrict); "
 				  "kernel frames will show as [kernel.kallsyms]");

@@ -62,9 +62,9 @@ enum record_stage {
 	STAGE_EXEC,    /* exec of the command */
 };
 
-/* Extra error codes (negative) beside errno values: */
-#define RECORD_ENOPMU 4001 /* the event needs a hardware PMU this machine lacks */
-#define RECORD_EKSTACK 4002 /* res->event (off-cpu) samples in kernel mode, which is not allowed */
+/* Errors beyond errno (common/error.h): STOKE_ENOPMU, an event that needs a
+ * hardware PMU this machine lacks; STOKE_EKSTACK, an event (off-cpu) that samples
+ * in kernel mode, which kernel.perf_event_paranoid refuses. */
 
 struct record_result {
 	enum record_stage stage; /* where a failure happened */

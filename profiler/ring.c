@@ -41,11 +41,6 @@ void ring_free(struct ring *r)
 	free(r);
 }
 
-size_t ring_size(const struct ring *r)
-{
-	return r->size;
-}
-
 long ring_drain(struct ring *r, ring_record_fn fn, void *ctx)
 {
 	uint64_t head = __atomic_load_n(&r->meta->data_head, __ATOMIC_ACQUIRE);

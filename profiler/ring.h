@@ -34,7 +34,4 @@ typedef int (*ring_record_fn)(void *ctx, const struct perf_event_header *rec);
  */
 long ring_drain(struct ring *r, ring_record_fn fn, void *ctx);
 
-/* Bytes of data area. */
-size_t ring_size(const struct ring *r);
-
 #endif

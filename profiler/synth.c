@@ -1,4 +1,5 @@
 #include "profiler/synth.h"
+#include "common/htab.h"
 #include "common/elfinit.h"
 #include "common/sample.h"
 #include "common/util.h"
@@ -16,8 +17,9 @@
 
 #define MAX_BUILD_ID 20
 
+/* Entry of the build-id cache, keyed by path. */
 struct bid_entry {
-	char *path;
+	char *path;                /* ours (xstrdup) */
 	unsigned char id[MAX_BUILD_ID];
 	int len; /* <= 0: none */
 };
@@ -25,16 +27,21 @@ struct bid_entry {
 struct synth {
 	uint64_t sample_type;
 	uint64_t id;
-	struct bid_entry *cache; /* build-ids by path: processes share libraries */
-	size_t nr_cache, alloc_cache;
+	struct htab *cache;      /* struct bid_entry: build-ids by path (processes share libraries) */
 	unsigned char buf[UINT16_MAX + 1];
 };
+
+static int bid_matches(const void *entry, const void *key, void *ctx)
+{
+	return !strcmp(((const struct bid_entry *)entry)->path, key);
+}
 
 struct synth *synth_new(uint64_t sample_type, uint64_t id)
 {
 	struct synth *s = xcalloc(1, sizeof(*s));
 	s->sample_type = sample_type;
 	s->id = id;
+	s->cache = htab_new(sizeof(struct bid_entry), 0, 256, bid_matches, NULL);
 	return s;
 }
 
@@ -42,9 +49,10 @@ void synth_free(struct synth *s)
 {
 	if (!s)
 		return;
-	for (size_t i = 0; i < s->nr_cache; i++)
-		free(s->cache[i].path);
-	free(s->cache);
+	size_t pos = 0;
+	for (struct bid_entry *e; (e = htab_next(s->cache, &pos));)
+		free(e->path);
+	htab_free(s->cache);
 	free(s);
 }
 
@@ -87,11 +95,10 @@ out:
 
 static const struct bid_entry *cached_build_id(struct synth *s, const char *path)
 {
-	for (size_t i = 0; i < s->nr_cache; i++)
-		if (!strcmp(s->cache[i].path, path))
-			return &s->cache[i];
-	ALLOC_GROW(s->cache, s->nr_cache + 1, s->alloc_cache);
-	struct bid_entry *e = &s->cache[s->nr_cache++];
+	int added;
+	struct bid_entry *e = htab_insert(s->cache, fnv1a(FNV_INIT, path, strlen(path)), path, &added);
+	if (!added)
+		return e;
 	e->path = xstrdup(path);
 	e->len = path[0] == '/' ? buildid_read(path, e->id, sizeof(e->id)) : -ENOENT;
 	return e;

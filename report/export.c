@@ -1,5 +1,6 @@
 /* export_load(): a stoke file (session → resolver → locations) or folded stacks → export_profile. */
 #include "report/export.h"
+#include "common/htab.h"
 #include "common/format.h"
 #include "common/strbuf.h"
 #include "common/util.h"
@@ -29,59 +30,40 @@ struct build_id {
 	const char *hex;   /* interned */
 };
 
-/* (three words) → index, for the symbolizer's stable pointers: most frames skip string hashing. */
+/* (three words) → index, for the symbolizer's stable pointers: most frames skip string hashing.
+ * A table (common/htab) made on the first put. */
 struct ptrcache {
-	uint64_t (*keys)[3];
-	uint32_t *vals;   /* value + 1; 0: empty */
-	size_t cap, used;
+	struct htab *t;
 };
 
-static size_t ptrcache_slot(const struct ptrcache *c, const uint64_t k[3])
-{
-	size_t i = hash_words(FNV_INIT, k, 3) & (c->cap - 1);
-	while (c->vals[i] && memcmp(c->keys[i], k, sizeof(c->keys[i])))
-		i = (i + 1) & (c->cap - 1);
-	return i;
-}
+struct ptrcache_ent {
+	uint64_t k[3]; /* the key */
+	uint32_t v;
+};
 
 /* The value of k, or UINT32_MAX. */
 static uint32_t ptrcache_get(const struct ptrcache *c, uint64_t a, uint64_t b, uint64_t d)
 {
 	uint64_t k[3] = { a, b, d };
-	if (!c->cap)
+	if (!c->t)
 		return UINT32_MAX;
-	size_t i = ptrcache_slot(c, k);
-	return c->vals[i] ? c->vals[i] - 1 : UINT32_MAX;
+	const struct ptrcache_ent *e = htab_find(c->t, hash_words(FNV_INIT, k, 3), k);
+	return e ? e->v : UINT32_MAX;
 }
 
 static void ptrcache_put(struct ptrcache *c, uint64_t a, uint64_t b, uint64_t d, uint32_t v)
 {
 	uint64_t k[3] = { a, b, d };
-	if ((c->used + 1) * 2 > c->cap) {
-		struct ptrcache old = *c;
-		c->cap = old.cap ? old.cap * 2 : 1024;
-		c->keys = xcalloc(c->cap, sizeof(*c->keys));
-		c->vals = xcalloc(c->cap, sizeof(*c->vals));
-		for (size_t i = 0; i < old.cap; i++)
-			if (old.vals[i]) {
-				size_t j = ptrcache_slot(c, old.keys[i]);
-				memcpy(c->keys[j], old.keys[i], sizeof(c->keys[j]));
-				c->vals[j] = old.vals[i];
-			}
-		free(old.keys);
-		free(old.vals);
-	}
-	size_t i = ptrcache_slot(c, k);
-	if (!c->vals[i])
-		c->used++;
-	memcpy(c->keys[i], k, sizeof(c->keys[i]));
-	c->vals[i] = v + 1;
+	if (!c->t)
+		c->t = htab_new(sizeof(struct ptrcache_ent), sizeof(k), 1024, NULL, NULL);
+	struct ptrcache_ent *e = htab_insert(c->t, hash_words(FNV_INIT, k, 3), k, NULL);
+	memcpy(e->k, k, sizeof(k));
+	e->v = v;
 }
 
 static void ptrcache_release(struct ptrcache *c)
 {
-	free(c->keys);
-	free(c->vals);
+	htab_free(c->t);
 }
 
 struct exporter {
@@ -238,21 +220,28 @@ static size_t to_locations(struct exporter *x, const struct sample *s, const str
 	return nr;
 }
 
+struct stack_names {
+	const struct export_profile *p;
+	const uint32_t *locs;
+};
+
+/* A location matches when one of its names (the function and those inlined in it) does. */
+static int location_matches(void *ctx, size_t i, const regex_t *re)
+{
+	const struct stack_names *st = ctx;
+	const struct export_location *l = &st->p->locations[st->locs[i]];
+	for (uint32_t k = 0; k < l->nr_lines; k++) {
+		const char *name = st->p->functions[st->p->lines[l->first_line + k].function].name;
+		if (!regexec(re, name, 0, NULL, 0))
+			return 1;
+	}
+	return 0;
+}
+
 static int keep_stack(struct exporter *x, const uint32_t *locs, size_t n)
 {
-	const struct profile_opts *o = x->o;
-	int focus = !o->focus;
-	for (size_t i = 0; i < n; i++) {
-		const struct export_location *l = &x->p->locations[locs[i]];
-		for (uint32_t k = 0; k < l->nr_lines; k++) {
-			const char *name = x->p->functions[x->p->lines[l->first_line + k].function].name;
-			if (o->ignore && !regexec(o->ignore, name, 0, NULL, 0))
-				return 0;
-			if (!focus && !regexec(o->focus, name, 0, NULL, 0))
-				focus = 1;
-		}
-	}
-	return focus;
+	struct stack_names st = { x->p, locs };
+	return profile_keep_stack(x->o, n, location_matches, &st);
 }
 
 /* The sample's stack index, or UINT32_MAX when nothing is left of it. */
@@ -353,7 +342,7 @@ static int no_event(struct exporter *x)
 		x->o->warn(x->o->warn_ctx, msg);
 	}
 	strbuf_release(&names);
-	return -EXPORT_ENOEVENT;
+	return -STOKE_ENOEVENT;
 }
 
 /*

@@ -24,8 +24,8 @@
 
 #define EXPORT_NONE 0 /* "no mapping" in export_location.mapping */
 
-/* export_load's own error (negative), besides errno and FMT_E* values. */
-enum { EXPORT_ENOEVENT = 3000 /* --event names no event of the file; o->warn lists them */ };
+/* export_load's errors: negative errno or STOKE_E* (common/error.h); -STOKE_ENOEVENT
+ * when --event names no event of the file (o->warn lists them). */
 
 struct export_function {
 	const char *name;        /* display name: demangled unless --no-demangle; never NULL */
@@ -108,7 +108,7 @@ struct export_profile {
  * profile (*out; free it with export_free).  A damaged stoke file still
  * gives the samples before the damage (truncated/read_error/bad_offset set,
  * return 0).  Returns 0 or a negative error (errno, FMT_E* or
- * EXPORT_ENOEVENT) when nothing could be read; warnings go to o->warn.
+ * STOKE_ENOEVENT) when nothing could be read; warnings go to o->warn.
  */
 int export_load(const char *path, const struct profile_opts *o, struct export_profile **out);
 void export_free(struct export_profile *p); /* NULL is a no-op */

@@ -1,16 +1,16 @@
 /* The tables of an export_profile: each kind of entry is interned once through one small hash index. */
 #include "report/export_model.h"
+#include "common/htab.h"
 #include "common/util.h"
 #include "symbolize/strtab.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* Open addressing over entry indexes; equality decided by the caller's callback. */
+/* Entry indexes (uint32_t) in a common/htab, made on the first put; equality decided by the
+ * caller's callback on the profile's arrays. */
 struct xindex {
-	uint64_t *hashes;
-	uint32_t *ids;   /* index + 1; 0: empty */
-	size_t cap, used;
+	struct htab *t;
 };
 
 struct export_private {
@@ -23,47 +23,41 @@ struct export_private {
 
 typedef int (*xindex_eq)(const struct export_profile *p, uint32_t idx, const void *key);
 
+/* What a probe compares: key, against the entry at an index of p's arrays, by eq. */
+struct xkey {
+	const struct export_profile *p;
+	const void *key;
+	xindex_eq eq;
+};
+
+static int xkey_matches(const void *entry, const void *key, void *ctx)
+{
+	const struct xkey *k = key;
+	return k->eq(k->p, *(const uint32_t *)entry, k->key);
+}
+
 static void xindex_release(struct xindex *x)
 {
-	free(x->hashes);
-	free(x->ids);
+	htab_free(x->t);
 }
 
-static void xindex_put(struct xindex *x, uint64_t h, uint32_t idx)
+/* Index idx (already in p's arrays) under key, which no entry matched. */
+static void xindex_put(struct xindex *x, const struct export_profile *p, uint64_t h,
+		       const void *key, xindex_eq eq, uint32_t idx)
 {
-	size_t i = h & (x->cap - 1);
-	while (x->ids[i])
-		i = (i + 1) & (x->cap - 1);
-	x->hashes[i] = h;
-	x->ids[i] = idx + 1;
-	x->used++;
-}
-
-static void xindex_grow(struct xindex *x)
-{
-	if ((x->used + 1) * 2 <= x->cap)
-		return;
-	struct xindex old = *x;
-	x->cap = old.cap ? old.cap * 2 : 1024;
-	x->hashes = xcalloc(x->cap, sizeof(*x->hashes));
-	x->ids = xcalloc(x->cap, sizeof(*x->ids));
-	x->used = 0;
-	for (size_t i = 0; i < old.cap; i++)
-		if (old.ids[i])
-			xindex_put(x, old.hashes[i], old.ids[i] - 1);
-	xindex_release(&old);
+	struct xkey k = { p, key, eq };
+	if (!x->t)
+		x->t = htab_new(sizeof(uint32_t), 0, 1024, xkey_matches, NULL);
+	*(uint32_t *)htab_insert(x->t, h, &k, NULL) = idx;
 }
 
 /* Index of the entry equal to key, or UINT32_MAX. */
 static uint32_t xindex_find(const struct xindex *x, const struct export_profile *p, uint64_t h,
 			    const void *key, xindex_eq eq)
 {
-	if (!x->cap)
-		return UINT32_MAX;
-	for (size_t i = h & (x->cap - 1); x->ids[i]; i = (i + 1) & (x->cap - 1))
-		if (x->hashes[i] == h && eq(p, x->ids[i] - 1, key))
-			return x->ids[i] - 1;
-	return UINT32_MAX;
+	struct xkey k = { p, key, eq };
+	const uint32_t *e = x->t ? htab_find(x->t, h, &k) : NULL;
+	return e ? *e : UINT32_MAX;
 }
 
 static uint64_t hash_ptrs(const void *a, const void *b, const void *c)
@@ -130,8 +124,7 @@ uint32_t xb_function(struct export_profile *p, const char *name, const char *sys
 	ALLOC_GROW(p->functions, p->nr_functions + 1, x->alloc_functions);
 	idx = (uint32_t)p->nr_functions++;
 	p->functions[idx] = key;
-	xindex_grow(&x->functions);
-	xindex_put(&x->functions, h, idx);
+	xindex_put(&x->functions, p, h, &key, function_eq, idx);
 	return idx;
 }
 
@@ -162,8 +155,7 @@ uint32_t xb_mapping(struct export_profile *p, const char *file, uint64_t start, 
 	if (idx != UINT32_MAX)
 		return idx + 1;
 	uint32_t id = add_mapping(p, &key);
-	xindex_grow(&x->mappings);
-	xindex_put(&x->mappings, h, id - 1);
+	xindex_put(&x->mappings, p, h, &key, mapping_eq, id - 1);
 	return id;
 }
 
@@ -226,8 +218,7 @@ uint32_t xb_location(struct export_profile *p, uint32_t mapping, uint64_t addr, 
 	idx = (uint32_t)p->nr_locations++;
 	p->locations[idx] = (struct export_location){ addr, mapping, (uint32_t)p->nr_lines, (uint32_t)n };
 	p->nr_lines += n;
-	xindex_grow(&x->locations);
-	xindex_put(&x->locations, h, idx);
+	xindex_put(&x->locations, p, h, &key, location_eq, idx);
 	return idx;
 }
 
@@ -259,8 +250,7 @@ uint32_t xb_stack(struct export_profile *p, const uint32_t *locs, size_t n)
 	idx = (uint32_t)p->nr_stacks++;
 	p->stacks[idx] = (struct export_stack){ (uint32_t)p->nr_stack_locs, (uint32_t)n };
 	p->nr_stack_locs += n;
-	xindex_grow(&x->stacks);
-	xindex_put(&x->stacks, h, idx);
+	xindex_put(&x->stacks, p, h, &key, stack_eq, idx);
 	return idx;
 }
 
@@ -290,8 +280,7 @@ void xb_sample(struct export_profile *p, uint32_t pid, uint32_t tid, const char 
 		ALLOC_GROW(p->threads, p->nr_threads + 1, x->alloc_threads);
 		idx = (uint32_t)p->nr_threads++;
 		p->threads[idx] = (struct export_thread){ .pid = pid, .tid = tid, .name = key.name };
-		xindex_grow(&x->threads);
-		xindex_put(&x->threads, h, idx);
+		xindex_put(&x->threads, p, h, &key, thread_eq, idx);
 	}
 	struct export_thread *t = &p->threads[idx];
 	ALLOC_GROW(t->samples, t->nr_samples + 1, t->alloc_samples);

@@ -26,63 +26,6 @@ void flamegraph_opts_init(struct flamegraph_opts *o)
 	o->minwidth = 0.1;
 }
 
-/* Length of the valid UTF-8 sequence at p that XML 1.0 allows, or 0. */
-static size_t utf8_len(const unsigned char *p)
-{
-	uint32_t cp;
-	size_t n;
-	if (p[0] < 0x80)
-		return 1;
-	if ((p[0] & 0xe0) == 0xc0) {
-		n = 2;
-		cp = p[0] & 0x1f;
-	} else if ((p[0] & 0xf0) == 0xe0) {
-		n = 3;
-		cp = p[0] & 0x0f;
-	} else if ((p[0] & 0xf8) == 0xf0) {
-		n = 4;
-		cp = p[0] & 0x07;
-	} else {
-		return 0;
-	}
-	for (size_t i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80) /* also stops at the NUL */
-			return 0;
-		cp = cp << 6 | (p[i] & 0x3f);
-	}
-	static const uint32_t min_cp[] = { 0, 0, 0x80, 0x800, 0x10000 };
-	if (cp < min_cp[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ||
-	    cp == 0xfffe || cp == 0xffff)
-		return 0;
-	return n;
-}
-
-/*
- * Append s as XML character data: markup characters as entities, bytes that
- * are not valid UTF-8 (or not XML characters) as U+FFFD.  At most max_bytes
- * of s are used when max_bytes is non-zero (cut at a character boundary).
- */
-static void add_text(struct strbuf *sb, const char *s, size_t max_bytes)
-{
-	const unsigned char *p = (const unsigned char *)s, *start = p;
-	while (*p && (!max_bytes || (size_t)(p - start) < max_bytes)) {
-		size_t n = utf8_len(p);
-		switch (n ? *p : 0) {
-		case '&': strbuf_adds(sb, "&amp;"); break;
-		case '<': strbuf_adds(sb, "&lt;"); break;
-		case '>': strbuf_adds(sb, "&gt;"); break;
-		case '"': strbuf_adds(sb, "&quot;"); break;
-		case '\'': strbuf_adds(sb, "&#39;"); break;
-		case 0: strbuf_adds(sb, "\xef\xbf\xbd"); n = 1; break;
-		default:
-			if (*p < 0x20)
-				strbuf_adds(sb, "\xef\xbf\xbd");
-			else
-				strbuf_add(sb, p, n);
-		}
-		p += n;
-	}
-}
 
 /*
  * Append s as a JSON string literal.  <, > and & are escaped too, so the
@@ -94,7 +37,7 @@ static void add_json_str(struct strbuf *sb, const char *s, const char *suffix)
 	for (int part = 0; part < 2; part++, s = suffix) {
 		const unsigned char *p = (const unsigned char *)s;
 		while (p && *p) {
-			size_t n = utf8_len(p);
+			size_t n = strbuf_utf8_len(p);
 			if (!n) {
 				strbuf_adds(sb, "\\ufffd");
 				p++;
@@ -145,8 +88,6 @@ struct frame_map {
 
 #define CACHE_UNSET (TREE_NONE - 1)
 
-static const struct tree *cmp_tree; /* qsort has no context argument */
-
 static int cmp_frame_key(const struct tree_frame *a, const struct tree_frame *b)
 {
 	int c = strcmp(a->name, b->name);
@@ -158,10 +99,10 @@ static int cmp_frame_key(const struct tree_frame *a, const struct tree_frame *b)
 	return (int)a->kind - (int)b->kind;
 }
 
-static int cmp_frame_ids(const void *a, const void *b)
+static int cmp_frame_ids(const void *a, const void *b, void *tree)
 {
-	return cmp_frame_key(tree_frame(cmp_tree, *(const uint32_t *)a),
-			     tree_frame(cmp_tree, *(const uint32_t *)b));
+	return cmp_frame_key(tree_frame(tree, *(const uint32_t *)a),
+			     tree_frame(tree, *(const uint32_t *)b));
 }
 
 static void frame_map_init(struct frame_map *m, const struct tree *from, const struct tree *to)
@@ -172,9 +113,7 @@ static void frame_map_init(struct frame_map *m, const struct tree *from, const s
 	m->sorted = xmalloc((nto ? nto : 1) * sizeof(*m->sorted));
 	for (size_t i = 0; i < nto; i++)
 		m->sorted[i] = (uint32_t)i;
-	cmp_tree = to;
-	xsort(m->sorted, nto, sizeof(*m->sorted), cmp_frame_ids);
-	cmp_tree = NULL;
+	xsort_r(m->sorted, nto, sizeof(*m->sorted), cmp_frame_ids, (void *)to);
 	m->cache = xmalloc((nfrom ? nfrom : 1) * sizeof(*m->cache));
 	for (size_t i = 0; i < nfrom; i++)
 		m->cache[i] = CACHE_UNSET;
@@ -448,7 +387,7 @@ static void add_path(struct strbuf *sb, const struct tree *t, uint32_t node, siz
 			s++;
 		strbuf_adds(sb, "\xe2\x80\xa6");
 	}
-	add_text(sb, s, 0);
+	strbuf_add_xml(sb, s, 0);
 	strbuf_release(&path);
 	free(chain);
 }
@@ -473,7 +412,7 @@ static void emit_panel(struct render *r, struct strbuf *out, const struct vanish
 	strbuf_addf(out, "Only in %s: %zu subtree%s, ", which, nr, nr == 1 ? "" : "s");
 	add_count(out, r->st.only_other_weight);
 	strbuf_addch(out, ' ');
-	add_text(out, r->o->count_name ? r->o->count_name : "samples", 0);
+	strbuf_add_xml(out, r->o->count_name ? r->o->count_name : "samples", 0);
 	strbuf_addf(out, " (%.2f%% of %s)%s</text>\n",
 		    ototal ? 100.0 * (double)r->st.only_other_weight / (double)ototal : 0.0, which,
 		    nr > PANEL_MAX ? ", largest first" : "");
@@ -592,18 +531,18 @@ int flamegraph_write(const struct tree *t, const struct flamegraph_opts *o, stru
 		    " viewBox=\"0 0 %u %u\">\n",
 		    width, height, width, height);
 	strbuf_adds(out, "<title>");
-	add_text(out, title, 0);
+	strbuf_add_xml(out, title, 0);
 	strbuf_adds(out, "</title>\n<style type=\"text/css\"><![CDATA[\n");
 	strbuf_adds(out, css);
 	strbuf_adds(out, "]]></style>\n");
 	strbuf_addf(out, "<rect x=\"0\" y=\"0\" width=\"%u\" height=\"%u\" fill=\"#fdfdf8\"/>\n",
 		    width, height);
 	strbuf_addf(out, "<text id=\"title\" x=\"%u\" y=\"24\">", width / 2);
-	add_text(out, title, 0);
+	strbuf_add_xml(out, title, 0);
 	strbuf_adds(out, "</text>\n");
 	strbuf_addf(out, "<text id=\"subtitle\" x=\"%u\" y=\"42\">", width / 2);
 	if (o->subtitle)
-		add_text(out, o->subtitle, 0);
+		strbuf_add_xml(out, o->subtitle, 0);
 	strbuf_adds(out, "</text>\n");
 	if (o->before)
 		strbuf_addf(out, "<text id=\"legend\" x=\"%u\" y=\"60\" style=\"text-anchor:middle\">"

@@ -1,60 +1,29 @@
 #include "report/funcs.h"
+#include "common/htab.h"
 #include "common/util.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* Open-addressing map (caller, callee) -> edge index; capacity a power of two. */
-struct edge_map {
-	uint64_t *keys;
-	uint32_t *vals; /* UINT32_MAX when empty */
-	size_t cap, used;
+/* Edge map entry: (caller << 32 | callee) -> edge index. */
+struct edge_ent {
+	uint64_t key;
+	uint32_t edge;
 };
 
-static void map_init(struct edge_map *m, size_t cap)
-{
-	m->cap = cap;
-	m->used = 0;
-	m->keys = xmalloc(cap * sizeof(*m->keys));
-	m->vals = xmalloc(cap * sizeof(*m->vals));
-	memset(m->vals, 0xff, cap * sizeof(*m->vals));
-}
-
-static uint32_t *map_slot(struct edge_map *m, uint64_t key)
-{
-	size_t i = hash64(key) & (m->cap - 1);
-	while (m->vals[i] != UINT32_MAX && m->keys[i] != key)
-		i = (i + 1) & (m->cap - 1);
-	m->keys[i] = key;
-	return &m->vals[i];
-}
-
-static void map_grow(struct edge_map *m)
-{
-	struct edge_map old = *m;
-	map_init(m, old.cap * 2);
-	for (size_t i = 0; i < old.cap; i++)
-		if (old.vals[i] != UINT32_MAX)
-			*map_slot(m, old.keys[i]) = old.vals[i];
-	m->used = old.used;
-	free(old.keys);
-	free(old.vals);
-}
-
 /* Index of the edge (a, b), created with weight 0 when new. */
-static uint32_t edge_index(struct funcs *f, size_t *alloc, struct edge_map *m,
-			   uint32_t a, uint32_t b)
+static uint32_t edge_index(struct funcs *f, size_t *alloc, struct htab *m, uint32_t a, uint32_t b)
 {
-	if ((m->used + 1) * 4 > m->cap * 3)
-		map_grow(m);
-	uint32_t *v = map_slot(m, ((uint64_t)a << 32) | b);
-	if (*v == UINT32_MAX) {
+	uint64_t key = ((uint64_t)a << 32) | b;
+	int added;
+	struct edge_ent *e = htab_insert(m, hash64(key), &key, &added);
+	if (added) {
 		ALLOC_GROW(f->edges, f->nr_edges + 1, *alloc);
 		f->edges[f->nr_edges] = (struct funcs_edge){ a, b, 0 };
-		*v = (uint32_t)f->nr_edges++;
-		m->used++;
+		e->key = key;
+		e->edge = (uint32_t)f->nr_edges++;
 	}
-	return *v;
+	return e->edge;
 }
 
 /* One entry per node on the current root-to-node path. */
@@ -74,14 +43,14 @@ void funcs_compute(struct funcs *f, const struct tree *t, const uint32_t *keys, 
 	uint32_t *edge_on_path = NULL;
 	size_t edge_alloc = 0, eop_alloc = 0, path_alloc = 0, depth = 0;
 	struct level *path = NULL;
-	struct edge_map map = { 0 };
+	struct htab *map = NULL;
 
 	memset(f, 0, sizeof(*f));
 	f->nr_keys = nr_keys;
 	f->self = xcalloc(nr_keys ? nr_keys : 1, sizeof(*f->self));
 	f->total = xcalloc(nr_keys ? nr_keys : 1, sizeof(*f->total));
 	if (want_edges)
-		map_init(&map, 256);
+		map = htab_new(sizeof(struct edge_ent), sizeof(uint64_t), 256, NULL, NULL);
 
 	uint32_t node = tree_node(t, 0)->first_child;
 	while (node != TREE_NONE) {
@@ -97,7 +66,7 @@ void funcs_compute(struct funcs *f, const struct tree *t, const uint32_t *keys, 
 			lv.caller = k;
 			if (want_edges && caller != FUNCS_SKIP && (caller != k || self_edges)) {
 				size_t before = f->nr_edges;
-				lv.edge = edge_index(f, &edge_alloc, &map, caller, k);
+				lv.edge = edge_index(f, &edge_alloc, map, caller, k);
 				if (f->nr_edges > before) {
 					ALLOC_GROW(edge_on_path, f->nr_edges, eop_alloc);
 					edge_on_path[lv.edge] = 0;
@@ -136,10 +105,7 @@ void funcs_compute(struct funcs *f, const struct tree *t, const uint32_t *keys, 
 	free(on_path);
 	free(edge_on_path);
 	free(path);
-	if (want_edges) {
-		free(map.keys);
-		free(map.vals);
-	}
+	htab_free(map);
 }
 
 void funcs_release(struct funcs *f)

@@ -1,5 +1,6 @@
 /* pprof writer: the few profile.proto messages stoke needs, encoded by hand, then gzip. */
 #include "report/pprof.h"
+#include "common/htab.h"
 #include "common/util.h"
 
 #include <errno.h>
@@ -67,32 +68,34 @@ static void put_message(struct strbuf *b, int field, struct strbuf *msg)
 
 /* ---- string table -------------------------------------------------------------- */
 
+/* Entry of the index: a string (the caller's) and its place in the table. */
+struct str_ent {
+	const char *str;
+	int64_t idx;
+};
+
 struct strings {
-	const char **slot_str;  /* open addressing by content */
-	int64_t *slot_idx;
-	size_t cap, nr;
+	struct htab *index;     /* struct str_ent by content */
+	size_t nr;
 	struct strbuf table;    /* the encoded string_table fields, in index order */
 };
+
+static int str_matches(const void *entry, const void *key, void *ctx)
+{
+	return !strcmp(((const struct str_ent *)entry)->str, key);
+}
 
 static void strings_init(struct strings *s)
 {
 	memset(s, 0, sizeof(*s));
+	s->index = htab_new(sizeof(struct str_ent), 0, 1024, str_matches, NULL);
 	strbuf_init(&s->table);
 }
 
 static void strings_release(struct strings *s)
 {
-	free(s->slot_str);
-	free(s->slot_idx);
+	htab_free(s->index);
 	strbuf_release(&s->table);
-}
-
-static size_t strings_slot(const struct strings *s, const char *str)
-{
-	size_t i = fnv1a(FNV_INIT, str, strlen(str)) & (s->cap - 1);
-	while (s->slot_str[i] && strcmp(s->slot_str[i], str))
-		i = (i + 1) & (s->cap - 1);
-	return i;
 }
 
 /* Index of str in the string table (NULL and "" are 0); str must outlive s. */
@@ -100,27 +103,14 @@ static int64_t str_index(struct strings *s, const char *str)
 {
 	if (!str)
 		str = "";
-	if ((s->nr + 1) * 2 > s->cap) {
-		struct strings old = *s;
-		s->cap = old.cap ? old.cap * 2 : 1024;
-		s->slot_str = xcalloc(s->cap, sizeof(*s->slot_str));
-		s->slot_idx = xcalloc(s->cap, sizeof(*s->slot_idx));
-		for (size_t i = 0; i < old.cap; i++)
-			if (old.slot_str[i]) {
-				size_t j = strings_slot(s, old.slot_str[i]);
-				s->slot_str[j] = old.slot_str[i];
-				s->slot_idx[j] = old.slot_idx[i];
-			}
-		free(old.slot_str);
-		free(old.slot_idx);
-	}
-	size_t i = strings_slot(s, str);
-	if (!s->slot_str[i]) {
-		s->slot_str[i] = str;
-		s->slot_idx[i] = (int64_t)s->nr++;
+	int added;
+	struct str_ent *e = htab_insert(s->index, fnv1a(FNV_INIT, str, strlen(str)), str, &added);
+	if (added) {
+		e->str = str;
+		e->idx = (int64_t)s->nr++;
 		put_bytes(&s->table, PROFILE_STRING_TABLE, str, strlen(str));
 	}
-	return s->slot_idx[i];
+	return e->idx;
 }
 
 /* ---- messages ------------------------------------------------------------------ */

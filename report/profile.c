@@ -3,10 +3,10 @@
 #include "common/perfdata.h"
 #include "common/util.h"
 #include "report/folded.h"
+#include "report/profile_stoke.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,18 +34,34 @@ int profile_frame_matches(const regex_t *re, const struct tree_frame *f)
 }
 
 
-static int keep_folded(void *ctx, const struct tree *t, const uint32_t *frames, size_t n)
+int profile_keep_stack(const struct profile_opts *o, size_t n,
+		       int (*matches)(void *ctx, size_t i, const regex_t *re), void *ctx)
 {
-	const struct profile_opts *o = ctx;
 	int focus_hit = !o->focus;
 	for (size_t i = 0; i < n; i++) {
-		const struct tree_frame *f = tree_frame(t, frames[i]);
-		if (o->ignore && profile_frame_matches(o->ignore, f))
+		if (o->ignore && matches(ctx, i, o->ignore))
 			return 0;
-		if (o->focus && !focus_hit && profile_frame_matches(o->focus, f))
+		if (!focus_hit && matches(ctx, i, o->focus))
 			focus_hit = 1;
 	}
 	return focus_hit;
+}
+
+struct folded_stack {
+	const struct tree *t;
+	const uint32_t *frames;
+};
+
+static int folded_matches(void *ctx, size_t i, const regex_t *re)
+{
+	const struct folded_stack *st = ctx;
+	return profile_frame_matches(re, tree_frame(st->t, st->frames[i]));
+}
+
+static int keep_folded(void *ctx, const struct tree *t, const uint32_t *frames, size_t n)
+{
+	struct folded_stack st = { t, frames };
+	return profile_keep_stack(ctx, n, folded_matches, &st);
 }
 
 static int load_folded(const char *text, size_t len, const struct profile_opts *o,
@@ -77,48 +93,39 @@ static int load_folded(const char *text, size_t len, const struct profile_opts *
 	return 0;
 }
 
-int profile_load_stoke(const char *path, const struct profile_opts *o, struct tree *t,
-		       struct profile_info *info);
-
-/* 1 when path starts like a stoke or perf.data file (read without loading the whole file). */
-static int is_record_file(const char *path)
-{
-	unsigned char head[8];
-	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	ssize_t n = -1;
-	if (!fstat(fd, &st) && S_ISREG(st.st_mode)) /* a pipe would lose what is read here */
-		n = pread(fd, head, sizeof(head), 0);
-	close(fd);
-	if (n < 4)
-		return 0;
-	return !memcmp(head, "\x5e\x2a\x4d\x18", 4) || perfdata_sniff(head, (size_t)n);
-}
-
 int profile_load(const char *path, const struct profile_opts *o, struct tree **out,
 		 struct profile_info *info)
 {
-	char *text = NULL;
+	char *text = NULL, head[8];
 	size_t len = 0;
-	int err;
+	int err, fd;
 	struct tree *t = tree_new();
 
 	memset(info, 0, sizeof(*info));
 	info->exit_status = -1;
-	if (is_record_file(path)) {
+	/* The first bytes tell a stoke file (a zstd frame) or a perf.data file from text; only text is read whole
+	 * here (the stoke reader maps its file), and from the same descriptor, so a pipe
+	 * of folded text works too. */
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		err = -errno;
+		goto out;
+	}
+	ssize_t n = read_full(fd, head, sizeof(head));
+	if ((n >= 4 && !memcmp(head, "\x5e\x2a\x4d\x18", 4)) ||
+	    (n > 0 && perfdata_sniff((const unsigned char *)head, (size_t)n))) {
+		close(fd);
 		err = profile_load_stoke(path, o, t, info);
 		goto out;
 	}
-	err = read_file(path, &text, &len);
+	err = n < 0 ? (int)n : read_fd(fd, head, (size_t)n, &text, &len);
+	close(fd);
 	if (err)
 		goto out;
-	if (folded_sniff(text, len)) {
+	if (folded_sniff(text, len))
 		err = load_folded(text, len, o, t, info);
-	} else {
-		err = -FMT_EBADMAGIC;
-	}
+	else
+		err = -STOKE_EBADMAGIC;
 out:
 	free(text);
 	if (err) {

@@ -6,6 +6,7 @@
 #ifndef STOKE_PROFILE_H
 #define STOKE_PROFILE_H
 
+#include "common/error.h"
 #include "report/tree.h"
 #include "symbolize/symbolize.h"
 
@@ -70,7 +71,7 @@ struct profile_info {
 	int read_error;         /* the error met (negative), 0 if none */
 	int no_end;             /* a stoke file without its END record: the recording was cut short */
 	struct sym_stats sym;   /* the symbolizer's counters (stoke files; zero for folded) */
-	char *event_names;      /* after -PROFILE_ENOEVENT: the file's events, ", "-separated */
+	char *event_names;      /* after -STOKE_ENOEVENT: the file's events, ", "-separated */
 	/* Time profiles (event off-cpu or wall): weights are microseconds, and: */
 	int time_weighted;
 	uint64_t intervals;     /* off-CPU intervals of the kept threads */
@@ -80,8 +81,8 @@ struct profile_info {
 	uint64_t oncpu_ns;      /* wall: the time the on-CPU samples stand for */
 };
 
-/* profile_load's error for an --event the file does not have (info->event_names lists them). */
-#define PROFILE_ENOEVENT 4101
+/* profile_load's error for an --event the file does not have is -STOKE_ENOEVENT
+ * (common/error.h); info->event_names lists the file's events. */
 
 void profile_info_release(struct profile_info *info);
 
@@ -96,5 +97,14 @@ int profile_load(const char *path, const struct profile_opts *o, struct tree **o
 
 /* 1 when the frame passes the focus/ignore logic helpers (name match). */
 int profile_frame_matches(const regex_t *re, const struct tree_frame *f);
+
+/*
+ * The --focus/--ignore rule, in one place for every loader: a stack of n
+ * frames is kept when none matches o->ignore and, with o->focus, one matches
+ * it.  matches(ctx, i, re) says whether frame i (any of its names) matches re.
+ * Returns 1 to keep the stack.
+ */
+int profile_keep_stack(const struct profile_opts *o, size_t n,
+		       int (*matches)(void *ctx, size_t i, const regex_t *re), void *ctx);
 
 #endif

@@ -1,5 +1,6 @@
 /* profile_load_stoke(): a stoke file → call tree, through the session and the symbolizer. */
-#include "report/profile.h"
+#include "report/profile_stoke.h"
+#include "common/htab.h"
 #include "common/strbuf.h"
 #include "common/swpair.h"
 #include "common/util.h"
@@ -10,15 +11,20 @@
 #include "report/offcpu.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 
-struct ptr_slot {
-	uintptr_t key;  /* 0: empty */
+/* ids entry: a symbolized frame's (name, module, kind) -> frame id.  Symbolizer strings
+ * live as long as it does, so their addresses are the key. */
+struct id_ent {
+	const char *name, *module; /* the key: the symbolizer's strings, by address */
+	uint32_t kind;             /* the key: enum frame_kind */
 	uint32_t id;
 };
+#define ID_KEY_SIZE offsetof(struct id_ent, id)
 
 enum load_mode {
 	MODE_SAMPLES, /* one event's samples, counted */
@@ -45,8 +51,7 @@ struct loader {
 	struct session *s;
 	struct resolver *res;
 	struct sample_filter filter;
-	struct ptr_slot *ids;     /* symbol name pointer|kind -> frame id */
-	size_t ids_cap, ids_used;
+	struct htab *ids;         /* struct id_ent: symbol strings and kind -> frame id */
 	signed char *match;       /* per frame id: focus/ignore result cache */
 	size_t match_len;
 	uint32_t *root_first;
@@ -79,35 +84,15 @@ static uint32_t intern_frame(struct loader *l, const struct rframe *rf)
 	const struct sym_frame *f = &rf->sym;
 	enum frame_kind kind = kind_of(rf);
 	if (f->name) {
-		/* Symbolizer strings live as long as it does: their address is a key. */
-		uintptr_t key = (uintptr_t)f->name ^ ((uintptr_t)kind << 1) ^
-				((uintptr_t)f->module << 7);
-		if (!key)
-			key = 1;
-		if ((l->ids_used + 1) * 2 > l->ids_cap) {
-			struct ptr_slot *old = l->ids;
-			size_t old_cap = l->ids_cap;
-			l->ids_cap = old_cap ? old_cap * 2 : 4096;
-			l->ids = xcalloc(l->ids_cap, sizeof(*l->ids));
-			for (size_t i = 0; i < old_cap; i++) {
-				if (!old[i].key)
-					continue;
-				size_t j = hash64(old[i].key) & (l->ids_cap - 1);
-				while (l->ids[j].key)
-					j = (j + 1) & (l->ids_cap - 1);
-				l->ids[j] = old[i];
-			}
-			free(old);
-		}
-		size_t i = hash64(key) & (l->ids_cap - 1);
-		while (l->ids[i].key && l->ids[i].key != key)
-			i = (i + 1) & (l->ids_cap - 1);
-		if (l->ids[i].key)
-			return l->ids[i].id;
+		struct id_ent key = { .name = f->name, .module = f->module, .kind = kind };
+		uintptr_t h = (uintptr_t)f->name ^ ((uintptr_t)kind << 1) ^ ((uintptr_t)f->module << 7);
+		int added;
+		struct id_ent *e = htab_insert(l->ids, hash64(h), &key, &added);
+		if (!added)
+			return e->id;
 		uint32_t id = tree_intern(l->t, f->name, f->module, kind, f->file, f->line);
-		l->ids[i].key = key;
-		l->ids[i].id = id;
-		l->ids_used++;
+		*e = key;
+		e->id = id;
 		return id;
 	}
 	strbuf_reset(&l->name);
@@ -143,17 +128,21 @@ static int frame_match(struct loader *l, uint32_t id, int which, const regex_t *
 	return (*m >> which) & 1;
 }
 
+struct loader_stack {
+	struct loader *l;
+	const uint32_t *frames;
+};
+
+static int loader_matches(void *ctx, size_t i, const regex_t *re)
+{
+	const struct loader_stack *st = ctx;
+	return frame_match(st->l, st->frames[i], re == st->l->o->ignore, re);
+}
+
 static int keep_stack(struct loader *l, const uint32_t *frames, size_t n)
 {
-	const struct profile_opts *o = l->o;
-	int focus = !o->focus;
-	for (size_t i = 0; i < n; i++) {
-		if (o->ignore && frame_match(l, frames[i], 1, o->ignore))
-			return 0;
-		if (!focus && frame_match(l, frames[i], 0, o->focus))
-			focus = 1;
-	}
-	return focus;
+	struct loader_stack st = { l, frames };
+	return profile_keep_stack(l->o, n, loader_matches, &st);
 }
 
 /* ---- session handlers ------------------------------------------------------ */
@@ -487,6 +476,7 @@ int profile_load_stoke(const char *path, const struct profile_opts *o, struct tr
 	l.res = resolver_new(&so, l.s);
 	sample_filter_init(&l.filter, o, l.s);
 	l.stacks = stackcache_new();
+	l.ids = htab_new(sizeof(struct id_ent), ID_KEY_SIZE, 4096, NULL, NULL);
 	strbuf_init(&l.name);
 	ret = session_read(l.s, path, &hd);
 	if (ret < 0)
@@ -511,7 +501,7 @@ int profile_load_stoke(const char *path, const struct profile_opts *o, struct tr
 		for (size_t i = 0; i < session_nr_events(l.s); i++)
 			strbuf_addf(&names, "%s%s", i ? ", " : "", session_event(l.s, i)->name);
 		info->event_names = strbuf_detach(&names);
-		ret = -PROFILE_ENOEVENT;
+		ret = -STOKE_ENOEVENT;
 		goto out;
 	}
 	const struct session_event *ev = l.filter.event < (long)session_nr_events(l.s) ?
@@ -569,7 +559,7 @@ out:
 	resolver_free(l.res);
 	session_free(l.s);
 	strbuf_release(&l.name);
-	free(l.ids);
+	htab_free(l.ids);
 	free(l.match);
 	free(l.root_first);
 	return ret;

@@ -1,6 +1,7 @@
 #include "report/resolve.h"
 #include "common/arena.h"
 #include "common/format.h"
+#include "common/htab.h"
 #include "common/strbuf.h"
 #include "common/util.h"
 #include "symbolize/unwind.h"
@@ -16,9 +17,9 @@
 #define MAX_INLINE 32         /* frames one address may expand into */
 #define MAX_USER_FRAMES 1024  /* unwound user frames per sample */
 
-struct comm_slot {
-	uint32_t tid;   /* 0: empty */
-	const char *comm;
+struct comm_ent {
+	uint32_t tid;      /* the key */
+	const char *comm;  /* in the resolver's arena */
 };
 
 struct resolver {
@@ -33,8 +34,7 @@ struct resolver {
 	const char *kallsyms_path; /* --kallsyms */
 	void (*warn)(void *ctx, const char *msg);
 	void *warn_ctx;
-	struct comm_slot *comms;   /* tid -> comm, open addressing */
-	size_t comms_cap, comms_used;
+	struct htab *comms;        /* tid -> comm (struct comm_ent) */
 	struct rframe *frames;     /* the current sample's, leaf first */
 	size_t alloc_frames;
 };
@@ -49,6 +49,7 @@ struct resolver *resolver_new(const struct sym_opts *so, struct session *s)
 	r->warn = so->warn;
 	r->warn_ctx = so->warn_ctx;
 	r->arena = arena_new();
+	r->comms = htab_new(sizeof(struct comm_ent), sizeof(uint32_t), 1024, NULL, NULL);
 	strbuf_init(&r->kallsyms);
 	return r;
 }
@@ -62,7 +63,7 @@ void resolver_free(struct resolver *r)
 	arena_free(r->arena);
 	strbuf_release(&r->kallsyms);
 	free(r->ips);
-	free(r->comms);
+	htab_free(r->comms);
 	free(r->frames);
 	free(r);
 }
@@ -74,42 +75,19 @@ void resolver_stats(const struct resolver *r, struct sym_stats *st)
 
 /* ---- tid → comm ------------------------------------------------------------ */
 
-static struct comm_slot *comm_find(struct resolver *r, uint32_t tid)
-{
-	size_t i = hash64(tid) & (r->comms_cap - 1);
-	while (r->comms[i].tid && r->comms[i].tid != tid)
-		i = (i + 1) & (r->comms_cap - 1);
-	return &r->comms[i];
-}
-
 static void comm_set(struct resolver *r, uint32_t tid, const char *comm)
 {
 	if (!tid)
 		return;
-	if ((r->comms_used + 1) * 2 > r->comms_cap) {
-		struct comm_slot *old = r->comms;
-		size_t old_cap = r->comms_cap;
-		r->comms_cap = old_cap ? old_cap * 2 : 1024;
-		r->comms = xcalloc(r->comms_cap, sizeof(*r->comms));
-		for (size_t i = 0; i < old_cap; i++)
-			if (old[i].tid)
-				*comm_find(r, old[i].tid) = old[i];
-		free(old);
-	}
-	struct comm_slot *c = comm_find(r, tid);
-	if (!c->tid) {
-		c->tid = tid;
-		r->comms_used++;
-	}
+	struct comm_ent *c = htab_insert(r->comms, hash64(tid), &tid, NULL);
+	c->tid = tid;
 	c->comm = comm;
 }
 
 static const char *comm_get(struct resolver *r, uint32_t tid)
 {
-	if (!r->comms_cap)
-		return NULL;
-	struct comm_slot *c = comm_find(r, tid);
-	return c->tid ? c->comm : NULL;
+	const struct comm_ent *c = htab_find(r->comms, hash64(tid), &tid);
+	return c ? c->comm : NULL;
 }
 
 uint32_t resolver_generation(struct resolver *r, uint32_t pid)

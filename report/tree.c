@@ -1,72 +1,59 @@
 #include "report/tree.h"
 #include "common/arena.h"
+#include "common/htab.h"
 #include "common/util.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* Open-addressing hash slots: key -> index.  Capacity is a power of two. */
-struct slot {
-	uint64_t key;
-	uint32_t val; /* TREE_NONE when empty */
+/* frame_index entry: a frame's id; the key is the frame's (name, module, kind). */
+struct frame_ent {
+	uint32_t id;
 };
 
-struct table {
-	struct slot *slots;
-	size_t cap, used;
+struct frame_key {
+	const char *name, *module;
+	enum frame_kind kind;
+};
+
+/* child_index entry: (parent << 32 | frame) -> node. */
+struct child_ent {
+	uint64_t key;
+	uint32_t node;
 };
 
 struct tree {
 	struct arena *arena;
 	struct tree_frame *frames;
 	size_t nr_frames, alloc_frames;
-	uint64_t *frame_hash;  /* hash of each frame's key, parallel to frames */
 	struct tree_node *nodes;
 	size_t nr_nodes, alloc_nodes;
-	struct table frame_index; /* hash(name,module,kind) -> frame id */
-	struct table child_index; /* (parent, frame) -> node */
+	struct htab *frame_index; /* (name, module, kind) -> frame id */
+	struct htab *child_index; /* (parent, frame) -> node */
 	size_t max_depth;
 };
 
-static void table_init(struct table *tb, size_t cap)
+static int same_str(const char *a, const char *b)
 {
-	tb->cap = cap;
-	tb->used = 0;
-	tb->slots = xmalloc(cap * sizeof(*tb->slots));
-	for (size_t i = 0; i < cap; i++)
-		tb->slots[i].val = TREE_NONE;
+	if (!a || !b)
+		return a == b;
+	return !strcmp(a, b);
 }
 
-static void table_put(struct table *tb, uint64_t key, uint32_t val);
-
-static void table_grow(struct table *tb)
+static int frame_matches(const void *entry, const void *key, void *ctx)
 {
-	struct table old = *tb;
-	table_init(tb, old.cap * 2);
-	for (size_t i = 0; i < old.cap; i++)
-		if (old.slots[i].val != TREE_NONE)
-			table_put(tb, old.slots[i].key, old.slots[i].val);
-	free(old.slots);
-}
-
-static void table_put(struct table *tb, uint64_t key, uint32_t val)
-{
-	if ((tb->used + 1) * 4 > tb->cap * 3)
-		table_grow(tb);
-	size_t i = hash64(key) & (tb->cap - 1);
-	while (tb->slots[i].val != TREE_NONE)
-		i = (i + 1) & (tb->cap - 1);
-	tb->slots[i].key = key;
-	tb->slots[i].val = val;
-	tb->used++;
+	const struct tree *t = ctx;
+	const struct frame_key *k = key;
+	const struct tree_frame *f = &t->frames[((const struct frame_ent *)entry)->id];
+	return f->kind == k->kind && !strcmp(f->name, k->name) && same_str(f->module, k->module);
 }
 
 struct tree *tree_new(void)
 {
 	struct tree *t = xcalloc(1, sizeof(*t));
 	t->arena = arena_new();
-	table_init(&t->frame_index, 1024);
-	table_init(&t->child_index, 4096);
+	t->frame_index = htab_new(sizeof(struct frame_ent), 0, 1024, frame_matches, t);
+	t->child_index = htab_new(sizeof(struct child_ent), sizeof(uint64_t), 4096, NULL, NULL);
 	ALLOC_GROW(t->nodes, 1, t->alloc_nodes);
 	t->nodes[0] = (struct tree_node){ TREE_NONE, TREE_NONE, TREE_NONE, TREE_NONE, 0, 0 };
 	t->nr_nodes = 1;
@@ -79,18 +66,10 @@ void tree_free(struct tree *t)
 		return;
 	arena_free(t->arena);
 	free(t->frames);
-	free(t->frame_hash);
 	free(t->nodes);
-	free(t->frame_index.slots);
-	free(t->child_index.slots);
+	htab_free(t->frame_index);
+	htab_free(t->child_index);
 	free(t);
-}
-
-static int same_str(const char *a, const char *b)
-{
-	if (!a || !b)
-		return a == b;
-	return !strcmp(a, b);
 }
 
 uint32_t tree_intern(struct tree *t, const char *name, const char *module,
@@ -102,17 +81,12 @@ uint32_t tree_intern(struct tree *t, const char *name, const char *module,
 		h = fnv1a(h, module, strlen(module));
 	h = fnv1a(h, &kind, sizeof(kind));
 
-	struct table *tb = &t->frame_index;
-	for (size_t i = hash64(h) & (tb->cap - 1); tb->slots[i].val != TREE_NONE;
-	     i = (i + 1) & (tb->cap - 1)) {
-		if (tb->slots[i].key != h)
-			continue;
-		const struct tree_frame *f = &t->frames[tb->slots[i].val];
-		if (f->kind == kind && !strcmp(f->name, name) && same_str(f->module, module))
-			return tb->slots[i].val;
-	}
+	struct frame_key key = { name, module, kind };
+	int added;
+	struct frame_ent *e = htab_insert(t->frame_index, hash64(h), &key, &added);
+	if (!added)
+		return e->id;
 	ALLOC_GROW(t->frames, t->nr_frames + 1, t->alloc_frames);
-	t->frame_hash = xrealloc(t->frame_hash, t->alloc_frames * sizeof(*t->frame_hash));
 	uint32_t id = (uint32_t)t->nr_frames++;
 	struct tree_frame *f = &t->frames[id];
 	f->name = arena_strdup(t->arena, name);
@@ -120,8 +94,7 @@ uint32_t tree_intern(struct tree *t, const char *name, const char *module,
 	f->file = file ? arena_strdup(t->arena, file) : NULL;
 	f->line = line;
 	f->kind = kind;
-	t->frame_hash[id] = h;
-	table_put(tb, h, id);
+	e->id = id; /* after the arena copies: e stays valid (no insertion in between) */
 	return id;
 }
 
@@ -132,13 +105,9 @@ static uint64_t child_key(uint32_t parent, uint32_t frame)
 
 uint32_t tree_child(const struct tree *t, uint32_t node, uint32_t frame)
 {
-	const struct table *tb = &t->child_index;
 	uint64_t key = child_key(node, frame);
-	for (size_t i = hash64(key) & (tb->cap - 1); tb->slots[i].val != TREE_NONE;
-	     i = (i + 1) & (tb->cap - 1))
-		if (tb->slots[i].key == key)
-			return tb->slots[i].val;
-	return TREE_NONE;
+	const struct child_ent *e = htab_find(t->child_index, hash64(key), &key);
+	return e ? e->node : TREE_NONE;
 }
 
 void tree_add(struct tree *t, const uint32_t *frames, size_t n, uint64_t weight)
@@ -146,17 +115,20 @@ void tree_add(struct tree *t, const uint32_t *frames, size_t n, uint64_t weight)
 	uint32_t cur = 0;
 	t->nodes[0].total += weight;
 	for (size_t i = 0; i < n; i++) {
-		uint32_t next = tree_child(t, cur, frames[i]);
-		if (next == TREE_NONE) {
+		uint64_t key = child_key(cur, frames[i]);
+		int added;
+		struct child_ent *e = htab_insert(t->child_index, hash64(key), &key, &added);
+		if (added) {
 			ALLOC_GROW(t->nodes, t->nr_nodes + 1, t->alloc_nodes);
-			next = (uint32_t)t->nr_nodes++;
-			t->nodes[next] = (struct tree_node){
+			e->key = key;
+			e->node = (uint32_t)t->nr_nodes++;
+			t->nodes[e->node] = (struct tree_node){
 				.frame = frames[i], .parent = cur,
 				.first_child = TREE_NONE, .next_sibling = t->nodes[cur].first_child,
 			};
-			t->nodes[cur].first_child = next;
-			table_put(&t->child_index, child_key(cur, frames[i]), next);
+			t->nodes[cur].first_child = e->node;
 		}
+		uint32_t next = e->node;
 		t->nodes[next].total += weight;
 		cur = next;
 	}
@@ -165,12 +137,11 @@ void tree_add(struct tree *t, const uint32_t *frames, size_t n, uint64_t weight)
 		t->max_depth = n;
 }
 
-static const struct tree *sort_tree; /* qsort has no context argument */
-
-static int cmp_nodes(const void *a, const void *b)
+static int cmp_nodes(const void *a, const void *b, void *ctx)
 {
-	const struct tree_frame *fa = &sort_tree->frames[sort_tree->nodes[*(const uint32_t *)a].frame];
-	const struct tree_frame *fb = &sort_tree->frames[sort_tree->nodes[*(const uint32_t *)b].frame];
+	const struct tree *t = ctx;
+	const struct tree_frame *fa = &t->frames[t->nodes[*(const uint32_t *)a].frame];
+	const struct tree_frame *fb = &t->frames[t->nodes[*(const uint32_t *)b].frame];
 	int c = strcmp(fa->name, fb->name);
 	if (c)
 		return c;
@@ -184,7 +155,6 @@ void tree_sort(struct tree *t)
 {
 	uint32_t *kids = NULL;
 	size_t alloc = 0;
-	sort_tree = t;
 	for (size_t p = 0; p < t->nr_nodes; p++) {
 		size_t n = 0;
 		for (uint32_t c = t->nodes[p].first_child; c != TREE_NONE; c = t->nodes[c].next_sibling) {
@@ -193,13 +163,12 @@ void tree_sort(struct tree *t)
 		}
 		if (n < 2)
 			continue;
-		xsort(kids, n, sizeof(*kids), cmp_nodes);
+		xsort_r(kids, n, sizeof(*kids), cmp_nodes, t);
 		t->nodes[p].first_child = kids[0];
 		for (size_t i = 0; i + 1 < n; i++)
 			t->nodes[kids[i]].next_sibling = kids[i + 1];
 		t->nodes[kids[n - 1]].next_sibling = TREE_NONE;
 	}
-	sort_tree = NULL;
 	free(kids);
 }
 
@@ -209,10 +178,3 @@ const struct tree_node *tree_node(const struct tree *t, uint32_t idx) { return &
 const struct tree_frame *tree_frame(const struct tree *t, uint32_t id) { return &t->frames[id]; }
 uint64_t tree_total(const struct tree *t) { return t->nodes[0].total; }
 size_t tree_max_depth(const struct tree *t) { return t->max_depth; }
-
-size_t tree_memory(const struct tree *t)
-{
-	return arena_used(t->arena) + t->alloc_frames * (sizeof(*t->frames) + 8) +
-	       t->alloc_nodes * sizeof(*t->nodes) +
-	       (t->frame_index.cap + t->child_index.cap) * sizeof(struct slot);
-}

@@ -71,7 +71,5 @@ const struct tree_frame *tree_frame(const struct tree *t, uint32_t id);
 uint64_t tree_total(const struct tree *t); /* == tree_node(t, 0)->total */
 /* Depth of the deepest node (root = 0). */
 size_t tree_max_depth(const struct tree *t);
-/* Bytes used by the tree (for benchmarks). */
-size_t tree_memory(const struct tree *t);
 
 #endif

@@ -99,15 +99,15 @@ int perfmap_load(const char *path, struct perfmap **out, size_t *malformed)
 {
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
-		return errno == ELOOP ? -PERFMAP_ENOTREG : -errno;
+		return errno == ELOOP ? -STOKE_ENOTREG : -errno;
 	struct stat st;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
-		return -PERFMAP_ENOTREG;
+		return -STOKE_ENOTREG;
 	}
 	if (st.st_uid != geteuid() && st.st_uid != 0) {
 		close(fd);
-		return -PERFMAP_EOWNER;
+		return -STOKE_EOWNER;
 	}
 	size_t cap = (size_t)st.st_size + 1, n = 0;
 	char *buf = xmalloc(cap);

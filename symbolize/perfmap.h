@@ -2,14 +2,15 @@
 #ifndef STOKE_PERFMAP_H
 #define STOKE_PERFMAP_H
 
+#include "common/error.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
 struct perfmap;
 
-/* Errors beyond errno: */
-#define PERFMAP_ENOTREG 5001 /* a symlink or not a regular file */
-#define PERFMAP_EOWNER 5002  /* owned by another user than the reader or root */
+/* Errors beyond errno (common/error.h): STOKE_ENOTREG (a symlink or not a
+ * regular file), STOKE_EOWNER (owned by another user than the reader or root). */
 
 /*
  * Open and parse a map file.  It is trusted only when it is a regular file

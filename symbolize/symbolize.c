@@ -251,10 +251,10 @@ static struct perfmap *jit_map(struct symbolizer *s, struct proc *p)
 	snprintf(path, sizeof(path), "%s/perf-%u.map", s->opts.perf_map_dir ? s->opts.perf_map_dir : "/tmp",
 		 p->pid);
 	int err = perfmap_load(path, &p->jit, &malformed);
-	if (err == -PERFMAP_ENOTREG) {
+	if (err == -STOKE_ENOTREG) {
 		snprintf(msg, sizeof(msg), "%s is not a regular file (a symlink?): not trusting it", path);
 		warn(s, msg);
-	} else if (err == -PERFMAP_EOWNER) {
+	} else if (err == -STOKE_EOWNER) {
 		snprintf(msg, sizeof(msg), "%s belongs to another user: not trusting it", path);
 		warn(s, msg);
 	} else if (!err && malformed) {

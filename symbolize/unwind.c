@@ -118,7 +118,6 @@ struct unwinder {
 	int flags;
 	struct elf_file *files[NR_BUCKETS];
 	struct as_entry *spaces[NR_BUCKETS];
-	struct unwind_stats stats;
 };
 
 /* What the accessors need during one sample's unwinding. */
@@ -528,11 +527,6 @@ void unwind_flush(struct unwinder *u, uint32_t pid)
 	}
 }
 
-void unwind_get_stats(const struct unwinder *u, struct unwind_stats *st)
-{
-	*st = u->stats;
-}
-
 /* Frame-pointer steps from bp, reading only the stack copy. */
 static int fp_walk(struct walk *w, uint64_t bp, uint64_t *ips, int n, int max, int *truncated)
 {
@@ -550,7 +544,6 @@ static int fp_walk(struct walk *w, uint64_t bp, uint64_t *ips, int n, int max, i
 		if (!frame[1] || frame[0] <= bp)
 			break; /* outermost frame, or not a frame chain */
 		ips[n++] = frame[1];
-		w->u->stats.fp_steps++;
 		bp = frame[0];
 	}
 	return n;
@@ -585,7 +578,6 @@ static int cfi_step(struct walk *w, unw_cursor_t *c)
 	if (!(in.valid & (1u << CFI_RSP)) || out.val[CFI_RSP] <= in.val[CFI_RSP])
 		return -EINVAL;
 	w->regs = out;
-	w->u->stats.cfi_steps++;
 	return 1;
 }
 
@@ -603,7 +595,6 @@ static int libunwind_walk(struct walk *w, struct as_entry *e, int exact, uint64_
 
 	w->ret_ip = exact ? 0 : w->regs.val[CFI_RIP];
 	if (!as || !w->s->stack_dyn_size || unw_init_remote(&c, as, w) < 0) {
-		w->u->stats.failed++;
 		if (w->regs.valid & (1u << CFI_RBP)) {
 			bp = w->regs.val[CFI_RBP];
 			n = fp_walk(w, bp, ips, n, max, truncated);
@@ -613,7 +604,6 @@ static int libunwind_walk(struct walk *w, struct as_entry *e, int exact, uint64_
 	for (;;) {
 		int r = unw_step(&c);
 		w->ret_ip = 0;
-		w->u->stats.libunwind_steps++;
 		if (r == -UNW_ESTOPUNWIND && w->pending) {
 			/* No libunwind table, but CFI from libdw: one step here, then a fresh
 			 * cursor from the caller's registers. */
@@ -703,7 +693,6 @@ int unwind_sample(struct unwinder *u, const struct sample *s, uint64_t *ips, int
 	int n = 0, exact = 1;
 
 	*truncated = 0;
-	u->stats.samples++;
 	if (max <= 0 || sample_reg(s, PR_IP, &ip) || sample_reg(s, PR_SP, &w.sp))
 		return 0;
 	ips[n++] = ip;
@@ -730,7 +719,6 @@ int unwind_sample(struct unwinder *u, const struct sample *s, uint64_t *ips, int
 			goto done; /* the outermost frame */
 		if (r < 0)
 			break;
-		u->stats.rule_steps++;
 		if (next.val[CFI_RSP] <= w.regs.val[CFI_RSP] || !next.val[CFI_RIP] || n >= max)
 			goto done; /* not a caller's frame (it would loop), the end, or full */
 		ips[n++] = next.val[CFI_RIP];
@@ -740,8 +728,5 @@ int unwind_sample(struct unwinder *u, const struct sample *s, uint64_t *ips, int
 	n = libunwind_walk(&w, e, exact, ips, n, max, truncated);
 done:
 	cfi_frame_free(w.pending);
-	if (*truncated)
-		u->stats.truncated++;
-	u->stats.frames += (uint64_t)n;
 	return n;
 }

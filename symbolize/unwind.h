@@ -43,14 +43,6 @@ void unwind_free(struct unwinder *u); /* NULL is a no-op */
 /* pid's maps changed (mmap, exec, exit): forget what libunwind cached for it. */
 void unwind_flush(struct unwinder *u, uint32_t pid);
 
-struct unwind_stats {
-	uint64_t samples, frames, truncated, fp_steps, failed;
-	uint64_t rule_steps;      /* steps by compiled rules */
-	uint64_t libunwind_steps; /* unw_step calls */
-	uint64_t cfi_steps;       /* steps through libdw's CFI, where libunwind had no table */
-};
-void unwind_get_stats(const struct unwinder *u, struct unwind_stats *st);
-
 /*
  * Unwind the user stack of s (which must have user registers).  Writes up to
  * max instruction pointers, the sampled one first, callers after.  Returns

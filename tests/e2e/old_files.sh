@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Files recorded by an earlier stoke (testdata/old-format) read and report as they did then.
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../golden.sh"
 
 D=/tmp/stoke-old-format # the path the recorded maps name
 if ! mkdir -p "$D" || ! cp "$ROOT/testdata/old-format/nofp" "$D/nofp"; then
@@ -15,4 +16,10 @@ for f in fp dwarf; do
 	check "$f: script as before" diff -q "$ROOT/testdata/old-format/$f.script" "$T/$f.script"
 	check "$f: no warning" [ ! -s "$T/err" ]
 done
+# A recorded file through every view: golden files (tests/regen-golden.sh writes them anew;
+# the recorded file itself is never regenerated, see testdata/old-format/README.md).
+golden recorded-dwarf-report.txt "$STOKE" report "$ROOT/testdata/old-format/dwarf.data"
+golden recorded-dwarf-folded.txt "$STOKE" report --folded --no-inline "$ROOT/testdata/old-format/dwarf.data"
+golden recorded-dwarf.svg "$STOKE" flamegraph -o - "$ROOT/testdata/old-format/dwarf.data"
+golden recorded-fp.svg "$STOKE" flamegraph -o - "$ROOT/testdata/old-format/fp.data"
 finish

@@ -49,12 +49,12 @@ int main(void)
 	     "cpu-clock:uk keeps both");
 	T_EQ_STR(e.name, "cpu-clock:uk", "name keeps modifiers");
 	T_OK(evspec_parse("cycles:pp", &e) == 0 && e.attr.precise_ip == 2, "cycles:pp precise_ip 2");
-	T_EQ_INT(evspec_parse("cycles:x", &e), -EVSPEC_EMODIFIER, "bad modifier refused");
-	T_EQ_INT(evspec_parse("cycles:", &e), -EVSPEC_EMODIFIER, "empty modifier refused");
-	T_EQ_INT(evspec_parse("nope", &e), -EVSPEC_EUNKNOWN, "unknown name refused");
-	T_EQ_INT(evspec_parse("L1-dcache-flubs", &e), -EVSPEC_EUNKNOWN, "unknown cache op refused");
-	T_EQ_INT(evspec_parse("rxyz", &e), -EVSPEC_EUNKNOWN, "raw needs hex");
-	T_EQ_INT(evspec_parse("", &e), -EVSPEC_EUNKNOWN, "empty refused");
+	T_EQ_INT(evspec_parse("cycles:x", &e), -STOKE_EMODIFIER, "bad modifier refused");
+	T_EQ_INT(evspec_parse("cycles:", &e), -STOKE_EMODIFIER, "empty modifier refused");
+	T_EQ_INT(evspec_parse("nope", &e), -STOKE_EEVENT, "unknown name refused");
+	T_EQ_INT(evspec_parse("L1-dcache-flubs", &e), -STOKE_EEVENT, "unknown cache op refused");
+	T_EQ_INT(evspec_parse("rxyz", &e), -STOKE_EEVENT, "raw needs hex");
+	T_EQ_INT(evspec_parse("", &e), -STOKE_EEVENT, "empty refused");
 	T_OK(evspec_parse("cpu-clock", &e) == 0 && e.is_clock && !evspec_needs_pmu(&e),
 	     "cpu-clock is a clock and needs no PMU");
 	T_OK(evspec_parse("context-switches", &e) == 0 && e.default_period,

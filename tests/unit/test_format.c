@@ -86,7 +86,7 @@ int main(void)
 		prev = n;
 		if (err == 0)
 			clean_cuts++;
-		else if (err == -FMT_ETRUNCATED && off < cut)
+		else if (err == -STOKE_ETRUNCATED && off < cut)
 			damaged_cuts++;
 		else
 			printf("# cut %zu: %d records, err %d\n", cut, n, err);
@@ -98,7 +98,7 @@ int main(void)
 	/* A truncated file keeps exactly the records of its whole frames. */
 	int n = read_back(data, len - 10, &err, &off);
 	T_EQ_INT(n, 4900, "cut inside the last frame: the 7 whole frames (4900 records) remain");
-	T_EQ_INT(err, -FMT_ETRUNCATED, "cut inside the last frame: truncated reported");
+	T_EQ_INT(err, -STOKE_ETRUNCATED, "cut inside the last frame: truncated reported");
 
 	/* Flip a byte inside a frame: checksum or structure check catches it. */
 	int caught = 0, tries = 0;
@@ -113,11 +113,11 @@ int main(void)
 	T_EQ_INT(caught, tries, "every flipped byte is detected (checksums)");
 
 	T_EQ_INT(read_back(data, 10, &err, &off), 0, "10-byte file: nothing read");
-	T_EQ_INT(err, -FMT_ETRUNCATED, "10-byte file: truncated");
+	T_EQ_INT(err, -STOKE_ETRUNCATED, "10-byte file: truncated");
 	memcpy(data + 8, "NOTSTOKE", 8);
 	read_back(data, len, &err, &off);
-	T_EQ_INT(err, -FMT_EBADMAGIC, "bad magic refused");
-	T_OK(fmt_strerror(-FMT_ECORRUPT)[0] != '\0', "error messages exist");
+	T_EQ_INT(err, -STOKE_EBADMAGIC, "bad magic refused");
+	T_OK(stoke_strerror(-STOKE_ECORRUPT)[0] != '\0', "error messages exist");
 
 	free(data);
 	unlink(path);

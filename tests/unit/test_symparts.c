@@ -68,10 +68,10 @@ static void test_perfmap(void)
 	snprintf(link, sizeof(link), "%s/perf-101.map", dir);
 	symlink(path, link);
 	m = NULL;
-	T_EQ_INT(perfmap_load(link, &m, &bad), -PERFMAP_ENOTREG, "perf map symlink refused");
+	T_EQ_INT(perfmap_load(link, &m, &bad), -STOKE_ENOTREG, "perf map symlink refused");
 	if (geteuid() == 0) {
 		T_OK(chown(path, 65534, 65534) == 0, "chown the map to nobody");
-		T_EQ_INT(perfmap_load(path, &m, &bad), -PERFMAP_EOWNER,
+		T_EQ_INT(perfmap_load(path, &m, &bad), -STOKE_EOWNER,
 			 "perf map owned by another user refused");
 	} else {
 		T_SKIP("perf map owned by another user", "needs root to chown");
