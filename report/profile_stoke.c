@@ -169,6 +169,28 @@ static size_t resolve_ids(struct loader *l, const struct sample *s, const char *
 	return n + 1;
 }
 
+/* A frame-pointer sample's entry in the stack cache, resolved the first time its raw stack
+ * is seen (dropped: nothing left after the filters). */
+static struct stack_entry *cached_stack(struct loader *l, const struct sample *s, const char *comm)
+{
+	struct stack_key k = {
+		.pid = s->pid, .tid = l->o->per_thread ? s->tid : 0,
+		.gen = resolver_generation(l->res, s->pid), .root = comm, .ip = s->ip,
+		.cpumode = s->misc & PERF_RECORD_MISC_CPUMODE_MASK,
+		.nr = s->nr_callchain, .chain = s->callchain,
+	};
+	int fresh;
+	struct stack_entry *e = stackcache_get(l->stacks, &k, &fresh);
+	if (fresh) {
+		size_t n = resolve_ids(l, s, comm);
+		if (n)
+			stackcache_set_ids(l->stacks, e, l->root_first, n);
+		else
+			e->dropped = 1;
+	}
+	return e;
+}
+
 static void setup_mode(struct loader *l);
 static void offcpu_emit(void *ctx, const struct offcpu_interval *in, int kept);
 static int offcpu_no_stack(void *ctx, const struct swpair_switch *sw, const uint32_t **ids, size_t *n);
@@ -202,21 +224,7 @@ static int on_sample(void *ctx, const struct sample *s, size_t ev, const struct 
 		}
 		return 0;
 	}
-	struct stack_key k = {
-		.pid = s->pid, .tid = l->o->per_thread ? s->tid : 0,
-		.gen = resolver_generation(l->res, s->pid), .root = comm, .ip = s->ip,
-		.cpumode = s->misc & PERF_RECORD_MISC_CPUMODE_MASK,
-		.nr = s->nr_callchain, .chain = s->callchain,
-	};
-	int fresh;
-	struct stack_entry *e = stackcache_get(l->stacks, &k, &fresh);
-	if (fresh) {
-		size_t n = resolve_ids(l, s, comm);
-		if (n)
-			stackcache_set_ids(l->stacks, e, l->root_first, n);
-		else
-			e->dropped = 1;
-	}
+	struct stack_entry *e = cached_stack(l, s, comm);
 	if (!e->dropped) {
 		e->count += weight;
 		l->info->samples++;
@@ -297,21 +305,7 @@ static size_t stack_ids(struct loader *l, const struct sample *s, const char *co
 		*ids = l->root_first;
 		return n;
 	}
-	struct stack_key k = {
-		.pid = s->pid, .tid = l->o->per_thread ? s->tid : 0,
-		.gen = resolver_generation(l->res, s->pid), .root = comm, .ip = s->ip,
-		.cpumode = s->misc & PERF_RECORD_MISC_CPUMODE_MASK,
-		.nr = s->nr_callchain, .chain = s->callchain,
-	};
-	int fresh;
-	struct stack_entry *e = stackcache_get(l->stacks, &k, &fresh);
-	if (fresh) {
-		size_t n = resolve_ids(l, s, comm);
-		if (n)
-			stackcache_set_ids(l->stacks, e, l->root_first, n);
-		else
-			e->dropped = 1;
-	}
+	struct stack_entry *e = cached_stack(l, s, comm);
 	if (e->dropped)
 		return 0;
 	*ids = e->ids;
