@@ -26,6 +26,16 @@ struct id_ent {
 };
 #define ID_KEY_SIZE offsetof(struct id_ent, id)
 
+/* addrs entry: one stack address's frame ids (inlined first), resolved once per (process,
+ * address-space generation, address).  Kernel addresses are the same in every process. */
+struct addr_ent {
+	uint32_t pid, gen;   /* the key: UINT32_MAX, 0 for a kernel address */
+	uint64_t addr;       /* the key */
+	uint32_t flags;      /* the key: kernel | caller << 1 */
+	uint32_t off, nr;    /* the ids: l->addr_ids[off .. off + nr) */
+};
+#define ADDR_KEY_SIZE offsetof(struct addr_ent, off)
+
 enum load_mode {
 	MODE_SAMPLES, /* one event's samples, counted */
 	MODE_OFFCPU,  /* "off-cpu": off-CPU intervals weighted by their length */
@@ -52,6 +62,11 @@ struct loader {
 	struct resolver *res;
 	struct sample_filter filter;
 	struct htab *ids;         /* struct id_ent: symbol strings and kind -> frame id */
+	struct htab *addrs;       /* struct addr_ent: stack address -> its frame ids */
+	uint32_t *addr_ids;       /* the addrs entries' ids */
+	size_t nr_addr_ids, alloc_addr_ids;
+	uint32_t *leaf;           /* the stack being resolved, leaf first */
+	size_t alloc_leaf;
 	signed char *match;       /* per frame id: focus/ignore result cache */
 	size_t match_len;
 	uint32_t *root_first;
@@ -147,14 +162,54 @@ static int keep_stack(struct loader *l, const uint32_t *frames, size_t n)
 
 /* ---- session handlers ------------------------------------------------------ */
 
+/* The frame ids of one stack address (in l->addr_ids, inlined first); its count. */
+static uint32_t address_ids(struct loader *l, uint32_t pid, uint32_t gen, const struct raddr *a,
+			    uint32_t *off)
+{
+	struct addr_ent key = {
+		.pid = a->kernel ? UINT32_MAX : pid, .gen = a->kernel ? 0 : gen, .addr = a->addr,
+		.flags = (uint32_t)a->kernel | (uint32_t)a->caller << 1,
+	};
+	uint64_t h = hash64(a->addr ^ ((uint64_t)key.pid << 32 | key.gen) * 0x9e3779b97f4a7c15ULL ^
+			    key.flags);
+	int added;
+	struct addr_ent *e = htab_insert(l->addrs, h, &key, &added);
+	if (added) {
+		const struct rframe *frames;
+		size_t k = resolver_address(l->res, pid, a, l->o->no_inline, &frames);
+		*e = key;
+		e->off = (uint32_t)l->nr_addr_ids;
+		e->nr = (uint32_t)k;
+		ALLOC_GROW(l->addr_ids, l->nr_addr_ids + k, l->alloc_addr_ids);
+		for (size_t i = 0; i < k; i++) /* interning adds nothing to l->addrs: e stays */
+			l->addr_ids[l->nr_addr_ids++] = intern_frame(l, &frames[i]);
+	}
+	*off = e->off;
+	return e->nr;
+}
+
 /* Resolve a sample's stack to frame ids, root first, in l->root_first; 0 when nothing is left. */
 static size_t resolve_ids(struct loader *l, const struct sample *s, const char *comm)
 {
 	const struct profile_opts *o = l->o;
-	const struct rframe *frames;
-	size_t n = resolver_sample(l->res, s, o->no_kernel, o->no_inline, &frames);
-	if (!n)
+	const struct raddr *a;
+	int truncated;
+	size_t na = resolver_addresses(l->res, s, o->no_kernel, &a, &truncated), n = 0;
+	if (!na && !truncated)
 		return 0; /* e.g. a kernel-only sample under --no-kernel */
+	uint32_t gen = resolver_generation(l->res, s->pid);
+	for (size_t i = 0; i < na; i++) {
+		uint32_t off, k = address_ids(l, s->pid, gen, &a[i], &off);
+		ALLOC_GROW(l->leaf, n + k + 1, l->alloc_leaf);
+		memcpy(l->leaf + n, l->addr_ids + off, k * sizeof(*l->leaf));
+		n += k;
+	}
+	if (truncated) {
+		ALLOC_GROW(l->leaf, n + 1, l->alloc_leaf);
+		l->leaf[n++] = intern_frame(l, &resolver_truncated_frame);
+	}
+	if (!n)
+		return 0;
 	ALLOC_GROW(l->root_first, n + 1, l->alloc_root);
 	strbuf_reset(&l->name);
 	if (o->per_thread)
@@ -163,7 +218,7 @@ static size_t resolve_ids(struct loader *l, const struct sample *s, const char *
 		strbuf_adds(&l->name, comm);
 	l->root_first[0] = tree_intern(l->t, l->name.buf, NULL, FRAME_ROOT, NULL, 0);
 	for (size_t i = 0; i < n; i++)
-		l->root_first[i + 1] = intern_frame(l, &frames[n - 1 - i]);
+		l->root_first[i + 1] = l->leaf[n - 1 - i];
 	if ((o->focus || o->ignore) && !l->defer_filter && !keep_stack(l, l->root_first + 1, n))
 		return 0;
 	return n + 1;
@@ -471,6 +526,7 @@ int profile_load_stoke(const char *path, const struct profile_opts *o, struct tr
 	sample_filter_init(&l.filter, o, l.s);
 	l.stacks = stackcache_new();
 	l.ids = htab_new(sizeof(struct id_ent), ID_KEY_SIZE, 4096, NULL, NULL);
+	l.addrs = htab_new(sizeof(struct addr_ent), ADDR_KEY_SIZE, 4096, NULL, NULL);
 	strbuf_init(&l.name);
 	ret = session_read(l.s, path, &hd);
 	if (ret < 0)
@@ -554,6 +610,9 @@ out:
 	session_free(l.s);
 	strbuf_release(&l.name);
 	htab_free(l.ids);
+	htab_free(l.addrs);
+	free(l.addr_ids);
+	free(l.leaf);
 	free(l.match);
 	free(l.root_first);
 	return ret;

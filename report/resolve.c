@@ -35,8 +35,16 @@ struct resolver {
 	void (*warn)(void *ctx, const char *msg);
 	void *warn_ctx;
 	struct htab *comms;        /* tid -> comm (struct comm_ent) */
-	struct rframe *frames;     /* the current sample's, leaf first */
+	struct rframe *frames;     /* resolver_address's */
 	size_t alloc_frames;
+	struct rframe *sframes;    /* resolver_sample's, leaf first */
+	size_t alloc_sframes;
+	struct raddr *addrs;       /* resolver_addresses's */
+	size_t alloc_addrs;
+};
+
+const struct rframe resolver_truncated_frame = {
+	.sym = { .name = "[truncated]", .kind = SYM_UNKNOWN }, .truncated = 1,
 };
 
 struct resolver *resolver_new(const struct sym_opts *so, struct session *s)
@@ -65,6 +73,8 @@ void resolver_free(struct resolver *r)
 	free(r->ips);
 	htab_free(r->comms);
 	free(r->frames);
+	free(r->sframes);
+	free(r->addrs);
 	free(r);
 }
 
@@ -270,25 +280,23 @@ static void give_kallsyms(struct resolver *r)
 
 /* ---- samples ------------------------------------------------------------------ */
 
-struct walk_opts {
-	int no_kernel, no_inline;
-};
-
-static size_t add_address(struct resolver *r, size_t n, uint32_t pid, uint64_t addr, int kernel,
-			  int caller, const struct walk_opts *wo)
+size_t resolver_address(struct resolver *r, uint32_t pid, const struct raddr *a, int no_inline,
+			const struct rframe **out)
 {
 	struct sym_frame sf[MAX_INLINE];
-	if (kernel && wo->no_kernel)
-		return n;
-	int k = sym_lookup(r->sym, pid, addr, kernel, caller, sf, MAX_INLINE);
+	size_t n = 0;
+	if (a->kernel && !r->kallsyms_given)
+		give_kallsyms(r); /* only a recording with kernel frames pays for kernel symbols */
+	int k = sym_lookup(r->sym, pid, a->addr, a->kernel, a->caller, sf, MAX_INLINE);
+	ALLOC_GROW(r->frames, (size_t)k + 1, r->alloc_frames);
 	for (int i = 0; i < k; i++) {
-		if (sf[i].inlined && wo->no_inline)
+		if (sf[i].inlined && no_inline)
 			continue;
-		ALLOC_GROW(r->frames, n + 1, r->alloc_frames);
 		r->frames[n].sym = sf[i];
 		r->frames[n].truncated = 0;
 		n++;
 	}
+	*out = r->frames;
 	return n;
 }
 
@@ -298,39 +306,34 @@ static int find_map_cb(void *ctx, uint32_t pid, uint64_t addr, struct unwind_map
 	return sym_find_map(r->sym, pid, addr, &out->start, &out->end, &out->pgoff, &out->path);
 }
 
-/* DWARF recordings: unwind the user part from the sampled registers and stack copy. */
-static size_t unwound_user(struct resolver *r, const struct sample *s, size_t n,
-			   const struct walk_opts *wo)
+static void add_raddr(struct resolver *r, size_t *n, uint64_t addr, int kernel, int caller)
 {
-	int truncated = 0;
+	ALLOC_GROW(r->addrs, *n + 1, r->alloc_addrs);
+	r->addrs[(*n)++] = (struct raddr){ .addr = addr, .kernel = (uint8_t)kernel,
+					   .caller = (uint8_t)caller };
+}
+
+/* DWARF recordings: unwind the user part from the sampled registers and stack copy. */
+static void unwound_user(struct resolver *r, const struct sample *s, size_t *n, int *truncated)
+{
 	if (!r->unwinder) {
 		r->unwinder = unwind_new(find_map_cb, r, r->unwind_flags);
 		r->ips = xmalloc(sizeof(*r->ips) * MAX_USER_FRAMES);
 	}
-	int k = unwind_sample(r->unwinder, s, r->ips, MAX_USER_FRAMES, &truncated);
+	int k = unwind_sample(r->unwinder, s, r->ips, MAX_USER_FRAMES, truncated);
+	ALLOC_GROW(r->addrs, *n + (size_t)k, r->alloc_addrs);
 	for (int i = 0; i < k; i++)
-		n = add_address(r, n, s->pid, r->ips[i], 0, i > 0, wo);
-	if (truncated) {
-		ALLOC_GROW(r->frames, n + 1, r->alloc_frames);
-		memset(&r->frames[n], 0, sizeof(r->frames[n]));
-		r->frames[n].sym.name = "[truncated]";
-		r->frames[n].sym.kind = SYM_UNKNOWN;
-		r->frames[n].truncated = 1;
-		n++;
-	}
-	return n;
+		r->addrs[(*n)++] = (struct raddr){ .addr = r->ips[i], .caller = i > 0 };
 }
 
-size_t resolver_sample(struct resolver *r, const struct sample *s, int no_kernel, int no_inline,
-		       const struct rframe **out)
+size_t resolver_addresses(struct resolver *r, const struct sample *s, int no_kernel,
+			  const struct raddr **out, int *truncated)
 {
-	struct walk_opts wo = { no_kernel, no_inline };
 	int dwarf = s->regs_abi && s->regs;
 	int kernel = (s->misc & PERF_RECORD_MISC_CPUMODE_MASK) == PERF_RECORD_MISC_KERNEL;
 	size_t n = 0;
 
-	if (!r->kallsyms_given)
-		give_kallsyms(r);
+	*truncated = 0;
 	if (s->nr_callchain) {
 		int first = 1, skip = 0;
 		for (uint64_t i = 0; i < s->nr_callchain; i++) {
@@ -344,16 +347,38 @@ size_t resolver_sample(struct resolver *r, const struct sample *s, int no_kernel
 					first = 1;
 				continue;
 			}
-			if (skip || (dwarf && !kernel))
+			if (skip || (dwarf && !kernel) || (kernel && no_kernel))
 				continue;
-			n = add_address(r, n, s->pid, a, kernel, !first, &wo);
+			add_raddr(r, &n, a, kernel, !first);
 			first = 0;
 		}
-	} else if (!dwarf || kernel) {
-		n = add_address(r, n, s->pid, s->ip, kernel, 0, &wo);
+	} else if ((!dwarf || kernel) && !(kernel && no_kernel)) {
+		add_raddr(r, &n, s->ip, kernel, 0);
 	}
 	if (dwarf)
-		n = unwound_user(r, s, n, &wo);
-	*out = r->frames;
+		unwound_user(r, s, &n, truncated);
+	*out = r->addrs;
+	return n;
+}
+
+size_t resolver_sample(struct resolver *r, const struct sample *s, int no_kernel, int no_inline,
+		       const struct rframe **out)
+{
+	const struct raddr *a;
+	int truncated;
+	size_t na = resolver_addresses(r, s, no_kernel, &a, &truncated), n = 0;
+	for (size_t i = 0; i < na; i++) {
+		const struct rframe *f;
+		size_t k = resolver_address(r, s->pid, &a[i], no_inline, &f);
+		ALLOC_GROW(r->sframes, n + k + 1, r->alloc_sframes);
+		memcpy(r->sframes + n, f, k * sizeof(*f));
+		n += k;
+	}
+	if (truncated) {
+		ALLOC_GROW(r->sframes, n + 1, r->alloc_sframes);
+		r->sframes[n] = resolver_truncated_frame;
+		n++;
+	}
+	*out = r->sframes;
 	return n;
 }

@@ -42,8 +42,38 @@ void resolver_stats(const struct resolver *r, struct sym_stats *st);
 /* Command name of a thread (its process's when unknown), or "[unknown]". */
 const char *resolver_comm(struct resolver *r, uint32_t pid, uint32_t tid);
 
+/* One address of a sample's stack: in the kernel, or a user address that is a return
+ * address (caller: looked up at addr - 1) or not (the sampled IP). */
+struct raddr {
+	uint64_t addr;
+	uint8_t kernel, caller;
+};
+
+/* The [truncated] frame that ends a stack whose unwinding ran out of stack copy. */
+extern const struct rframe resolver_truncated_frame;
+
 /*
- * The frames of a sample, leaf first: kernel part from the callchain, user
+ * The addresses of a sample's stack, leaf first, before symbolization: the
+ * kernel part from the callchain (none with no_kernel), the user part from
+ * the callchain or unwound.  *truncated: the unwinding ran out of stack copy
+ * (the stack goes on past the last address).  *out stays valid until the next
+ * call.  Returns the count.
+ */
+size_t resolver_addresses(struct resolver *r, const struct sample *s, int no_kernel,
+			  const struct raddr **out, int *truncated);
+
+/*
+ * The frames of one address of pid's (inlined ones first, the function that
+ * holds them last; none inlined with no_inline).  Depends only on (pid, its
+ * generation, a), so a caller may keep the result per (pid, generation,
+ * address).  *out stays valid until the next call.  Returns the count (>= 1).
+ */
+size_t resolver_address(struct resolver *r, uint32_t pid, const struct raddr *a, int no_inline,
+			const struct rframe **out);
+
+/*
+ * The frames of a sample, leaf first (resolver_addresses, each through
+ * resolver_address, then the [truncated] frame when there is one): kernel part from the callchain, user
  * part from the callchain or (DWARF recordings) unwound from the stack copy.
  * no_kernel drops kernel frames, no_inline inlined ones.  *out stays valid
  * until the next call.  Returns the count.
