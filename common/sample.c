@@ -1,4 +1,5 @@
 #include "common/sample.h"
+#include "common/stackref.h"
 
 #include <errno.h>
 #include <string.h>
@@ -170,4 +171,14 @@ int sample_reg_index(uint64_t mask, int reg)
 	if (!(mask & (1ULL << reg)))
 		return -1;
 	return __builtin_popcountll(mask & ((1ULL << reg) - 1));
+}
+
+int sample_stack_read(const struct sample *s, uint64_t off, void *out, size_t n)
+{
+	if (off > s->stack_dyn_size || n > s->stack_dyn_size - off)
+		return -EFAULT;
+	if (s->stack_img)
+		return stackref_img_read(s->stack_img, off, out, n);
+	memcpy(out, s->stack + off, n);
+	return 0;
 }

@@ -20,6 +20,8 @@
  * DI BP SP IP FLAGS CS SS DS ES FS GS R8..R15. */
 #define STOKE_REGS_USER_MASK 0xf401c2ULL
 
+struct stack_img;
+
 struct sample {
 	uint64_t id;        /* PERF_SAMPLE_IDENTIFIER */
 	uint64_t ip;
@@ -37,8 +39,15 @@ struct sample {
 	uint64_t stack_size;       /* bytes copied (0 when none) */
 	const unsigned char *stack;
 	uint64_t stack_dyn_size;   /* valid bytes of the copy */
+	/* A copy put back together from its delta (common/stackref.h): the whole copy, of
+	 * stack_dyn_size bytes, while stack holds only its low part.  NULL otherwise.  Read
+	 * the copy through sample_stack_read. */
+	const struct stack_img *stack_img;
 	uint16_t misc;             /* header misc: PERF_RECORD_MISC_KERNEL/USER ... */
 };
+
+/* n bytes at offset off of s's stack copy into out: 0, or -EFAULT past its valid bytes. */
+int sample_stack_read(const struct sample *s, uint64_t off, void *out, size_t n);
 
 /* Body of PERF_RECORD_MMAP2 up to the file name (build-id flavour when
  * header.misc has PERF_RECORD_MISC_MMAP_BUILD_ID; otherwise the 24 bytes

@@ -47,7 +47,26 @@ size_t stackref_encode(struct stackref *s, const struct perf_event_header *h, ui
 		       uint64_t regs_mask, void *out);
 
 /*
- * Reader, in file order.  A PERF_RECORD_SAMPLE with a stack copy is
+ * Reader, in file order, copying no shared bytes.  A STOKE_REC_SAMPLE_DELTA
+ * becomes *rec, a PERF_RECORD_SAMPLE whose stack section holds only the
+ * delta's low part (owned by s, valid until the next call), and *img, the
+ * whole copy (a reference the caller owns: stackref_img_put; set it as the
+ * parsed sample's stack_img, with stack_dyn_size = stackref_img_len): returns
+ * 1.  A PERF_RECORD_SAMPLE with a stack copy is remembered, other records are
+ * left alone: 0, *rec = h, *img = NULL.  -EINVAL for a malformed delta.
+ */
+struct stack_img;
+int stackref_decode_img(struct stackref *s, const struct perf_event_header *h, uint64_t st,
+			uint64_t regs_mask, const struct perf_event_header **rec,
+			struct stack_img **img);
+void stackref_img_put(struct stack_img *img); /* NULL is a no-op */
+size_t stackref_img_len(const struct stack_img *img);
+/* n bytes at offset off of the copy into out: 0, or -EFAULT past its end. */
+int stackref_img_read(const struct stack_img *img, uint64_t off, void *out, size_t n);
+
+/*
+ * Reader, in file order, the whole record (stackref_decode_img, then the copy
+ * put into it).  A PERF_RECORD_SAMPLE with a stack copy is
  * remembered (returns 0); other records are left alone (0).  A STOKE_REC_SAMPLE_DELTA is rebuilt as a
  * PERF_RECORD_SAMPLE into *out (owned by s, valid until the next call):
  * returns 1.  -EINVAL for a malformed one.

@@ -16,6 +16,7 @@ struct qent {
 	uint64_t time;
 	uint64_t seq;  /* file order, to keep the sort stable */
 	size_t off;    /* into qbuf */
+	struct stack_img *img; /* a rebuilt DWARF sample's whole stack copy (ours), or NULL */
 };
 
 struct session {
@@ -150,7 +151,8 @@ static void layout(struct session *s, const struct perf_event_header *h, uint64_
 	}
 }
 
-static void deliver(struct session *s, const struct perf_event_header *h)
+static void deliver(struct session *s, const struct perf_event_header *h,
+		    const struct stack_img *img)
 {
 	uint64_t st, regs;
 	if (s->stop)
@@ -160,6 +162,10 @@ static void deliver(struct session *s, const struct perf_event_header *h)
 		struct sample smp;
 		if (sample_parse(h, st, regs, &smp))
 			return; /* a damaged sample: skip it, keep the rest */
+		if (img) {
+			smp.stack_img = img;
+			smp.stack_dyn_size = stackref_img_len(img);
+		}
 		long ev = find_event(s, smp.id);
 		if (ev < 0)
 			return;
@@ -259,7 +265,8 @@ static void flush(struct session *s, uint64_t limit)
 	sort_queue(s);
 	size_t n = 0;
 	while (n < s->nr_q && s->q[n].time <= limit) {
-		deliver(s, (const struct perf_event_header *)(s->qbuf + s->q[n].off));
+		deliver(s, (const struct perf_event_header *)(s->qbuf + s->q[n].off), s->q[n].img);
+		stackref_img_put(s->q[n].img);
 		n++;
 	}
 	if (n == s->nr_q) {
@@ -292,7 +299,8 @@ static void flush(struct session *s, uint64_t limit)
 	s->nr_q -= n;
 }
 
-static void enqueue(struct session *s, const struct perf_event_header *h)
+/* Queue h (copied) and img (the queue takes the reference). */
+static void enqueue(struct session *s, const struct perf_event_header *h, struct stack_img *img)
 {
 	uint64_t t = 0, st, regs;
 	layout(s, h, &st, &regs);
@@ -311,7 +319,7 @@ static void enqueue(struct session *s, const struct perf_event_header *h)
 	}
 	memcpy(s->qbuf + s->qlen, h, h->size);
 	ALLOC_GROW(s->q, s->nr_q + 1, s->alloc_q);
-	s->q[s->nr_q++] = (struct qent){ t, s->seq++, s->qlen };
+	s->q[s->nr_q++] = (struct qent){ t, s->seq++, s->qlen, img };
 	s->qlen += h->size;
 	if (t > s->cur_max)
 		s->cur_max = t;
@@ -376,16 +384,19 @@ int session_read(struct session *s, const char *path, const struct session_handl
 		}
 		if (!s->nr_events)
 			continue; /* cannot decode kernel records without an ATTR */
+		struct stack_img *img = NULL;
 		if (s->sample_type & PERF_SAMPLE_STACK_USER) {
-			/* DWARF samples: copies stored as deltas are put back together in file order. */
+			/* DWARF samples: copies stored as deltas are put back together in file
+			 * order, as images that share what they have in common (no copying). */
 			if (!s->stackref)
 				s->stackref = stackref_new(0);
-			if (stackref_decode(s->stackref, h, s->sample_type, s->regs_mask, &h) < 0)
+			if (stackref_decode_img(s->stackref, h, s->sample_type, s->regs_mask, &h,
+						&img) < 0)
 				continue; /* a malformed delta: its sample is dropped */
 		} else if (h->type == STOKE_REC_SAMPLE_DELTA) {
 			continue;
 		}
-		enqueue(s, h);
+		enqueue(s, h, img);
 	}
 	flush(s, UINT64_MAX);
 	int ret = 0;
@@ -442,6 +453,8 @@ void session_free(struct session *s)
 	free(s->info);
 	free(s->qbuf);
 	free(s->qspare);
+	for (size_t i = 0; i < s->nr_q; i++)
+		stackref_img_put(s->q[i].img);
 	stackref_free(s->stackref);
 	free(s->q);
 	free(s);

@@ -237,8 +237,7 @@ static int read_word(struct walk *w, uint64_t addr, uint64_t *valp)
 	/* Differences, not sums: an address near 2^64 must not wrap into the copy. */
 	if (addr >= w->sp && s->stack_dyn_size >= sizeof(*valp) &&
 	    addr - w->sp <= s->stack_dyn_size - sizeof(*valp)) {
-		memcpy(valp, s->stack + (addr - w->sp), sizeof(*valp));
-		return 0;
+		return sample_stack_read(s, addr - w->sp, valp, sizeof(*valp));
 	}
 	/* Just past the copy: the real stack went on; the unwinding is truncated. */
 	if (addr >= w->sp && addr - w->sp < (64u << 20)) {
@@ -540,7 +539,8 @@ static int fp_walk(struct walk *w, uint64_t bp, uint64_t *ips, int n, int max, i
 				*truncated = 1;
 			break;
 		}
-		memcpy(frame, s->stack + (bp - w->sp), sizeof(frame));
+		if (sample_stack_read(s, bp - w->sp, frame, sizeof(frame)))
+			break;
 		if (!frame[1] || frame[0] <= bp)
 			break; /* outermost frame, or not a frame chain */
 		ips[n++] = frame[1];

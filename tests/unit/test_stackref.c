@@ -119,6 +119,41 @@ int main(void)
 	}
 	T_EQ_INT(whole, N, "decoded in file order: every copy byte for byte");
 
+	/* As images that share bytes (the report's path): every image, all kept alive while
+	 * later ones are decoded (chains far longer than the depth at which one is made whole),
+	 * reads back as the original copy through sample_stack_read, bytes past it refused. */
+	{
+		static struct stack_img *imgs[N];
+		struct stackref *ri = stackref_new(0);
+		int same = 0, chained = 0, refused = 0;
+		for (int i = 0; i < N; i++) {
+			const struct perf_event_header *h = (const void *)enc[i], *rec;
+			int ret = stackref_decode_img(ri, h, ST, STOKE_REGS_USER_MASK, &rec, &imgs[i]);
+			chained += ret == 1 && imgs[i] && rec->type == PERF_RECORD_SAMPLE;
+		}
+		for (int i = 0; i < N; i++) {
+			struct sample o, v = { 0 };
+			static unsigned char got[COPY];
+			sample_parse((const void *)orig[i].rec, ST, STOKE_REGS_USER_MASK, &o);
+			v.stack = o.stack;
+			v.stack_dyn_size = orig[i].dyn;
+			if (imgs[i]) {
+				v.stack = NULL;
+				v.stack_img = imgs[i];
+				v.stack_dyn_size = stackref_img_len(imgs[i]);
+			}
+			same += v.stack_dyn_size == orig[i].dyn &&
+				!sample_stack_read(&v, 0, got, orig[i].dyn) && !memcmp(got, o.stack, orig[i].dyn);
+			refused += sample_stack_read(&v, v.stack_dyn_size - 4, got, 8) == -EFAULT;
+		}
+		T_EQ_INT(chained, deltas, "every delta became an image");
+		T_EQ_INT(same, N, "every image reads back byte for byte, after all were decoded");
+		T_EQ_INT(refused, N, "a read past an image's end is refused");
+		for (int i = 0; i < N; i++)
+			stackref_img_put(imgs[i]);
+		stackref_free(ri);
+	}
+
 	/* A lost record: the next delta of its thread cannot be completed, and says so by
 	 * being shorter; no byte differs from the original where it has bytes. */
 	stackref_free(r);
