@@ -279,6 +279,13 @@ int profile_args_load(struct profile_args *pa, const char *path, struct tree **o
 			(unsigned long long)s->dwarf_modules, pa->opts.cache_dir ? "on" : "off",
 			(unsigned long long)s->dcache_hits, (unsigned long long)s->dcache_writes,
 			(unsigned long long)s->dcache_bad);
+		const struct unwind_stats *u = &info->unwind;
+		if (u->samples)
+			fprintf(stderr, "stoke: stats: %s: %llu samples unwound, %llu frames, %llu "
+				"of them taken from the thread's previous sample\n", path,
+				(unsigned long long)u->samples,
+				(unsigned long long)(u->frames + u->frames_reused),
+				(unsigned long long)u->frames_reused);
 	}
 	/* A damaged or cut-short file is reported (exit 0) with one warning line. */
 	if (info->truncated)

@@ -35,7 +35,15 @@ static const void *take_bytes(struct cursor *c, uint64_t n)
 int sample_parse(const struct perf_event_header *h, uint64_t st, uint64_t regs_mask,
 		 struct sample *s)
 {
-	struct cursor c = { (const unsigned char *)(h + 1), (const unsigned char *)h + h->size, 0 };
+	return sample_parse_n(h, h->size, st, regs_mask, s);
+}
+
+int sample_parse_n(const struct perf_event_header *h, size_t size, uint64_t st,
+		   uint64_t regs_mask, struct sample *s)
+{
+	if (size > h->size || size < sizeof(*h))
+		return -EINVAL;
+	struct cursor c = { (const unsigned char *)(h + 1), (const unsigned char *)h + size, 0 };
 	uint64_t v;
 
 	memset(s, 0, sizeof(*s));

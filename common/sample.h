@@ -76,6 +76,9 @@ struct sample_id {
  */
 int sample_parse(const struct perf_event_header *h, uint64_t sample_type, uint64_t regs_mask,
 		 struct sample *out);
+/* sample_parse of the first size bytes of h (a record with a trailer of its own after them). */
+int sample_parse_n(const struct perf_event_header *h, size_t size, uint64_t sample_type,
+		   uint64_t regs_mask, struct sample *s);
 
 /* Decode the sample_id_all trailer of a non-sample record; 0 or -EINVAL. */
 int sample_id_parse(const struct perf_event_header *h, uint64_t sample_type,

@@ -31,6 +31,10 @@ struct stack_img {
 	size_t len;               /* bytes of the whole copy */
 	size_t lit;               /* bytes held here: [sp, sp + lit) */
 	struct stack_img *parent; /* holds [sp + lit, sp + len); NULL when lit == len */
+	struct stack_img *prev;   /* the thread's previous image, until this one is done */
+	size_t shared;            /* [sp + shared, sp + len) holds the previous image's bytes */
+	void *aux;                /* what a reader attached (freed with aux_free) */
+	void (*aux_free)(void *);
 	unsigned char bytes[];
 };
 enum { MAX_DEPTH = 16 };
@@ -197,9 +201,46 @@ void stackref_img_put(struct stack_img *img)
 {
 	while (img && !--img->refs) {
 		struct stack_img *up = img->parent;
+		stackref_img_done(img);
+		if (img->aux_free)
+			img->aux_free(img->aux);
 		free(img);
 		img = up;
 	}
+}
+
+/* The cache beside an image's bytes is changed through const pointers (see stackref.h). */
+static struct stack_img *mut(const struct stack_img *img)
+{
+	return (struct stack_img *)(uintptr_t)img;
+}
+
+void stackref_img_done(const struct stack_img *img)
+{
+	struct stack_img *m = mut(img), *prev = m->prev;
+	m->prev = NULL;
+	stackref_img_put(prev);
+}
+
+void stackref_img_attach(const struct stack_img *img, void *data, void (*free_fn)(void *))
+{
+	struct stack_img *m = mut(img);
+	if (m->aux_free)
+		m->aux_free(m->aux);
+	m->aux = data;
+	m->aux_free = free_fn;
+}
+
+void *stackref_img_take_prev(const struct stack_img *img, uint64_t *shared)
+{
+	struct stack_img *prev = img->prev;
+	void *data = prev ? prev->aux : NULL;
+	*shared = img->shared;
+	if (prev) {
+		prev->aux = NULL;
+		prev->aux_free = NULL;
+	}
+	return data;
 }
 
 size_t stackref_img_len(const struct stack_img *img)
@@ -236,7 +277,13 @@ static struct stack_img *img_new(uint64_t sp, const unsigned char *bytes, size_t
 {
 	int whole = lit == len || parent->depth + 1 >= MAX_DEPTH;
 	struct stack_img *img = xmalloc(sizeof(*img) + (whole ? len : lit));
-	*img = (struct stack_img){ .refs = 1, .sp = sp, .len = len, .lit = whole ? len : lit };
+	*img = (struct stack_img){ .refs = 1, .sp = sp, .len = len, .lit = whole ? len : lit,
+				   .shared = len };
+	if (parent) {
+		img->prev = parent;
+		parent->refs++;
+		img->shared = lit;
+	}
 	memcpy(img->bytes, bytes, lit);
 	if (whole && lit < len) /* cannot fail: the parent holds these addresses */
 		stackref_img_read(parent, sp + lit - parent->sp, img->bytes + lit, len - lit);
@@ -262,38 +309,43 @@ static void remember_img(struct stackref *s, uint32_t tid, uint64_t time, struct
 }
 
 int stackref_decode_img(struct stackref *s, const struct perf_event_header *h, uint64_t st,
-			uint64_t regs_mask, const struct perf_event_header **rec,
-			struct stack_img **imgp)
+			uint64_t regs_mask, struct stack_img **imgp, size_t *head)
 {
 	struct sample smp;
 	struct stackref_footer f;
 	uint64_t sp;
 	size_t off;
 
-	*rec = h;
 	*imgp = NULL;
+	*head = 0;
 	if (h->type == PERF_RECORD_SAMPLE) {
-		if (!sample_parse(h, st, regs_mask, &smp) && smp.stack && !sample_sp(&smp, &sp)) {
-			size_t dyn = (size_t)smp.stack_dyn_size;
-			remember_img(s, smp.tid, smp.time, img_new(sp, smp.stack, dyn, dyn, NULL));
+		if (sample_parse(h, st, regs_mask, &smp) || !smp.stack || sample_sp(&smp, &sp))
+			return 0;
+		size_t dyn = (size_t)smp.stack_dyn_size;
+		const struct thread_img *prev = htab_find(s->imgs, tid_hash(smp.tid), &smp.tid);
+		struct stack_img *img = img_new(sp, smp.stack, dyn, dyn, NULL);
+		if (prev) { /* nothing known to be shared, but the previous frames may still help */
+			img->prev = prev->img;
+			prev->img->refs++;
 		}
-		return 0;
+		remember_img(s, smp.tid, smp.time, img);
+		img->refs++;
+		*imgp = img;
+		off = stack_offset(h, &smp);
+		*head = off ? off - 8 : 0;
+		return 1;
 	}
 	if (h->type != STOKE_REC_SAMPLE_DELTA)
 		return 0;
 	if (h->size < sizeof(*h) + sizeof(f))
 		return -EINVAL;
-	if (!s->out)
-		s->out = xmalloc(UINT16_MAX + 1);
-	/* The record without its footer: a sample whose copy is the low part. */
-	unsigned char *r = s->out;
-	struct perf_event_header *oh = (struct perf_event_header *)r;
-	memcpy(r, h, h->size);
-	memcpy(&f, r + h->size - sizeof(f), sizeof(f));
-	oh->type = PERF_RECORD_SAMPLE;
-	oh->size = (uint16_t)(h->size - sizeof(f));
-	if (sample_parse(oh, st, regs_mask, &smp) || !smp.stack || sample_sp(&smp, &sp) ||
-	    !(off = stack_offset(oh, &smp)))
+	/* The record without its footer is a sample whose copy is the low part. */
+	size_t size = h->size - sizeof(f);
+	memcpy(&f, (const unsigned char *)h + size, sizeof(f));
+	if (sample_parse_n(h, size, st, regs_mask, &smp) || !smp.stack || sample_sp(&smp, &sp))
+		return -EINVAL;
+	off = (size_t)(smp.stack - (const unsigned char *)h);
+	if (off + smp.stack_size + 8 != size)
 		return -EINVAL;
 	size_t lit = (size_t)smp.stack_dyn_size;
 	if (f.dyn_size < lit || off + ALIGN8(f.dyn_size) + 8 > UINT16_MAX)
@@ -310,30 +362,41 @@ int stackref_decode_img(struct stackref *s, const struct perf_event_header *h, u
 	struct stack_img *img = img_new(sp, smp.stack, lit, dyn, parent);
 	remember_img(s, smp.tid, smp.time, img);
 	img->refs++;
-	*rec = oh;
 	*imgp = img;
+	*head = off - 8;
 	return 1;
+}
+
+size_t stackref_strip(const struct perf_event_header *h, size_t head, void *out)
+{
+	unsigned char *r = out;
+	struct perf_event_header *oh = out;
+	uint64_t zero = 0;
+	memcpy(r, h, head);
+	memcpy(r + head, &zero, 8);
+	oh->type = PERF_RECORD_SAMPLE;
+	oh->size = (uint16_t)(head + 8);
+	return head + 8;
 }
 
 int stackref_decode(struct stackref *s, const struct perf_event_header *h, uint64_t st,
 		    uint64_t regs_mask, const struct perf_event_header **out)
 {
 	struct stack_img *img;
-	const struct perf_event_header *rec;
-	struct sample smp;
-	int r = stackref_decode_img(s, h, st, regs_mask, &rec, &img);
-	if (r <= 0)
-		return r;
-	/* The whole copy into the record (s->out, where the low part already is). */
-	unsigned char *b = s->out;
-	if (sample_parse(rec, st, regs_mask, &smp)) {
+	size_t head;
+	int r = stackref_decode_img(s, h, st, regs_mask, &img, &head);
+	if (r <= 0 || h->type == PERF_RECORD_SAMPLE) {
 		stackref_img_put(img);
-		return -EINVAL;
+		return r < 0 ? r : 0; /* left as it is */
 	}
-	size_t off = stack_offset(rec, &smp), lit = (size_t)smp.stack_dyn_size;
-	stackref_img_read(img, lit, b + off + lit, img->len - lit);
+	/* The sample without its copy, then the whole copy. */
+	if (!s->out)
+		s->out = xmalloc(UINT16_MAX + 1);
+	unsigned char *b = s->out;
+	size_t off = stackref_strip(h, head, b);
+	stackref_img_read(img, 0, b + off, img->len);
 	((struct perf_event_header *)b)->size = (uint16_t)close_stack(b, off, img->len);
 	stackref_img_put(img);
-	*out = rec;
+	*out = (const struct perf_event_header *)b;
 	return 1;
 }

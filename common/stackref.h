@@ -47,31 +47,54 @@ size_t stackref_encode(struct stackref *s, const struct perf_event_header *h, ui
 		       uint64_t regs_mask, void *out);
 
 /*
- * Reader, in file order, copying no shared bytes.  A STOKE_REC_SAMPLE_DELTA
- * becomes *rec, a PERF_RECORD_SAMPLE whose stack section holds only the
- * delta's low part (owned by s, valid until the next call), and *img, the
- * whole copy (a reference the caller owns: stackref_img_put; set it as the
- * parsed sample's stack_img, with stack_dyn_size = stackref_img_len): returns
- * 1.  A PERF_RECORD_SAMPLE with a stack copy is remembered, other records are
- * left alone: 0, *rec = h, *img = NULL.  -EINVAL for a malformed delta.
+ * Reader, in file order, copying no shared bytes.  A sample with a stack copy
+ * (a PERF_RECORD_SAMPLE, or a STOKE_REC_SAMPLE_DELTA put back together)
+ * returns 1 with *img, its whole copy as an image that shares bytes with the
+ * thread's previous one (a reference the caller owns: stackref_img_put; set
+ * it as the parsed sample's stack_img, stack_dyn_size = stackref_img_len),
+ * and *head: the sample without its copy is the first *head bytes of h and an
+ * empty stack section (stackref_strip writes it); 0 when h must be kept whole
+ * (a PERF_RECORD_SAMPLE whose copy is not its last field).  Other records: 0.
+ * -EINVAL for a malformed delta.
  */
 struct stack_img;
 int stackref_decode_img(struct stackref *s, const struct perf_event_header *h, uint64_t st,
-			uint64_t regs_mask, const struct perf_event_header **rec,
-			struct stack_img **img);
+			uint64_t regs_mask, struct stack_img **img, size_t *head);
+/* Write the sample h without its copy (head from stackref_decode_img, not 0) to out, which
+ * has room for head + 8 bytes; returns the size written. */
+size_t stackref_strip(const struct perf_event_header *h, size_t head, void *out);
 void stackref_img_put(struct stack_img *img); /* NULL is a no-op */
 size_t stackref_img_len(const struct stack_img *img);
 /* n bytes at offset off of the copy into out: 0, or -EFAULT past its end. */
 int stackref_img_read(const struct stack_img *img, uint64_t off, void *out, size_t n);
 
 /*
- * Reader, in file order, the whole record (stackref_decode_img, then the copy
- * put into it).  A PERF_RECORD_SAMPLE with a stack copy is
- * remembered (returns 0); other records are left alone (0).  A STOKE_REC_SAMPLE_DELTA is rebuilt as a
- * PERF_RECORD_SAMPLE into *out (owned by s, valid until the next call):
- * returns 1.  -EINVAL for a malformed one.
+ * Reader, in file order, the whole record (for showing it): a
+ * STOKE_REC_SAMPLE_DELTA is rebuilt as a PERF_RECORD_SAMPLE into *out (owned
+ * by s, valid until the next call): returns 1.  A PERF_RECORD_SAMPLE with a
+ * stack copy is remembered (0); other records are left alone (0).  -EINVAL
+ * for a malformed delta.  The same decoder as stackref_decode_img.
  */
 int stackref_decode(struct stackref *s, const struct perf_event_header *h, uint64_t st,
 		    uint64_t regs_mask, const struct perf_event_header **out);
+
+/*
+ * A reader's data about an image (the unwinder's memo of its frames), freed
+ * with free_fn with the image unless the next image of the thread takes it
+ * (stackref_img_take_prev); replaces (and frees) what was attached before.
+ * The image stays const to its holders: this is a cache beside its bytes.
+ */
+void stackref_img_attach(const struct stack_img *img, void *data, void (*free_fn)(void *));
+
+/*
+ * Take the data attached to the thread's previous image (the caller owns it
+ * now; NULL when there is none), whose bytes this image's copy holds from
+ * offset *shared (from its stack pointer) to its end.
+ */
+void *stackref_img_take_prev(const struct stack_img *img, uint64_t *shared);
+
+/* img was delivered: it lets go of the thread's previous image (else a thread's images
+ * would all stay alive, each holding the one before). */
+void stackref_img_done(const struct stack_img *img);
 
 #endif

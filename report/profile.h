@@ -9,6 +9,7 @@
 #include "common/error.h"
 #include "report/tree.h"
 #include "symbolize/symbolize.h"
+#include "symbolize/unwind.h"
 
 #include <regex.h>
 #include <stdint.h>
@@ -71,6 +72,7 @@ struct profile_info {
 	int read_error;         /* the error met (negative), 0 if none */
 	int no_end;             /* a stoke file without its END record: the recording was cut short */
 	struct sym_stats sym;   /* the symbolizer's counters (stoke files; zero for folded) */
+	struct unwind_stats unwind; /* the unwinder's (DWARF recordings) */
 	char *event_names;      /* after -STOKE_ENOEVENT: the file's events, ", "-separated */
 	/* Time profiles (event off-cpu or wall): weights are microseconds, and: */
 	int time_weighted;

@@ -78,9 +78,12 @@ void resolver_free(struct resolver *r)
 	free(r);
 }
 
-void resolver_stats(const struct resolver *r, struct sym_stats *st)
+void resolver_stats(const struct resolver *r, struct sym_stats *st, struct unwind_stats *ust)
 {
 	sym_get_stats(r->sym, st);
+	memset(ust, 0, sizeof(*ust));
+	if (r->unwinder)
+		unwind_get_stats(r->unwinder, ust);
 }
 
 /* ---- tid → comm ------------------------------------------------------------ */

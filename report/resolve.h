@@ -9,6 +9,7 @@
 #include "common/sample.h"
 #include "report/session.h"
 #include "symbolize/symbolize.h"
+#include "symbolize/unwind.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -36,8 +37,8 @@ uint32_t resolver_generation(struct resolver *r, uint32_t pid);
 int resolver_find_map(struct resolver *r, uint32_t pid, uint64_t addr, uint64_t *start,
 		      uint64_t *end, uint64_t *pgoff, const char **path);
 
-/* The symbolizer's counters so far. */
-void resolver_stats(const struct resolver *r, struct sym_stats *st);
+/* The symbolizer's and the unwinder's counters so far. */
+void resolver_stats(const struct resolver *r, struct sym_stats *st, struct unwind_stats *ust);
 
 /* Command name of a thread (its process's when unknown), or "[unknown]". */
 const char *resolver_comm(struct resolver *r, uint32_t pid, uint32_t tid);

@@ -266,6 +266,8 @@ static void flush(struct session *s, uint64_t limit)
 	size_t n = 0;
 	while (n < s->nr_q && s->q[n].time <= limit) {
 		deliver(s, (const struct perf_event_header *)(s->qbuf + s->q[n].off), s->q[n].img);
+		if (s->q[n].img)
+			stackref_img_done(s->q[n].img);
 		stackref_img_put(s->q[n].img);
 		n++;
 	}
@@ -299,10 +301,23 @@ static void flush(struct session *s, uint64_t limit)
 	s->nr_q -= n;
 }
 
-/* Queue h (copied) and img (the queue takes the reference). */
-static void enqueue(struct session *s, const struct perf_event_header *h, struct stack_img *img)
+/* Queue h (copied; a sample with an image without its copy when head says where that
+ * starts) and img (the queue takes the reference). */
+static void enqueue(struct session *s, const struct perf_event_header *h, struct stack_img *img,
+		    size_t head)
 {
 	uint64_t t = 0, st, regs;
+	size_t size = img && head ? head + 8 : h->size;
+	if (s->qlen + size > s->qcap) {
+		s->qcap = (s->qcap + size) * 2;
+		s->qbuf = xrealloc(s->qbuf, s->qcap);
+	}
+	struct perf_event_header *q = (struct perf_event_header *)(s->qbuf + s->qlen);
+	if (img && head)
+		stackref_strip(h, head, q);
+	else
+		memcpy(q, h, size);
+	h = q;
 	layout(s, h, &st, &regs);
 	if (h->type == PERF_RECORD_SAMPLE) {
 		struct sample smp;
@@ -313,11 +328,6 @@ static void enqueue(struct session *s, const struct perf_event_header *h, struct
 		if (!sample_id_parse(h, st, &sid))
 			t = sid.time;
 	}
-	if (s->qlen + h->size > s->qcap) {
-		s->qcap = (s->qcap + h->size) * 2;
-		s->qbuf = xrealloc(s->qbuf, s->qcap);
-	}
-	memcpy(s->qbuf + s->qlen, h, h->size);
 	ALLOC_GROW(s->q, s->nr_q + 1, s->alloc_q);
 	s->q[s->nr_q++] = (struct qent){ t, s->seq++, s->qlen, img };
 	s->qlen += h->size;
@@ -385,18 +395,19 @@ int session_read(struct session *s, const char *path, const struct session_handl
 		if (!s->nr_events)
 			continue; /* cannot decode kernel records without an ATTR */
 		struct stack_img *img = NULL;
+		size_t head = 0;
 		if (s->sample_type & PERF_SAMPLE_STACK_USER) {
 			/* DWARF samples: copies stored as deltas are put back together in file
 			 * order, as images that share what they have in common (no copying). */
 			if (!s->stackref)
 				s->stackref = stackref_new(0);
-			if (stackref_decode_img(s->stackref, h, s->sample_type, s->regs_mask, &h,
-						&img) < 0)
+			if (stackref_decode_img(s->stackref, h, s->sample_type, s->regs_mask, &img,
+						&head) < 0)
 				continue; /* a malformed delta: its sample is dropped */
 		} else if (h->type == STOKE_REC_SAMPLE_DELTA) {
 			continue;
 		}
-		enqueue(s, h, img);
+		enqueue(s, h, img, head);
 	}
 	flush(s, UINT64_MAX);
 	int ret = 0;

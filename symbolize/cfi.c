@@ -535,6 +535,15 @@ int cfi_rule_step(const struct cfi_rule *r, const struct cfi_regs *in, struct cf
 	return 1;
 }
 
+uint32_t cfi_rule_keeps(const struct cfi_rule *r)
+{
+	uint32_t m = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(callee_saved); i++)
+		if (r->saved[i] == CFI_RULE_KEEP)
+			m |= 1u << callee_saved[i];
+	return m;
+}
+
 int cfi_frame_is_signal(const struct cfi_frame *f)
 {
 	bool signal = false;

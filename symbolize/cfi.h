@@ -88,6 +88,9 @@ int cfi_frame_is_signal(const struct cfi_frame *f);
 /* Compile f's rules: 0 with *out set, -ENOTSUP when they are not of that form. */
 int cfi_compile(const struct cfi_frame *f, struct cfi_rule *out);
 
+/* The registers (bits by DWARF number) r leaves to the caller unchanged. */
+uint32_t cfi_rule_keeps(const struct cfi_rule *r);
+
 /* cfi_frame_step for a compiled rule: the same results from the same rules. */
 int cfi_rule_step(const struct cfi_rule *r, const struct cfi_regs *in, struct cfi_regs *out,
 		  cfi_read_fn read, void *ctx);

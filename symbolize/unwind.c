@@ -2,6 +2,8 @@
 #include "common/elfinit.h"
 #include "common/util.h"
 #include "symbolize/cfi.h"
+#include "symbolize/unwind_memo.h"
+#include "common/stackref.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -105,6 +107,7 @@ struct elf_file {
 /* One process: libunwind's address space (made on first use) and the rules by runtime address. */
 struct as_entry {
 	uint32_t pid;
+	uint64_t epoch;         /* bumped when its maps change: memos of older epochs are stale */
 	unw_addr_space_t as;
 	struct rule_table rules;
 	struct as_entry *next;
@@ -118,7 +121,14 @@ struct unwinder {
 	int flags;
 	struct elf_file *files[NR_BUCKETS];
 	struct as_entry *spaces[NR_BUCKETS];
+	struct umemo_builder memo; /* the sample being unwound's (unwind_memo.h) */
+	struct unwind_stats stats;
 };
+
+void unwind_get_stats(const struct unwinder *u, struct unwind_stats *st)
+{
+	*st = u->stats;
+}
 
 /* What the accessors need during one sample's unwinding. */
 struct walk {
@@ -136,6 +146,7 @@ struct walk {
 	struct cfi_regs regs;
 	uint64_t ret_ip;     /* the restarted cursor's IP: a return address, looked up at -1 */
 	struct cfi_frame *pending; /* rules find_proc_info found where libunwind has none */
+	struct umemo_builder *mb;  /* notes the reads for the memo; NULL: none is kept */
 };
 
 static struct elf_file *elf_get(struct unwinder *u, const char *path)
@@ -237,13 +248,20 @@ static int read_word(struct walk *w, uint64_t addr, uint64_t *valp)
 	/* Differences, not sums: an address near 2^64 must not wrap into the copy. */
 	if (addr >= w->sp && s->stack_dyn_size >= sizeof(*valp) &&
 	    addr - w->sp <= s->stack_dyn_size - sizeof(*valp)) {
-		return sample_stack_read(s, addr - w->sp, valp, sizeof(*valp));
+		int r = sample_stack_read(s, addr - w->sp, valp, sizeof(*valp));
+		if (w->mb)
+			umemo_read(w->mb, addr, *valp, UMEMO_READ_OK);
+		return r;
 	}
 	/* Just past the copy: the real stack went on; the unwinding is truncated. */
 	if (addr >= w->sp && addr - w->sp < (64u << 20)) {
+		if (w->mb)
+			umemo_read(w->mb, addr, 0, UMEMO_READ_MISS);
 		w->stack_miss = 1;
 		return -EFAULT;
 	}
+	if (w->mb)
+		umemo_read(w->mb, addr, 0, UMEMO_READ_FOREIGN);
 	struct unwind_map m;
 	struct elf_file *f;
 	uint64_t bias, off;
@@ -480,6 +498,7 @@ void unwind_free(struct unwinder *u)
 			free(e);
 		}
 	}
+	umemo_release(&u->memo);
 	free(u);
 }
 
@@ -518,6 +537,7 @@ void unwind_flush(struct unwinder *u, uint32_t pid)
 	for (struct as_entry *e = u->spaces[b]; e; e = e->next) {
 		if (e->pid != pid)
 			continue;
+		e->epoch++;
 		if (e->as)
 			unw_flush_cache(e->as, 0, 0);
 		/* Freed rather than cleared: a process that maps often (a JIT) would clear a
@@ -685,11 +705,22 @@ static void sample_regs(const struct sample *s, struct cfi_regs *r)
 			r->valid |= 1u << i;
 }
 
+/* Registers a compiled step reads: the CFA's base, and the frame's address and stack
+ * pointer (which choose the rules and check the step). */
+static uint32_t rule_needs(const struct rule_slot *rule)
+{
+	if (rule->rule.kind == RULE_FRAME)
+		return UMEMO_ALL_REGS;
+	return 1u << rule->rule.cfa_reg | 1u << CFI_RIP | 1u << CFI_RSP;
+}
+
 int unwind_sample(struct unwinder *u, const struct sample *s, uint64_t *ips, int max,
 		  int *truncated)
 {
 	struct walk w = { .u = u, .s = s };
-	uint64_t ip;
+	struct umemo *prev = NULL;
+	long at = -1;
+	uint64_t ip, shared = 0;
 	int n = 0, exact = 1;
 
 	*truncated = 0;
@@ -698,9 +729,25 @@ int unwind_sample(struct unwinder *u, const struct sample *s, uint64_t *ips, int
 	ips[n++] = ip;
 	struct as_entry *e = process(u, s->pid);
 	sample_regs(s, &w.regs);
+	/* A copy that shares its top with the thread's previous one: that sample's frames
+	 * may be taken over from the first frame where nothing differs. */
+	if (s->stack_img && !(u->flags & UNWIND_LIBUNWIND_ONLY)) {
+		w.mb = &u->memo;
+		umemo_begin(w.mb);
+		prev = stackref_img_take_prev(s->stack_img, &shared);
+		if (prev && !umemo_valid(prev, s->pid, e->epoch)) {
+			umemo_free(prev);
+			prev = NULL;
+		}
+	}
 
 	/* Steps by compiled rules while they hold; libunwind for the rest. */
 	while (!(u->flags & UNWIND_LIBUNWIND_ONLY) && s->stack_dyn_size) {
+		if (w.mb) {
+			umemo_state(w.mb, &w.regs, exact);
+			if (prev && (at = umemo_find(prev, w.mb, s, w.sp, shared)) >= 0)
+				goto done;
+		}
 		const struct rule_slot *rule = rule_for(&w, e, w.regs.val[CFI_RIP], exact);
 		struct cfi_regs next;
 		int r;
@@ -710,6 +757,9 @@ int unwind_sample(struct unwinder *u, const struct sample *s, uint64_t *ips, int
 			r = cfi_frame_step(rule->frame, &w.regs, &next, cfi_read, &w);
 		else
 			r = cfi_rule_step(&rule->rule, &w.regs, &next, cfi_read, &w);
+		if (w.mb)
+			umemo_step(w.mb, rule_needs(rule),
+				   rule->rule.kind == RULE_FRAME ? UMEMO_ALL_REGS : cfi_rule_keeps(&rule->rule));
 		if (r < 0 && w.stack_miss) {
 			*truncated = 1; /* the CFA or the return address is past the copy */
 			goto done;
@@ -725,8 +775,20 @@ int unwind_sample(struct unwinder *u, const struct sample *s, uint64_t *ips, int
 		w.regs = next;
 		exact = rule->signal; /* after a signal frame: the interrupted instruction */
 	}
+	if (w.mb)
+		w.mb->off = 1; /* libunwind's steps are not noted: no memo */
 	n = libunwind_walk(&w, e, exact, ips, n, max, truncated);
 done:
+	u->stats.samples++;
+	u->stats.frames += (uint64_t)n - (at >= 0);
+	if (w.mb) {
+		int own = n;
+		struct umemo *m = umemo_finish(w.mb, prev, at, ips, &n, max, truncated, s->pid,
+					       e->epoch);
+		u->stats.frames_reused += (uint64_t)(n - own + (at >= 0));
+		if (m)
+			stackref_img_attach(s->stack_img, m, umemo_free);
+	}
 	cfi_frame_free(w.pending);
 	return n;
 }

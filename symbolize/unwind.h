@@ -40,6 +40,13 @@ enum { UNWIND_LIBUNWIND_ONLY = 1 }; /* every step through libunwind, no compiled
 struct unwinder *unwind_new(unwind_find_map_fn find_map, void *ctx, int flags);
 void unwind_free(struct unwinder *u); /* NULL is a no-op */
 
+/* Counters: DWARF samples unwound, frames found by unwinding, and frames taken over from
+ * the thread's previous sample (its memo) instead. */
+struct unwind_stats {
+	uint64_t samples, frames, frames_reused;
+};
+void unwind_get_stats(const struct unwinder *u, struct unwind_stats *st);
+
 /* pid's maps changed (mmap, exec, exit): forget what libunwind cached for it. */
 void unwind_flush(struct unwinder *u, uint32_t pid);
 

@@ -126,11 +126,25 @@ int main(void)
 		static struct stack_img *imgs[N];
 		struct stackref *ri = stackref_new(0);
 		int same = 0, chained = 0, refused = 0;
+		int stripped = 0;
 		for (int i = 0; i < N; i++) {
-			const struct perf_event_header *h = (const void *)enc[i], *rec;
-			int ret = stackref_decode_img(ri, h, ST, STOKE_REGS_USER_MASK, &rec, &imgs[i]);
-			chained += ret == 1 && imgs[i] && rec->type == PERF_RECORD_SAMPLE;
+			const struct perf_event_header *h = (const void *)enc[i];
+			static unsigned char q[COPY + 256];
+			struct sample qs;
+			size_t head;
+			int ret = stackref_decode_img(ri, h, ST, STOKE_REGS_USER_MASK, &imgs[i], &head);
+			chained += ret == 1 && imgs[i] && h->type == STOKE_REC_SAMPLE_DELTA;
+			/* The sample without its copy keeps everything else. */
+			if (ret == 1 && head) {
+				stackref_strip(h, head, q);
+				struct sample o;
+				sample_parse((const void *)orig[i].rec, ST, STOKE_REGS_USER_MASK, &o);
+				stripped += !sample_parse((const void *)q, ST, STOKE_REGS_USER_MASK, &qs) &&
+					    !qs.stack && qs.time == o.time && qs.tid == o.tid && qs.ip == o.ip &&
+					    !memcmp(qs.regs, o.regs, 8 * (size_t)__builtin_popcountll(STOKE_REGS_USER_MASK));
+			}
 		}
+		T_EQ_INT(stripped, N, "every sample without its copy parses, with its fields");
 		for (int i = 0; i < N; i++) {
 			struct sample o, v = { 0 };
 			static unsigned char got[COPY];

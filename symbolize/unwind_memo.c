@@ -1,0 +1,190 @@
+#include "symbolize/unwind_memo.h"
+#include "common/util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum { MAX_NOTED = 4096 };           /* frames of one sample worth keeping (reads: 4x) */
+#define STACK_SPAN (64ull << 20)     /* the unwinder's "in the stack": see read_word */
+
+/* Frames outermost first: states[i] is the frame whose address is ips[i]. */
+struct umemo {
+	uint32_t pid;
+	uint64_t epoch;
+	int truncated;
+	size_t nr, alloc_states, alloc_ips;
+	struct umemo_state *states;
+	uint64_t *ips;
+	struct umemo_rd *reads; /* frame by frame, outermost first */
+	size_t nr_reads, alloc_reads;
+};
+
+void umemo_begin(struct umemo_builder *b)
+{
+	b->nr_states = b->nr_reads = 0;
+	b->off = 0;
+}
+
+void umemo_release(struct umemo_builder *b)
+{
+	free(b->states);
+	free(b->reads);
+	memset(b, 0, sizeof(*b));
+}
+
+void umemo_free(void *p)
+{
+	struct umemo *m = p;
+	if (!m)
+		return;
+	free(m->states);
+	free(m->ips);
+	free(m->reads);
+	free(m);
+}
+
+void umemo_state(struct umemo_builder *b, const struct cfi_regs *regs, int exact)
+{
+	if (b->off || b->nr_states >= MAX_NOTED) {
+		b->off = 1;
+		return;
+	}
+	ALLOC_GROW(b->states, b->nr_states + 1, b->alloc_states);
+	struct umemo_state *st = &b->states[b->nr_states++];
+	st->regs = *regs;
+	st->exact = exact;
+	st->own = st->keep = UMEMO_ALL_REGS;
+	st->rd = (uint32_t)b->nr_reads;
+}
+
+void umemo_step(struct umemo_builder *b, uint32_t own, uint32_t keep)
+{
+	if (b->off || !b->nr_states)
+		return;
+	b->states[b->nr_states - 1].own = own;
+	b->states[b->nr_states - 1].keep = keep;
+}
+
+void umemo_read(struct umemo_builder *b, uint64_t addr, uint64_t val, enum umemo_read kind)
+{
+	if (b->off)
+		return;
+	if (b->nr_reads >= 4 * MAX_NOTED) {
+		b->off = 1;
+		return;
+	}
+	ALLOC_GROW(b->reads, b->nr_reads + 1, b->alloc_reads);
+	b->reads[b->nr_reads++] = (struct umemo_rd){ addr, val, kind };
+}
+
+int umemo_valid(const struct umemo *m, uint32_t pid, uint64_t epoch)
+{
+	return m->pid == pid && m->epoch == epoch;
+}
+
+/* Would sample s (copy at sp, the previous sample's bytes from sp + shared on) read what r
+ * read, the same way? */
+static int same_read(const struct umemo_rd *r, const struct sample *s, uint64_t sp,
+		     uint64_t shared)
+{
+	uint64_t a = r->addr, dyn = s->stack_dyn_size, v;
+	int in_stack = a >= sp && a - sp < STACK_SPAN;
+	int in_copy = a >= sp && dyn >= 8 && a - sp <= dyn - 8;
+	switch (r->kind) {
+	case UMEMO_READ_OK:
+		if (!in_copy)
+			return 0;
+		if (a - sp >= shared)
+			return 1; /* the same bytes: this copy holds the previous one's there */
+		return !sample_stack_read(s, a - sp, &v, sizeof(v)) && v == r->val;
+	case UMEMO_READ_MISS:
+		return in_stack && !in_copy;
+	default: /* a file's bytes: the same while the maps are */
+		return !in_stack;
+	}
+}
+
+long umemo_find(const struct umemo *m, const struct umemo_builder *b, const struct sample *s,
+		uint64_t sp, uint64_t shared)
+{
+	if (b->off || !b->nr_states || !m->nr)
+		return -1;
+	const struct umemo_state *cur = &b->states[b->nr_states - 1];
+	uint64_t want = cur->regs.val[CFI_RSP];
+	size_t lo = 0, hi = m->nr; /* stack pointers fall from the outermost frame in */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (m->states[mid].regs.val[CFI_RSP] > want)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == m->nr)
+		return -1;
+	const struct umemo_state *st = &m->states[lo];
+	uint32_t need = st->needed;
+	if (st->regs.val[CFI_RSP] != want || st->exact != cur->exact ||
+	    ((st->regs.valid ^ cur->regs.valid) & need))
+		return -1;
+	for (uint32_t v = need & cur->regs.valid; v; v &= v - 1) {
+		int i = __builtin_ctz(v);
+		if (st->regs.val[i] != cur->regs.val[i])
+			return -1;
+	}
+	for (size_t i = st->rd; i-- > 0;) /* the innermost first: those differ most often */
+		if (!same_read(&m->reads[i], s, sp, shared))
+			return -1;
+	return (long)lo;
+}
+
+/* Append the builder's frame i (and its reads) to m, as the innermost. */
+static void add_frame(struct umemo *m, const struct umemo_builder *b, size_t i, uint64_t ip)
+{
+	const struct umemo_state *src = &b->states[i];
+	size_t r0 = src->rd, r1 = i + 1 < b->nr_states ? b->states[i + 1].rd : b->nr_reads;
+	uint32_t outer = m->nr ? m->states[m->nr - 1].needed : 0;
+	ALLOC_GROW(m->states, m->nr + 1, m->alloc_states);
+	ALLOC_GROW(m->ips, m->nr + 1, m->alloc_ips);
+	ALLOC_GROW(m->reads, m->nr_reads + (r1 - r0), m->alloc_reads);
+	memcpy(m->reads + m->nr_reads, b->reads + r0, (r1 - r0) * sizeof(*m->reads));
+	m->nr_reads += r1 - r0;
+	struct umemo_state *d = &m->states[m->nr];
+	*d = *src;
+	d->needed = src->own | (src->keep & outer) | 1u << CFI_RSP | 1u << CFI_RIP;
+	d->rd = (uint32_t)m->nr_reads;
+	m->ips[m->nr++] = ip;
+}
+
+struct umemo *umemo_finish(struct umemo_builder *b, struct umemo *m, long at, uint64_t *ips,
+			   int *n, int max, int *truncated, uint32_t pid, uint64_t epoch)
+{
+	if (at >= 0) {
+		/* The last frame noted is m's frame at: the rest is m's, outward from it. */
+		int k = *n - 1, from = k;
+		for (long q = at; q >= 0 && k < max; q--)
+			ips[k++] = m->ips[q];
+		*n = k;
+		*truncated = m->truncated;
+		b->nr_states--;
+		if (k - from != at + 1)
+			b->off = 1; /* cut short by max: not the whole stack */
+		m->nr = (size_t)at + 1;
+		m->nr_reads = m->states[at].rd;
+	} else if (m) {
+		m->nr = m->nr_reads = 0;
+		m->truncated = *truncated;
+	}
+	if (b->off || (at < 0 && (!b->nr_states || *n != (int)b->nr_states))) {
+		umemo_free(m);
+		return NULL;
+	}
+	if (!m) {
+		m = xcalloc(1, sizeof(*m));
+		m->truncated = *truncated;
+	}
+	for (size_t i = b->nr_states; i-- > 0;)
+		add_frame(m, b, i, ips[i]);
+	m->pid = pid;
+	m->epoch = epoch;
+	return m;
+}

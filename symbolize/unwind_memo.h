@@ -1,0 +1,89 @@
+/* unwind_memo.h — a sample's unwinding, kept for the thread's next sample (the unwinder's own).
+ *
+ * Consecutive samples of a thread share the top of their stack copies (see
+ * common/stackref.h): the outer frames have not moved.  While a sample is
+ * unwound, the builder notes each frame's registers before its step, which
+ * of them the steps from there on depend on, and every memory read with what
+ * it gave.  The next sample, when it reaches a frame with the same address,
+ * stack pointer and needed registers, and every read the rest made would give
+ * the same bytes in its own copy, takes the rest of the frames over instead
+ * of unwinding them.  Exact: the same inputs make the same steps.
+ *
+ * A memo keeps its frames outermost first, so that it passes from one sample
+ * to the next in place: the next sample keeps the outer frames it shares and
+ * puts its own after them.
+ */
+#ifndef STOKE_UNWIND_MEMO_H
+#define STOKE_UNWIND_MEMO_H
+
+#include "common/sample.h"
+#include "symbolize/cfi.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define UMEMO_ALL_REGS ((1u << CFI_NR_REGS) - 1)
+
+enum umemo_read { UMEMO_READ_OK, UMEMO_READ_MISS, UMEMO_READ_FOREIGN };
+
+/* Registers of a frame before its step, and what the steps from there depend on. */
+struct umemo_state {
+	struct cfi_regs regs;
+	int exact;           /* the frame's address is exact (not a return address) */
+	uint32_t own, keep;  /* needed by this frame's step; passed on to its caller unchanged */
+	uint32_t needed;     /* in a memo: what this frame's step and those after depend on */
+	uint32_t rd;         /* builder: its first read; memo: end of its and outer frames' reads */
+};
+
+struct umemo_rd {
+	uint64_t addr, val;
+	uint32_t kind;       /* enum umemo_read */
+};
+
+struct umemo; /* one thread's last unwinding; umemo_free */
+
+/* The builder: the sample being unwound's frames, leaf first (the unwinder's scratch). */
+struct umemo_builder {
+	struct umemo_state *states;
+	size_t nr_states, alloc_states;
+	struct umemo_rd *reads;
+	size_t nr_reads, alloc_reads;
+	int off;          /* nothing is kept (libunwind's steps, a stack past the bound) */
+};
+
+void umemo_begin(struct umemo_builder *b);
+void umemo_release(struct umemo_builder *b); /* frees the scratch */
+void umemo_free(void *m);                    /* NULL is a no-op */
+
+/* A frame's registers before its step (frames in order from the leaf). */
+void umemo_state(struct umemo_builder *b, const struct cfi_regs *regs, int exact);
+
+/* The last frame's step depends on the registers in own and passes those in keep on to its
+ * caller unchanged (UMEMO_ALL_REGS, UMEMO_ALL_REGS: anything may matter). */
+void umemo_step(struct umemo_builder *b, uint32_t own, uint32_t keep);
+
+/* A read made by the step of the last frame. */
+void umemo_read(struct umemo_builder *b, uint64_t addr, uint64_t val, enum umemo_read kind);
+
+/* m was made in pid's address space as it was at epoch. */
+int umemo_valid(const struct umemo *m, uint32_t pid, uint64_t epoch);
+
+/*
+ * Can the last frame noted (of sample s, whose copy starts at sp and holds
+ * the previous sample's bytes from sp + shared on) take the rest from m?
+ * Its frame in m, or -1.
+ */
+long umemo_find(const struct umemo *m, const struct umemo_builder *b, const struct sample *s,
+		uint64_t sp, uint64_t shared);
+
+/*
+ * The sample's memo, made from what was noted and m (the previous sample's,
+ * which this takes: it is reused or freed).  With at >= 0 (umemo_find's
+ * answer for the last frame noted, ips[*n - 1]), m's frames from there on are
+ * written to ips (up to max; *n and *truncated updated).  Returns the memo,
+ * or NULL when nothing can be kept.
+ */
+struct umemo *umemo_finish(struct umemo_builder *b, struct umemo *m, long at, uint64_t *ips,
+			   int *n, int max, int *truncated, uint32_t pid, uint64_t epoch);
+
+#endif
