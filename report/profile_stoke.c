@@ -35,6 +35,21 @@ struct addr_ent {
 	uint32_t off, nr;    /* the ids: l->addr_ids[off .. off + nr) */
 };
 #define ADDR_KEY_SIZE offsetof(struct addr_ent, off)
+enum { RECENT = 4096 }; /* l->recent: the addrs entries last used, by address */
+
+/* seqs entry: DWARF samples' stacks of frame ids, counted, added to the tree at the end. */
+struct seq_ent {
+	uint64_t hash;
+	uint32_t seq; /* index in l->seqs */
+};
+struct seq {
+	uint32_t off, n; /* the ids: l->seq_ids[off .. off + n) */
+	uint64_t count;
+};
+struct seq_key {
+	const uint32_t *ids;
+	size_t n;
+};
 
 enum load_mode {
 	MODE_SAMPLES, /* one event's samples, counted */
@@ -65,8 +80,12 @@ struct loader {
 	struct htab *addrs;       /* struct addr_ent: stack address -> its frame ids */
 	uint32_t *addr_ids;       /* the addrs entries' ids */
 	size_t nr_addr_ids, alloc_addr_ids;
-	uint32_t *leaf;           /* the stack being resolved, leaf first */
-	size_t alloc_leaf;
+	struct addr_ent *recent;  /* RECENT copies of addrs entries, by address bits */
+	struct htab *seq_index;   /* struct seq_ent: DWARF stacks of ids -> l->seqs */
+	struct seq *seqs;         /* in the order first seen */
+	size_t nr_seqs, alloc_seqs;
+	uint32_t *seq_ids;
+	size_t nr_seq_ids, alloc_seq_ids;
 	signed char *match;       /* per frame id: focus/ignore result cache */
 	size_t match_len;
 	uint32_t *root_first;
@@ -170,6 +189,11 @@ static uint32_t address_ids(struct loader *l, uint32_t pid, uint32_t gen, const 
 		.pid = a->kernel ? UINT32_MAX : pid, .gen = a->kernel ? 0 : gen, .addr = a->addr,
 		.flags = (uint32_t)a->kernel | (uint32_t)a->caller << 1,
 	};
+	struct addr_ent *r = &l->recent[(a->addr ^ a->addr >> 12 ^ key.flags) & (RECENT - 1)];
+	if (!memcmp(r, &key, ADDR_KEY_SIZE) && r->nr) {
+		*off = r->off;
+		return r->nr;
+	}
 	uint64_t h = hash64(a->addr ^ ((uint64_t)key.pid << 32 | key.gen) * 0x9e3779b97f4a7c15ULL ^
 			    key.flags);
 	int added;
@@ -181,9 +205,13 @@ static uint32_t address_ids(struct loader *l, uint32_t pid, uint32_t gen, const 
 		e->off = (uint32_t)l->nr_addr_ids;
 		e->nr = (uint32_t)k;
 		ALLOC_GROW(l->addr_ids, l->nr_addr_ids + k, l->alloc_addr_ids);
-		for (size_t i = 0; i < k; i++) /* interning adds nothing to l->addrs: e stays */
-			l->addr_ids[l->nr_addr_ids++] = intern_frame(l, &frames[i]);
+		/* Interned outermost first, as stacks are added root first (a frame's source
+		 * line is its first address's).  Interning adds nothing to l->addrs: e stays. */
+		for (size_t i = k; i-- > 0;)
+			l->addr_ids[l->nr_addr_ids + i] = intern_frame(l, &frames[i]);
+		l->nr_addr_ids += k;
 	}
+	*r = *e;
 	*off = e->off;
 	return e->nr;
 }
@@ -198,30 +226,58 @@ static size_t resolve_ids(struct loader *l, const struct sample *s, const char *
 	if (!na && !truncated)
 		return 0; /* e.g. a kernel-only sample under --no-kernel */
 	uint32_t gen = resolver_generation(l->res, s->pid);
-	for (size_t i = 0; i < na; i++) {
+	/* Root first: the [truncated] marker, then the outermost address's frames. */
+	ALLOC_GROW(l->root_first, 2, l->alloc_root);
+	n = 1;
+	if (truncated)
+		l->root_first[n++] = intern_frame(l, &resolver_truncated_frame);
+	for (size_t i = na; i-- > 0;) {
 		uint32_t off, k = address_ids(l, s->pid, gen, &a[i], &off);
-		ALLOC_GROW(l->leaf, n + k + 1, l->alloc_leaf);
-		memcpy(l->leaf + n, l->addr_ids + off, k * sizeof(*l->leaf));
-		n += k;
+		ALLOC_GROW(l->root_first, n + k, l->alloc_root);
+		for (uint32_t j = k; j-- > 0;)
+			l->root_first[n++] = l->addr_ids[off + j];
 	}
-	if (truncated) {
-		ALLOC_GROW(l->leaf, n + 1, l->alloc_leaf);
-		l->leaf[n++] = intern_frame(l, &resolver_truncated_frame);
-	}
+	n--; /* frames after the root */
 	if (!n)
 		return 0;
-	ALLOC_GROW(l->root_first, n + 1, l->alloc_root);
 	strbuf_reset(&l->name);
 	if (o->per_thread)
 		strbuf_addf(&l->name, "%s-%u/%u", comm, s->pid, s->tid);
 	else
 		strbuf_adds(&l->name, comm);
 	l->root_first[0] = tree_intern(l->t, l->name.buf, NULL, FRAME_ROOT, NULL, 0);
-	for (size_t i = 0; i < n; i++)
-		l->root_first[i + 1] = l->leaf[n - 1 - i];
 	if ((o->focus || o->ignore) && !l->defer_filter && !keep_stack(l, l->root_first + 1, n))
 		return 0;
 	return n + 1;
+}
+
+static int seq_match(const void *entry, const void *key, void *ctx)
+{
+	const struct loader *l = ctx;
+	const struct seq *s = &l->seqs[((const struct seq_ent *)entry)->seq];
+	const struct seq_key *k = key;
+	return s->n == k->n && !memcmp(l->seq_ids + s->off, k->ids, k->n * sizeof(*k->ids));
+}
+
+/* A DWARF sample's stack of ids (root first), counted: the tree gets each stack once, at the
+ * end, in the order first seen (which makes the same tree as adding sample by sample). */
+static void count_seq(struct loader *l, const uint32_t *ids, size_t n)
+{
+	uint64_t h = n;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ ids[i]) * 0x100000001b3ULL;
+	struct seq_key k = { ids, n };
+	int added;
+	struct seq_ent *e = htab_insert(l->seq_index, hash64(h), &k, &added);
+	if (added) {
+		ALLOC_GROW(l->seqs, l->nr_seqs + 1, l->alloc_seqs);
+		ALLOC_GROW(l->seq_ids, l->nr_seq_ids + n, l->alloc_seq_ids);
+		memcpy(l->seq_ids + l->nr_seq_ids, ids, n * sizeof(*ids));
+		l->seqs[l->nr_seqs] = (struct seq){ (uint32_t)l->nr_seq_ids, (uint32_t)n, 0 };
+		l->nr_seq_ids += n;
+		e->seq = (uint32_t)l->nr_seqs++;
+	}
+	l->seqs[e->seq].count++;
 }
 
 /* A frame-pointer sample's entry in the stack cache, resolved the first time its raw stack
@@ -274,7 +330,10 @@ static int on_sample(void *ctx, const struct sample *s, size_t ev, const struct 
 		if (n) {
 			if (l->mode == MODE_WALL)
 				l->info->oncpu_ns += weight;
-			tree_add(l->t, l->root_first, n, l->mode == MODE_WALL ? (weight + 500) / 1000 : 1);
+			if (l->mode == MODE_WALL) /* rounded sample by sample */
+				tree_add(l->t, l->root_first, n, (weight + 500) / 1000);
+			else
+				count_seq(l, l->root_first, n);
 			l->info->samples++;
 		}
 		return 0;
@@ -527,6 +586,8 @@ int profile_load_stoke(const char *path, const struct profile_opts *o, struct tr
 	l.stacks = stackcache_new();
 	l.ids = htab_new(sizeof(struct id_ent), ID_KEY_SIZE, 4096, NULL, NULL);
 	l.addrs = htab_new(sizeof(struct addr_ent), ADDR_KEY_SIZE, 4096, NULL, NULL);
+	l.recent = xcalloc(RECENT, sizeof(*l.recent));
+	l.seq_index = htab_new(sizeof(struct seq_ent), 0, 1024, seq_match, &l);
 	strbuf_init(&l.name);
 	ret = session_read(l.s, path, &hd);
 	if (ret < 0)
@@ -538,6 +599,8 @@ int profile_load_stoke(const char *path, const struct profile_opts *o, struct tr
 	if (l.offcpu) /* threads still off-CPU count to the end */
 		offcpu_view_finish(l.offcpu, has_end ? end.end_ns : session_last_time(l.s));
 	stackcache_each(l.stacks, add_cached, &l);
+	for (size_t i = 0; i < l.nr_seqs; i++)
+		tree_add(t, l.seq_ids + l.seqs[i].off, l.seqs[i].n, l.seqs[i].count);
 	if (l.filter.event == -1)
 		sample_filter_select_event(&l.filter);
 	if (l.mode_err) {
@@ -611,8 +674,11 @@ out:
 	strbuf_release(&l.name);
 	htab_free(l.ids);
 	htab_free(l.addrs);
+	free(l.recent);
+	htab_free(l.seq_index);
+	free(l.seqs);
+	free(l.seq_ids);
 	free(l.addr_ids);
-	free(l.leaf);
 	free(l.match);
 	free(l.root_first);
 	return ret;
