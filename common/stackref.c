@@ -248,6 +248,12 @@ size_t stackref_img_len(const struct stack_img *img)
 	return img->len;
 }
 
+const unsigned char *stackref_img_bytes(const struct stack_img *img, size_t *n)
+{
+	*n = img->lit;
+	return img->bytes;
+}
+
 int stackref_img_read(const struct stack_img *img, uint64_t off, void *out, size_t n)
 {
 	if (off > img->len || n > img->len - off)

@@ -65,6 +65,8 @@ int stackref_decode_img(struct stackref *s, const struct perf_event_header *h, u
 size_t stackref_strip(const struct perf_event_header *h, size_t head, void *out);
 void stackref_img_put(struct stack_img *img); /* NULL is a no-op */
 size_t stackref_img_len(const struct stack_img *img);
+/* The first *n bytes of the copy, as the image holds them itself (the rest: stackref_img_read). */
+const unsigned char *stackref_img_bytes(const struct stack_img *img, size_t *n);
 /* n bytes at offset off of the copy into out: 0, or -EFAULT past its end. */
 int stackref_img_read(const struct stack_img *img, uint64_t off, void *out, size_t n);
 

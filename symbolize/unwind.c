@@ -147,6 +147,8 @@ struct walk {
 	uint64_t ret_ip;     /* the restarted cursor's IP: a return address, looked up at -1 */
 	struct cfi_frame *pending; /* rules find_proc_info found where libunwind has none */
 	struct umemo_builder *mb;  /* notes the reads for the memo; NULL: none is kept */
+	const unsigned char *low;  /* the copy's first nr_low bytes, held in one piece */
+	size_t nr_low;
 };
 
 static struct elf_file *elf_get(struct unwinder *u, const char *path)
@@ -248,7 +250,11 @@ static int read_word(struct walk *w, uint64_t addr, uint64_t *valp)
 	/* Differences, not sums: an address near 2^64 must not wrap into the copy. */
 	if (addr >= w->sp && s->stack_dyn_size >= sizeof(*valp) &&
 	    addr - w->sp <= s->stack_dyn_size - sizeof(*valp)) {
-		int r = sample_stack_read(s, addr - w->sp, valp, sizeof(*valp));
+		int r = 0;
+		if (w->nr_low >= sizeof(*valp) && addr - w->sp <= w->nr_low - sizeof(*valp))
+			memcpy(valp, w->low + (addr - w->sp), sizeof(*valp));
+		else
+			r = sample_stack_read(s, addr - w->sp, valp, sizeof(*valp));
 		if (w->mb)
 			umemo_read(w->mb, addr, *valp, UMEMO_READ_OK);
 		return r;
@@ -729,6 +735,12 @@ int unwind_sample(struct unwinder *u, const struct sample *s, uint64_t *ips, int
 	ips[n++] = ip;
 	struct as_entry *e = process(u, s->pid);
 	sample_regs(s, &w.regs);
+	if (s->stack_img)
+		w.low = stackref_img_bytes(s->stack_img, &w.nr_low);
+	else if (s->stack) {
+		w.low = s->stack;
+		w.nr_low = (size_t)s->stack_dyn_size;
+	}
 	/* A copy that shares its top with the thread's previous one: that sample's frames
 	 * may be taken over from the first frame where nothing differs. */
 	if (s->stack_img && !(u->flags & UNWIND_LIBUNWIND_ONLY)) {
