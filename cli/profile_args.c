@@ -32,7 +32,9 @@ const char profile_args_help[] =
 	"  --no-cache          do not use or fill the debug cache ($XDG_CACHE_HOME/stoke)\n"
 	"  --stats             print the symbolizer's counters (files, DWARF, cache) to stderr\n"
 	"  --unwinder NAME     DWARF stacks: rules (default: compiled CFI rules, libunwind for\n"
-	"                      the rest) or libunwind (every step; slower, a cross-check)\n"
+	"                      the rest; frames a thread's previous sample shares are taken\n"
+	"                      from it), fresh (rules, every frame of every sample unwound;\n"
+	"                      a cross-check) or libunwind (every step; slower, a cross-check)\n"
 	"  --focus REGEX       only stacks through a function matching REGEX\n"
 	"  --ignore REGEX      drop stacks through a function matching REGEX\n";
 
@@ -224,11 +226,12 @@ int profile_args_parse(struct profile_args *pa, int argc, char **argv, int *i)
 		return 1;
 	}
 	if (!strcmp(name, "--unwinder")) {
-		if (strcmp(val, "rules") && strcmp(val, "libunwind")) {
-			cli_error(2, "--unwinder: '%s' is not rules or libunwind", val);
+		if (strcmp(val, "rules") && strcmp(val, "fresh") && strcmp(val, "libunwind")) {
+			cli_error(2, "--unwinder: '%s' is not rules, fresh or libunwind", val);
 			return -1;
 		}
 		o->libunwind_only = !strcmp(val, "libunwind");
+		o->no_unwind_memo = !strcmp(val, "fresh");
 		return 1;
 	}
 	if (!strcmp(name, "--focus")) {

@@ -404,6 +404,7 @@ static int load_stoke(const char *path, const struct profile_opts *o, struct exp
 		.cache_dir = o->cache_dir,
 		.cache_max_bytes = o->cache_max_bytes,
 		.libunwind_only = o->libunwind_only,
+		.no_unwind_memo = o->no_unwind_memo,
 		.warn = forward_warning,
 		.warn_ctx = (void *)o,
 	};

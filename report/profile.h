@@ -33,6 +33,7 @@ struct profile_opts {
 	const char *cache_dir;  /* the debug cache's directory (symbolize/debugcache.h); NULL: none */
 	uint64_t cache_max_bytes; /* its bound; 0: the default (1 GiB) */
 	int libunwind_only; /* DWARF stacks: every step by libunwind (a cross-check of the rules) */
+	int no_unwind_memo; /* DWARF stacks: no frames from the thread's previous sample (a check) */
 	const regex_t *focus;  /* keep only stacks with a frame matching this */
 	const regex_t *ignore; /* drop stacks with a frame matching this */
 	void (*warn)(void *ctx, const char *msg); /* one line per problem; may be NULL */

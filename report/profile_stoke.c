@@ -573,6 +573,7 @@ int profile_load_stoke(const char *path, const struct profile_opts *o, struct tr
 		.cache_dir = o->cache_dir,
 		.cache_max_bytes = o->cache_max_bytes,
 		.libunwind_only = o->libunwind_only,
+		.no_unwind_memo = o->no_unwind_memo,
 		.warn = forward_warning,
 		.warn_ctx = (void *)o,
 	};

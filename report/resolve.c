@@ -52,7 +52,8 @@ struct resolver *resolver_new(const struct sym_opts *so, struct session *s)
 	struct resolver *r = xcalloc(1, sizeof(*r));
 	r->s = s;
 	r->sym = sym_new(so);
-	r->unwind_flags = so->libunwind_only ? UNWIND_LIBUNWIND_ONLY : 0;
+	r->unwind_flags = (so->libunwind_only ? UNWIND_LIBUNWIND_ONLY : 0) |
+			  (so->no_unwind_memo ? UNWIND_NO_MEMO : 0);
 	r->kallsyms_path = so->kallsyms_path;
 	r->warn = so->warn;
 	r->warn_ctx = so->warn_ctx;

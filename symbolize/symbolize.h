@@ -20,6 +20,7 @@ struct sym_opts {
 	int lines;                /* 1: source file:line */
 	const char *perf_map_dir; /* where perf-PID.map files are (NULL: /tmp) */
 	int libunwind_only;       /* DWARF stacks: every step by libunwind, no compiled rules */
+	int no_unwind_memo;       /* DWARF stacks: every frame unwound (UNWIND_NO_MEMO) */
 	const char *kallsyms_path; /* kernel symbols for a file without a snapshot (read by report/resolve.c) */
 	const char *cache_dir;    /* inflated debug files by build-id (symbolize/debugcache.h);
 				   * NULL: no cache */

@@ -743,7 +743,7 @@ int unwind_sample(struct unwinder *u, const struct sample *s, uint64_t *ips, int
 	}
 	/* A copy that shares its top with the thread's previous one: that sample's frames
 	 * may be taken over from the first frame where nothing differs. */
-	if (s->stack_img && !(u->flags & UNWIND_LIBUNWIND_ONLY)) {
+	if (s->stack_img && !(u->flags & (UNWIND_LIBUNWIND_ONLY | UNWIND_NO_MEMO))) {
 		w.mb = &u->memo;
 		umemo_begin(w.mb);
 		prev = stackref_img_take_prev(s->stack_img, &shared);

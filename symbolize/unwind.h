@@ -35,7 +35,10 @@ typedef int (*unwind_find_map_fn)(void *ctx, uint32_t pid, uint64_t addr, struct
 struct unwinder;
 
 /* unwind_new flags */
-enum { UNWIND_LIBUNWIND_ONLY = 1 }; /* every step through libunwind, no compiled rules */
+enum {
+	UNWIND_LIBUNWIND_ONLY = 1, /* every step through libunwind, no compiled rules */
+	UNWIND_NO_MEMO = 2,        /* no frames taken from the thread's previous sample */
+};
 
 struct unwinder *unwind_new(unwind_find_map_fn find_map, void *ctx, int flags);
 void unwind_free(struct unwinder *u); /* NULL is a no-op */

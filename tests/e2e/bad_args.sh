@@ -81,7 +81,7 @@ done <<'TABLE'
 2 | stoke: --time START: 'x' is not a number | report --time x, @F
 2 | stoke: --time: expected START,END | report --time 5 @F
 2 | stoke: --focus: bad regular expression | report --focus '(' @F
-2 | stoke: --unwinder: 'x' is not rules or libunwind | report --unwinder x @F
+2 | stoke: --unwinder: 'x' is not rules, fresh or libunwind | report --unwinder x @F
 2 | stoke: report: unknown option '--bogus' | report --bogus @F
 2 | stoke: report: one input file only | report @F @F
 1 | stoke: @N: No such file or directory | report @N

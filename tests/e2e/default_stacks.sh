@@ -68,6 +68,21 @@ read -r c n < <(share ';main;nap;(__)?(clock_)?nanosleep' "$T/cs.folded" 'nanosl
 note "context switches: $c of $n stacks in nanosleep name nap and main above it"
 check "-e context-switches: the caller of nanosleep is named" [ "$n" -ge 150 -a $((c * 100)) -ge $((n * 99)) ]
 
+# The unwinder takes the frames a thread's previous sample shares from that sample's memo:
+# sample by sample, the same stacks as unwinding every frame (--unwinder=fresh), and most
+# frames of the sort were taken over.
+same_nonempty() { [ -s "$1" ] && cmp -s "$1" "$2"; }
+for f in nofp deep th cs; do
+	"$STOKE" script "$T/$f.data" >"$T/$f.memo" 2>"$T/err"
+	"$STOKE" script --unwinder=fresh "$T/$f.data" >"$T/$f.fresh" 2>"$T/err"
+	check "$f: frames taken from the previous sample are those unwinding gives" \
+		same_nonempty "$T/$f.memo" "$T/$f.fresh"
+done
+"$STOKE" report --stats --folded "$T/nofp.data" 2>"$T/stats" >/dev/null
+read -r us uf ut < <(sed -n 's/.*: \([0-9]*\) samples unwound, \([0-9]*\) frames, \([0-9]*\) of them.*/\1 \2 \3/p' "$T/stats")
+note "nofp: ${us:-0} samples unwound, ${uf:-0} frames, ${ut:-0} taken from the previous sample"
+check "nofp: at least a third of the frames are taken over" [ "${us:-0}" -ge 200 -a $((${ut:-0} * 3)) -ge "${uf:-1}" ]
+
 # 4. Kernel frames: the name /proc/kallsyms gives the address, in every mode (root: addresses
 # are hidden from others).
 if [ "$(id -u)" = 0 ] && ! head -1 /proc/kallsyms | grep -q '^0000000000000000'; then
