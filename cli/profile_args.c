@@ -1,40 +1,17 @@
 #include "cli/profile_args.h"
 #include "cli/args.h"
 #include "cli/cli.h"
+#include "cli/opt.h"
 #include "common/format.h"
 #include "common/strbuf.h"
 #include "common/util.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-const char profile_args_help[] =
-	"  --pid PID[,PID]     only these processes\n"
-	"  --tid TID[,TID]     only these threads\n"
-	"  --comm NAME[,NAME]  only these command names\n"
-	"  --time START,END    only samples between START and END seconds from the start\n"
-	"                      (units allowed: 500ms, 2m)\n"
-	"  --per-thread        a root frame per thread (comm-pid/tid) instead of per command\n"
-	"  --no-kernel         drop kernel frames\n"
-	"  --kernel-suffix     annotate frames: kernel _[k], inlined _[i], JIT _[j]\n"
-	"  --no-inline         do not expand inlined functions (nor look up file:line: no DWARF\n"
-	"                      is read, the fastest report)\n"
-	"  --no-demangle       show mangled C++/Rust names\n"
-	"  --event NAME        the event to report when the file has several; off-cpu: off-CPU\n"
-	"                      time, wall: on-CPU and off-CPU time (record --off-cpu)\n"
-	"  --min-block DURATION  off-cpu, wall: hide intervals shorter than DURATION (5ms, 200us)\n"
-	"  --perf-map-dir DIR  where to find perf-PID.map files (default /tmp)\n"
-	"  --kallsyms FILE     kernel symbols for a file that has none (perf.data from another\n"
-	"                      machine or kernel): a copy of that machine's /proc/kallsyms\n"
-	"  --no-cache          do not use or fill the debug cache ($XDG_CACHE_HOME/stoke)\n"
-	"  --stats             print the symbolizer's counters (files, DWARF, cache) to stderr\n"
-	"  --unwinder NAME     DWARF stacks: rules (default: compiled CFI rules, libunwind for\n"
-	"                      the rest) or libunwind (every step; slower, a cross-check)\n"
-	"  --focus REGEX       only stacks through a function matching REGEX\n"
-	"  --ignore REGEX      drop stacks through a function matching REGEX\n";
 
 void profile_args_init(struct profile_args *pa)
 {
@@ -72,183 +49,156 @@ void profile_args_release(struct profile_args *pa)
 	free(pa->cache_dir);
 }
 
-static int parse_ids(const char *opt, const char *s, const char *what, int **ids, size_t *nr,
-		     size_t *alloc)
+static int opt_pid(void *ctx, const char *opt, const char *v)
 {
-	return cli_parse_ids(opt, s, 0, 1, INT32_MAX, what, ids, nr, alloc) ? -1 : 1;
+	struct profile_args *pa = ctx;
+	int rc = cli_parse_ids(opt, v, 0, 1, INT32_MAX, "a process id", &pa->pids, &pa->opts.nr_pids,
+			       &pa->alloc_pids);
+	pa->opts.pids = pa->pids;
+	return rc;
+}
+
+static int opt_tid(void *ctx, const char *opt, const char *v)
+{
+	struct profile_args *pa = ctx;
+	int rc = cli_parse_ids(opt, v, 0, 1, INT32_MAX, "a thread id", &pa->tids, &pa->opts.nr_tids,
+			       &pa->alloc_tids);
+	pa->opts.tids = pa->tids;
+	return rc;
+}
+
+static int opt_comm(void *ctx, const char *opt, const char *v)
+{
+	struct profile_args *pa = ctx;
+	char *copy = (char *)v; /* argv strings are ours to split */
+	for (char *tok = strtok(copy, ","); tok; tok = strtok(NULL, ",")) {
+		ALLOC_GROW(pa->comms, pa->opts.nr_comms + 1, pa->alloc_comms);
+		pa->comms[pa->opts.nr_comms++] = tok;
+	}
+	pa->opts.comms = pa->comms;
+	return 0;
 }
 
 /* --time START,END: seconds (or with a unit: 500ms, 2m) from the start; either may be empty. */
-static int parse_time(struct profile_opts *o, const char *s)
+static int opt_time(void *ctx, const char *opt, const char *s)
 {
+	struct profile_opts *o = &((struct profile_args *)ctx)->opts;
 	const char *comma = strchr(s, ',');
 	o->time_start = 0;
 	o->time_end = -1;
 	if (!comma || strchr(comma + 1, ','))
-		goto bad;
+		return cli_error(2, "--time: expected START,END in seconds (either may be empty), "
+				    "not '%s'", s);
 	if (comma > s) {
 		char *start = xstrndup(s, (size_t)(comma - s));
 		int rc = cli_parse_real("--time START", start, 0, 1e12, 0, cli_units_seconds,
 					&o->time_start);
 		free(start);
 		if (rc)
-			return -1;
+			return rc;
 	}
 	if (comma[1]) {
 		if (cli_parse_real("--time END", comma + 1, 0, 1e12, 0, cli_units_seconds, &o->time_end))
-			return -1;
-		if (o->time_end < o->time_start) {
-			cli_error(2, "--time: '%s' ends before it starts", s);
-			return -1;
-		}
+			return 2;
+		if (o->time_end < o->time_start)
+			return cli_error(2, "--time: '%s' ends before it starts", s);
 	}
-	return 1;
-bad:
-	cli_error(2, "--time: expected START,END in seconds (either may be empty), not '%s'", s);
-	return -1;
+	return 0;
 }
 
-static int compile(regex_t *re, const char *opt, const char *pattern)
+/* --focus, --ignore: an extended regular expression, compiled once here. */
+static int compile(regex_t *re, const regex_t **slot, const char *opt, const char *pattern)
 {
+	if (*slot)
+		regfree(re);
+	*slot = NULL;
 	int rc = regcomp(re, pattern, REG_EXTENDED | REG_NOSUB);
 	if (rc) {
 		char msg[128];
 		regerror(rc, re, msg, sizeof(msg));
-		cli_error(2, "%s: bad regular expression '%s': %s", opt, pattern, msg);
-		return -1;
+		regfree(re);
+		return cli_error(2, "%s: bad regular expression '%s': %s", opt, pattern, msg);
 	}
-	return 1;
+	*slot = re;
+	return 0;
+}
+
+static int opt_focus(void *ctx, const char *opt, const char *v)
+{
+	struct profile_args *pa = ctx;
+	return compile(&pa->focus, &pa->opts.focus, opt, v);
+}
+
+static int opt_ignore(void *ctx, const char *opt, const char *v)
+{
+	struct profile_args *pa = ctx;
+	return compile(&pa->ignore, &pa->opts.ignore, opt, v);
 }
 
 /* --min-block DURATION: "5ms", "200us", "1.5s", "250ns"; a bare number is milliseconds. */
-static int parse_duration(struct profile_opts *o, const char *val)
+static int opt_min_block(void *ctx, const char *opt, const char *v)
 {
-	char *end;
-	double v = strtod(val, &end), scale = 1e6;
-	if (end == val || !(v >= 0))
-		goto bad;
-	if (!strcmp(end, "s"))
-		scale = 1e9;
-	else if (!strcmp(end, "ms") || !*end)
-		scale = 1e6;
-	else if (!strcmp(end, "us"))
-		scale = 1e3;
-	else if (!strcmp(end, "ns"))
-		scale = 1;
-	else
-		goto bad;
-	o->min_block_ns = (uint64_t)(v * scale);
-	return 1;
-bad:
-	cli_error(2, "--min-block: '%s' is not a duration such as 5ms, 200us or 1s", val);
-	return -1;
-}
-
-int profile_args_parse(struct profile_args *pa, int argc, char **argv, int *i)
-{
-	static const char *const with_value[] = {
-		"--pid", "--tid", "--comm", "--time", "--event", "--perf-map-dir", "--focus", "--ignore",
-		"--unwinder", "--min-block", "--kallsyms",
+	static const struct cli_unit units[] = {
+		{ "s", 1e9 }, { "ms", 1e6 }, { "us", 1e3 }, { "ns", 1 }, { NULL, 0 },
 	};
-	const char *arg = argv[*i], *val = NULL;
-	struct profile_opts *o = &pa->opts;
-
-	if (!strcmp(arg, "--per-thread"))
-		return o->per_thread = 1;
-	if (!strcmp(arg, "--no-kernel"))
-		return o->no_kernel = 1;
-	if (!strcmp(arg, "--kernel-suffix"))
-		return pa->annotate = 1;
-	if (!strcmp(arg, "--no-inline"))
-		return o->no_inline = 1;
-	if (!strcmp(arg, "--no-demangle"))
-		return o->no_demangle = 1;
-	if (!strcmp(arg, "--no-cache")) {
-		o->cache_dir = NULL;
-		return 1;
-	}
-	if (!strcmp(arg, "--stats"))
-		return pa->stats = 1;
-
-	const char *name = NULL;
-	for (size_t k = 0; k < ARRAY_SIZE(with_value); k++) {
-		size_t n = strlen(with_value[k]);
-		if (!strncmp(arg, with_value[k], n) && (arg[n] == '=' || !arg[n])) {
-			name = with_value[k];
-			if (arg[n] == '=') {
-				val = arg + n + 1;
-			} else if (*i + 1 < argc) {
-				val = argv[++*i];
-			} else {
-				cli_error(2, "%s needs a value", name);
-				return -1;
-			}
-			break;
-		}
-	}
-	if (!name)
-		return 0;
-	if (!strcmp(name, "--pid")) {
-		int r = parse_ids(name, val, "a process id", &pa->pids, &o->nr_pids, &pa->alloc_pids);
-		o->pids = pa->pids;
-		return r;
-	}
-	if (!strcmp(name, "--tid")) {
-		int r = parse_ids(name, val, "a thread id", &pa->tids, &o->nr_tids, &pa->alloc_tids);
-		o->tids = pa->tids;
-		return r;
-	}
-	if (!strcmp(name, "--comm")) {
-		char *copy = (char *)val; /* argv strings are ours to split */
-		for (char *tok = strtok(copy, ","); tok; tok = strtok(NULL, ",")) {
-			ALLOC_GROW(pa->comms, o->nr_comms + 1, pa->alloc_comms);
-			pa->comms[o->nr_comms++] = tok;
-		}
-		o->comms = pa->comms;
-		return 1;
-	}
-	if (!strcmp(name, "--time"))
-		return parse_time(o, val);
-	if (!strcmp(name, "--event")) {
-		o->event = val;
-		return 1;
-	}
-	if (!strcmp(name, "--min-block"))
-		return parse_duration(o, val);
-	if (!strcmp(name, "--perf-map-dir")) {
-		o->perf_map_dir = val;
-		return 1;
-	}
-	if (!strcmp(name, "--kallsyms")) {
-		o->kallsyms_path = val;
-		return 1;
-	}
-	if (!strcmp(name, "--unwinder")) {
-		if (strcmp(val, "rules") && strcmp(val, "libunwind")) {
-			cli_error(2, "--unwinder: '%s' is not rules or libunwind", val);
-			return -1;
-		}
-		o->libunwind_only = !strcmp(val, "libunwind");
-		return 1;
-	}
-	if (!strcmp(name, "--focus")) {
-		if (o->focus)
-			regfree(&pa->focus);
-		o->focus = NULL;
-		if (compile(&pa->focus, name, val) < 0)
-			return -1;
-		o->focus = &pa->focus;
-		return 1;
-	}
-	/* --ignore */
-	if (o->ignore)
-		regfree(&pa->ignore);
-	o->ignore = NULL;
-	if (compile(&pa->ignore, name, val) < 0)
-		return -1;
-	o->ignore = &pa->ignore;
-	return 1;
+	double ns;
+	size_t n = strlen(v);
+	int bare = n && strchr("0123456789.", v[n - 1]); /* no unit */
+	if (cli_parse_real(opt, v, 0, 1e18, 0, bare ? NULL : units, &ns))
+		return 2;
+	((struct profile_args *)ctx)->opts.min_block_ns = (uint64_t)(bare ? ns * 1e6 : ns);
+	return 0;
 }
+
+static int opt_no_cache(void *ctx, const char *opt, const char *v)
+{
+	((struct profile_args *)ctx)->opts.cache_dir = NULL;
+	return 0;
+}
+
+#define PA(field) offsetof(struct profile_args, field)
+
+static const struct cli_opt profile_opts_table[] = {
+	{ .name = "--pid", .letter = 0, .arg = "PID[,PID]", .help = "only these processes", .kind = CLI_CALL, .fn = opt_pid },
+	{ .name = "--tid", .letter = 0, .arg = "TID[,TID]", .help = "only these threads", .kind = CLI_CALL, .fn = opt_tid },
+	{ .name = "--comm", .letter = 0, .arg = "NAME[,NAME]", .help = "only these command names", .kind = CLI_CALL, .fn = opt_comm },
+	{ .name = "--time", .letter = 0, .arg = "START,END", .help = "only samples between START and END seconds from the start "
+	  "(units allowed: 500ms, 2m)", .kind = CLI_CALL, .fn = opt_time },
+	{ .name = "--per-thread", .letter = 0, .arg = NULL, .help = "a root frame per thread (comm-pid/tid) instead of per command",
+	  .kind = CLI_SET, .off = PA(opts.per_thread), .val = 1 },
+	{ .name = "--no-kernel", .letter = 0, .arg = NULL, .help = "drop kernel frames", .kind = CLI_SET, .off = PA(opts.no_kernel), .val = 1 },
+	{ .name = "--kernel-suffix", .letter = 0, .arg = NULL, .help = "annotate frames: kernel _[k], inlined _[i], JIT _[j]",
+	  .kind = CLI_SET, .off = PA(annotate), .val = 1 },
+	{ .name = "--no-inline", .letter = 0, .arg = NULL, .help = "do not expand inlined functions (nor look up file:line: no DWARF "
+	  "is read, the fastest report)", .kind = CLI_SET, .off = PA(opts.no_inline), .val = 1 },
+	{ .name = "--no-demangle", .letter = 0, .arg = NULL, .help = "show mangled C++/Rust names", .kind = CLI_SET, .off = PA(opts.no_demangle), .val = 1 },
+	{ .name = "--event", .letter = 0, .arg = "NAME", .help = "the event to report when the file has several; off-cpu: off-CPU "
+	  "time, wall: on-CPU and off-CPU time (record --off-cpu)", .kind = CLI_STR, .off = PA(opts.event) },
+	{ .name = "--min-block", .letter = 0, .arg = "DURATION", .help = "off-cpu, wall: hide intervals shorter than DURATION (5ms, "
+	  "200us; a bare number is milliseconds)", .kind = CLI_CALL, .fn = opt_min_block },
+	{ .name = "--perf-map-dir", .letter = 0, .arg = "DIR", .help = "where to find perf-PID.map files (default /tmp)", .kind = CLI_STR,
+	  .off = PA(opts.perf_map_dir) },
+	{ .name = "--kallsyms", .letter = 0, .arg = "FILE", .help = "kernel symbols for a file that has none (perf.data from another "
+	  "machine or kernel): a copy of that machine's /proc/kallsyms", .kind = CLI_STR,
+	  .off = PA(opts.kallsyms_path) },
+	{ .name = "--no-cache", .letter = 0, .arg = NULL, .help = "do not use or fill the debug cache ($XDG_CACHE_HOME/stoke)",
+	  .kind = CLI_CALL, .fn = opt_no_cache },
+	{ .name = "--stats", .letter = 0, .arg = NULL, .help = "print the symbolizer's counters (files, DWARF, cache) to stderr",
+	  .kind = CLI_SET, .off = PA(stats), .val = 1 },
+	{ .name = "--unwinder", .letter = 0, .arg = "NAME", .help = "DWARF stacks: rules (default: compiled CFI rules, libunwind for "
+	  "the rest) or libunwind (every step; slower, a cross-check)", .kind = CLI_CHOICE,
+	  .off = PA(opts.libunwind_only), .choices = "rules|libunwind" },
+	{ .name = "--focus", .letter = 0, .arg = "REGEX", .help = "only stacks through a function matching REGEX", .kind = CLI_CALL,
+	  .fn = opt_focus },
+	{ .name = "--ignore", .letter = 0, .arg = "REGEX", .help = "drop stacks through a function matching REGEX", .kind = CLI_CALL,
+	  .fn = opt_ignore },
+	{ 0 },
+};
+
+const struct cli_table profile_args_table = {
+	.name = "the report filters",
+	.opts = profile_opts_table,
+};
 
 static void warn_line(void *ctx, const char *msg)
 {
