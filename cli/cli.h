@@ -56,5 +56,7 @@ int cli_input_error(const char *path, int err, int folded_ok);
 /* Print "stoke: writing PATH: REASON" for a failed output; returns 1. */
 int cli_output_error(const char *path, int err);
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* cli_warn("%s", msg), as the warn/notice callback of the library's options. */
+void cli_warn_cb(void *ctx, const char *msg);
 
 #endif

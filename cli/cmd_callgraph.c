@@ -31,23 +31,24 @@ struct callgraph_ctx {
 #define C(field) offsetof(struct callgraph_ctx, field)
 
 static const struct cli_opt callgraph_opts_table[] = {
-	{ .name = "--output", .letter = 'o', .arg = "FILE", .help = "output file (default: DOT on standard output)", .kind = CLI_STR,
-	  .off = C(output) },
-	{ .name = "--format", .letter = 0, .arg = "dot|svg|png", .help = "output format (default: from the -o suffix, else dot)",
-	  .kind = CLI_CHOICE, .off = C(format), .choices = "dot|svg|png" },
-	{ .name = "--by", .letter = 0, .arg = "function|module", .help = "what a node is (default function)", .kind = CLI_CHOICE, .off = C(by),
-	  .choices = "function|module" },
-	{ .name = "--node-fraction", .letter = 0, .arg = "F", .help = "drop nodes whose total is below F of all samples (default "
-	  "0.005)", .kind = CLI_REAL, .off = C(co.node_fraction), .rmin = 0, .rmax = 1 },
-	{ .name = "--edge-fraction", .letter = 0, .arg = "F", .help = "drop arcs below F of all samples (default 0.001)", .kind = CLI_REAL,
-	  .off = C(co.edge_fraction), .rmin = 0, .rmax = 1 },
-	{ .kind = CLI_GROUP, .group = &profile_args_table, .off = C(pa),
+	{ .name = "--output", .letter = 'o', .arg = "FILE", .kind = CLI_STR, .off = C(output),
+	  .help = "output file (default: DOT on standard output)" },
+	{ .name = "--format", .arg = "dot|svg|png", .kind = CLI_CHOICE, .off = C(format),
+	  .choices = "dot|svg|png",
+	  .help = "output format (default: from the -o suffix, else dot)" },
+	{ .name = "--by", .arg = "function|module", .kind = CLI_CHOICE, .off = C(by),
+	  .choices = "function|module", .help = "what a node is (default function)" },
+	{ .name = "--node-fraction", .arg = "F", .kind = CLI_REAL, .off = C(co.node_fraction),
+	  .rmin = 0, .rmax = 1,
+	  .help = "drop nodes whose total is below F of all samples (default 0.005)" },
+	{ .name = "--edge-fraction", .arg = "F", .kind = CLI_REAL, .off = C(co.edge_fraction),
+	  .rmin = 0, .rmax = 1, .help = "drop arcs below F of all samples (default 0.001)" },
+	{ .kind = CLI_GROUP, .off = C(pa), .group = &profile_args_table,
 	  .help = "Filters shared with the other report commands:" },
 	{ 0 },
 };
 
 const struct cli_table cli_callgraph_table = {
-	.max_args = 1,
 	.name = "callgraph",
 	.summary = "call graph of functions as DOT, SVG or PNG (Graphviz)",
 	.usage = "callgraph [options] [FILE]",
@@ -55,6 +56,7 @@ const struct cli_table cli_callgraph_table = {
 		 "and total shares; arcs caller -> callee labelled with the share of samples\n"
 		 "passing along them.  SVG and PNG need Graphviz's dot (Debian package graphviz).\n",
 	.opts = callgraph_opts_table,
+	.max_args = 1,
 };
 
 int cmd_callgraph(int argc, char **argv)

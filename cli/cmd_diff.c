@@ -57,15 +57,17 @@ static int opt_alpha(void *ctx, const char *opt, const char *v)
 #define DM(field) offsetof(struct diff_mode_args, field)
 
 static const struct cli_opt diff_mode_opts[] = {
-	{ .name = "--counts", .letter = 0, .arg = NULL, .help = "compare sample counts (--absolute is the same)", .kind = CLI_SET, .off = DM(forced),
-	  .val = DIFF_COUNTS },
-	{ .name = "--absolute", .letter = 0, .arg = NULL, .help = NULL, .kind = CLI_SET, .off = DM(forced), .val = DIFF_COUNTS },
-	{ .name = "--rates", .letter = 0, .arg = NULL, .help = "compare samples per second of recording", .kind = CLI_SET, .off = DM(forced),
-	  .val = DIFF_RATES },
-	{ .name = "--shares", .letter = 0, .arg = NULL, .help = "compare shares of each side's samples", .kind = CLI_SET, .off = DM(forced),
-	  .val = DIFF_SHARES },
-	{ .name = "--alpha", .letter = 0, .arg = "A", .help = "family-wise significance level (default 0.01; off-cpu and wall "
-	  "profiles are compared in time, untested)", .kind = CLI_CALL, .fn = opt_alpha },
+	{ .name = "--counts", .kind = CLI_SET, .off = DM(forced), .val = DIFF_COUNTS,
+	  .help = "compare sample counts (--absolute is the same)" },
+	{ .name = "--absolute", .kind = CLI_SET, .off = DM(forced), .val = DIFF_COUNTS,
+	  .help = NULL },
+	{ .name = "--rates", .kind = CLI_SET, .off = DM(forced), .val = DIFF_RATES,
+	  .help = "compare samples per second of recording" },
+	{ .name = "--shares", .kind = CLI_SET, .off = DM(forced), .val = DIFF_SHARES,
+	  .help = "compare shares of each side's samples" },
+	{ .name = "--alpha", .arg = "A", .kind = CLI_CALL, .fn = opt_alpha,
+	  .help = "family-wise significance level (default 0.01; off-cpu and wall profiles "
+	  "are compared in time, untested)" },
 	{ 0 },
 };
 
@@ -91,19 +93,24 @@ struct diff_ctx {
 #define C(field) offsetof(struct diff_ctx, field)
 
 static const struct cli_opt diff_opts[] = {
-	{ .name = "--sort", .letter = 0, .arg = "self|total", .help = "rank by the change of self or total (default total)",
-	  .kind = CLI_CHOICE, .off = C(sort), .choices = "self|total" },
-	{ .name = "--top", .letter = 0, .arg = "N", .help = "rows to show (default 30; 0: all)", .kind = CLI_INT, .off = C(rows), .imin = 0,
-	  .imax = INT32_MAX },
-	{ .name = "--folded", .letter = 0, .arg = NULL, .help = "write \"stack BEFORE AFTER\" lines, stacks matched by name; BEFORE "
-	  "scaled to AFTER's total (shares) or duration (rates)", .kind = CLI_SET, .off = C(folded), .val = 1 },
-	{ .name = "--output", .letter = 'o', .arg = "FILE.svg", .help = "differential flame graph: widths from AFTER, colour the "
-	  "change compared (red grew, blue shrank), grey within noise; frames only in BEFORE are "
-	  "listed under the graph", .kind = CLI_STR, .off = C(svg_path) },
-	{ .name = "--negate", .letter = 0, .arg = NULL, .help = "with -o: draw BEFORE's shape instead", .kind = CLI_SET, .off = C(negate), .val = 1 },
-	{ .kind = CLI_GROUP, .group = &diff_mode_table, .off = C(dm),
+	{ .name = "--sort", .arg = "self|total", .kind = CLI_CHOICE, .off = C(sort),
+	  .choices = "self|total",
+	  .help = "rank by the change of self or total (default total)" },
+	{ .name = "--top", .arg = "N", .kind = CLI_INT, .off = C(rows), .imin = 0,
+	  .imax = INT32_MAX, .help = "rows to show (default 30; 0: all)" },
+	{ .name = "--folded", .kind = CLI_SET, .off = C(folded), .val = 1,
+	  .help = "write \"stack BEFORE AFTER\" lines, stacks matched by name; BEFORE scaled "
+	  "to AFTER's total (shares) or duration (rates)" },
+	{ .name = "--output", .letter = 'o', .arg = "FILE.svg", .kind = CLI_STR,
+	  .off = C(svg_path),
+	  .help = "differential flame graph: widths from AFTER, colour the change compared "
+	  "(red grew, blue shrank), grey within noise; frames only in BEFORE are listed "
+	  "under the graph" },
+	{ .name = "--negate", .kind = CLI_SET, .off = C(negate), .val = 1,
+	  .help = "with -o: draw BEFORE's shape instead" },
+	{ .kind = CLI_GROUP, .off = C(dm), .group = &diff_mode_table,
 	  .help = "What is compared (by default chosen from how the two were recorded):" },
-	{ .kind = CLI_GROUP, .group = &profile_args_table, .off = C(pa),
+	{ .kind = CLI_GROUP, .off = C(pa), .group = &profile_args_table,
 	  .help = "Filters shared with the other report commands:" },
 	{ 0 },
 };

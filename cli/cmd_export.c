@@ -32,12 +32,6 @@ static enum export_format format_of_name(const char *out)
 	return FORMAT_NONE;
 }
 
-static void warn_line(void *ctx, const char *msg)
-{
-	(void)ctx;
-	cli_warn("%s", msg);
-}
-
 static int write_profile(const struct export_profile *p, enum export_format fmt, const char *name,
 			 int fd)
 {
@@ -50,18 +44,21 @@ struct export_ctx {
 };
 
 static const struct cli_opt export_opts[] = {
-	{ .name = "--format", .letter = 0, .arg = "FORMAT", .help = "pprof or speedscope; by default taken from the output name: "
-	  "NAME.pb.gz is pprof, NAME.speedscope.json speedscope", .kind = CLI_STR,
-	  .off = offsetof(struct export_ctx, format) },
-	{ .name = "--output", .letter = 'o', .arg = "FILE", .help = "output file (default: standard output; pprof is not written to "
-	  "a terminal)", .kind = CLI_STR, .off = offsetof(struct export_ctx, out) },
-	{ .kind = CLI_GROUP, .group = &profile_args_table, .off = offsetof(struct export_ctx, pa),
+	{ .name = "--format", .arg = "FORMAT", .kind = CLI_STR,
+	  .off = offsetof(struct export_ctx, format),
+	  .help = "pprof or speedscope; by default taken from the output name: NAME.pb.gz is "
+	  "pprof, NAME.speedscope.json speedscope" },
+	{ .name = "--output", .letter = 'o', .arg = "FILE", .kind = CLI_STR,
+	  .off = offsetof(struct export_ctx, out),
+	  .help = "output file (default: standard output; pprof is not written to a "
+	  "terminal)" },
+	{ .kind = CLI_GROUP, .off = offsetof(struct export_ctx, pa),
+	  .group = &profile_args_table,
 	  .help = "Filters shared with the other report commands:" },
 	{ 0 },
 };
 
 const struct cli_table cli_export_table = {
-	.max_args = 1,
 	.name = "export",
 	.summary = "write a profile as pprof (profile.proto) or speedscope JSON",
 	.usage = "export --format pprof|speedscope [-o FILE] [options] [FILE]",
@@ -76,6 +73,7 @@ const struct cli_table cli_export_table = {
 	.epilogue = "Values: samples/count, then cpu/nanoseconds for cpu-clock and task-clock\n"
 		    "(the sampling periods), or EVENT/count for any other event.  Threads are\n"
 		    "always kept apart, so --per-thread and --kernel-suffix change nothing here.\n",
+	.max_args = 1,
 };
 
 /* To out (NULL: standard output) through common/outfile: no half-written file under its name. */
@@ -137,7 +135,7 @@ int cmd_export(int argc, char **argv)
 		rc = cli_error(2, "export: --stats is for report, flamegraph, callgraph and diff");
 		goto out;
 	}
-	c.pa.opts.warn = warn_line;
+	c.pa.opts.warn = cli_warn_cb;
 	int err = export_load(path, &c.pa.opts, &p);
 	if (err == -STOKE_ENOEVENT) {
 		rc = 1; /* the warning named the file's events */

@@ -109,38 +109,45 @@ struct flamegraph_ctx {
 #define C(field) offsetof(struct flamegraph_ctx, field)
 
 static const struct cli_opt flamegraph_opts_table[] = {
-	{ .name = "--output", .letter = 'o', .arg = "FILE", .help = "write the SVG to FILE (default: standard output)", .kind = CLI_STR,
-	  .off = C(output) },
-	{ .name = "--title", .letter = 0, .arg = "TEXT", .help = "title (default \"Flame Graph\")", .kind = CLI_STR, .off = C(fo.title) },
-	{ .name = "--subtitle", .letter = 0, .arg = "TEXT", .help = "subtitle (default: event, samples, duration, lost)", .kind = CLI_STR,
-	  .off = C(fo.subtitle) },
-	{ .name = "--width", .letter = 0, .arg = "PX", .help = "image width (default 1200)", .kind = CLI_INT, .off = C(width), .imin = 100,
-	  .imax = 100000 },
-	{ .name = "--minwidth", .letter = 0, .arg = "PX", .help = "do not draw frames narrower than PX at the current zoom (default "
-	  "0.1); their samples still count", .kind = CLI_REAL, .off = C(fo.minwidth), .rmin = 0, .rmax = 1000 },
-	{ .name = "--max-frames", .letter = 0, .arg = "N", .help = "keep at most N frames in the file (default 1500000); the "
-	  "narrowest are left out, still counted in callers", .kind = CLI_INT, .off = C(max_frames), .imin = 1,
-	  .imax = INT64_MAX },
-	{ .name = "--inverted", .letter = 0, .arg = NULL, .help = "icicle graph: callers at the top", .kind = CLI_SET, .off = C(fo.inverted), .val = 1 },
-	{ .name = "--colors", .letter = 0, .arg = "hot|kind", .help = "warm colours (default), or hues by frame kind (user, kernel, "
-	  "JIT, inlined, unknown); off-cpu and wall profiles default to blues for off-CPU time",
-	  .kind = CLI_CHOICE, .off = C(colors), .choices = "hot|kind" },
-	{ .name = "--count-name", .letter = 0, .arg = "NAME", .help = "unit shown in details (default samples)", .kind = CLI_STR,
-	  .off = C(fo.count_name) },
-	{ .name = "--diff", .letter = 0, .arg = "BEFORE", .help = "differential graph, the same as 'stoke diff BEFORE FILE -o': "
-	  "widths from FILE, colour the change since BEFORE of counts, rates or shares (chosen as "
-	  "stoke diff does; red grew, blue shrank), grey within noise; subtrees only in BEFORE "
-	  "listed below", .kind = CLI_STR, .off = C(before) },
-	{ .name = "--negate", .letter = 0, .arg = NULL, .help = "with --diff: draw BEFORE's shape instead", .kind = CLI_SET, .off = C(fo.negate), .val = 1 },
-	{ .kind = CLI_GROUP, .group = &diff_mode_table, .off = C(dm),
+	{ .name = "--output", .letter = 'o', .arg = "FILE", .kind = CLI_STR, .off = C(output),
+	  .help = "write the SVG to FILE (default: standard output)" },
+	{ .name = "--title", .arg = "TEXT", .kind = CLI_STR, .off = C(fo.title),
+	  .help = "title (default \"Flame Graph\")" },
+	{ .name = "--subtitle", .arg = "TEXT", .kind = CLI_STR, .off = C(fo.subtitle),
+	  .help = "subtitle (default: event, samples, duration, lost)" },
+	{ .name = "--width", .arg = "PX", .kind = CLI_INT, .off = C(width), .imin = 100,
+	  .imax = 100000, .help = "image width (default 1200)" },
+	{ .name = "--minwidth", .arg = "PX", .kind = CLI_REAL, .off = C(fo.minwidth), .rmin = 0,
+	  .rmax = 1000,
+	  .help = "do not draw frames narrower than PX at the current zoom (default 0.1); "
+	  "their samples still count" },
+	{ .name = "--max-frames", .arg = "N", .kind = CLI_INT, .off = C(max_frames), .imin = 1,
+	  .imax = INT64_MAX,
+	  .help = "keep at most N frames in the file (default 1500000); the narrowest are "
+	  "left out, still counted in callers" },
+	{ .name = "--inverted", .kind = CLI_SET, .off = C(fo.inverted), .val = 1,
+	  .help = "icicle graph: callers at the top" },
+	{ .name = "--colors", .arg = "hot|kind", .kind = CLI_CHOICE, .off = C(colors),
+	  .choices = "hot|kind",
+	  .help = "warm colours (default), or hues by frame kind (user, kernel, JIT, "
+	  "inlined, unknown); off-cpu and wall profiles default to blues for off-CPU time" },
+	{ .name = "--count-name", .arg = "NAME", .kind = CLI_STR, .off = C(fo.count_name),
+	  .help = "unit shown in details (default samples)" },
+	{ .name = "--diff", .arg = "BEFORE", .kind = CLI_STR, .off = C(before),
+	  .help = "differential graph, the same as 'stoke diff BEFORE FILE -o': widths from "
+	  "FILE, colour the change since BEFORE of counts, rates or shares (chosen as stoke "
+	  "diff does; red grew, blue shrank), grey within noise; subtrees only in BEFORE "
+	  "listed below" },
+	{ .name = "--negate", .kind = CLI_SET, .off = C(fo.negate), .val = 1,
+	  .help = "with --diff: draw BEFORE's shape instead" },
+	{ .kind = CLI_GROUP, .off = C(dm), .group = &diff_mode_table,
 	  .help = "With --diff, what is compared (by default chosen as stoke diff chooses):" },
-	{ .kind = CLI_GROUP, .group = &profile_args_table, .off = C(pa),
+	{ .kind = CLI_GROUP, .off = C(pa), .group = &profile_args_table,
 	  .help = "Filters shared with the other report commands:" },
 	{ 0 },
 };
 
 const struct cli_table cli_flamegraph_table = {
-	.max_args = 1,
 	.name = "flamegraph",
 	.summary = "draw an interactive SVG flame graph",
 	.usage = "flamegraph [FILE] [-o OUT.svg] [options]\n"
@@ -154,6 +161,7 @@ const struct cli_table cli_flamegraph_table = {
 		 "its status.\n",
 	.opts = flamegraph_opts_table,
 	.flags = CLI_DASHDASH_REST,
+	.max_args = 1,
 };
 
 /* -- COMMAND [ARGS]: record it as 'stoke record -q -o tmp' would into tmp; its exit status. */

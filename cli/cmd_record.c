@@ -22,12 +22,6 @@
 
 #define MAX_EVENTS 16
 
-static void print_notice(void *ctx, const char *msg)
-{
-	(void)ctx;
-	cli_warn("%s", msg);
-}
-
 static long read_sysctl(const char *path)
 {
 	char *text;
@@ -369,49 +363,63 @@ static int opt_wakers(void *ctx, const char *opt, const char *v)
 #define C(field) offsetof(struct record_ctx, field)
 
 static const struct cli_opt record_opts_table[] = {
-	{ .name = "--output", .letter = 'o', .arg = "FILE", .help = "output file (default stoke.data; a previous one is kept as "
-	  "FILE.old; one recorder per file: the file is locked while recording)", .kind = CLI_STR,
-	  .off = C(o.output) },
-	{ .name = "--event", .letter = 'e', .arg = "EVENT[,EVENT]", .help = "event(s): cpu-clock (the default), task-clock, cycles, "
-	  "instructions, branch-misses, cache-references, cache-misses, L1-dcache-load-misses and "
-	  "other cache events, context-switches, page-faults, rNNNN (raw); modifiers :u :k :p. "
-	  "Without a hardware PMU, cycles falls back to cpu-clock with a notice and other hardware "
-	  "events are refused", .kind = CLI_CALL, .fn = opt_event },
-	{ .name = "--freq", .letter = 'F', .arg = "HZ", .help = "sampling frequency (default 999)", .kind = CLI_CALL, .fn = opt_freq },
-	{ .name = "--count", .letter = 'c', .arg = "PERIOD", .help = "sample every PERIOD events instead of -F (context-switches: "
-	  "every switch unless -F or -c is given)", .kind = CLI_CALL, .fn = opt_count },
-	{ .name = NULL, .letter = 'g', .arg = NULL, .help = "call graphs in the default mode (dwarf, 32768-byte copies); -g fp and "
-	  "-g dwarf[,SIZE] are --call-graph's", .kind = CLI_CALL, .fn = opt_g, .maybe = g_takes },
-	{ .name = "--call-graph", .letter = 0, .arg = "fp|dwarf[,SIZE]|none", .help = "dwarf (the default): copy SIZE bytes of user "
-	  "stack per sample (default 32768, at most 65528) and unwind them at report time; right "
-	  "without frame pointers.  fp: frame-pointer call graphs (smaller; breaks at code built "
-	  "without frame pointers, such as most of libc).  none: as --no-call-graph", .kind = CLI_CALL,
-	  .fn = opt_call_graph },
-	{ .name = "--no-call-graph", .letter = 0, .arg = NULL, .help = "sample only the instruction pointer", .kind = CLI_CALL,
-	  .fn = opt_no_call_graph },
-	{ .name = "--pid", .letter = 'p', .arg = "PID[,PID]", .help = "record running processes (every thread, and new ones)",
-	  .kind = CLI_CALL, .fn = opt_pid },
-	{ .name = "--all-cpus", .letter = 'a', .arg = NULL, .help = "record all CPUs (system-wide)", .kind = CLI_SET, .off = C(o.system_wide), .val = 1 },
-	{ .name = "--cpu", .letter = 'C', .arg = "CPUS", .help = "restrict to CPUs, e.g. 0-3,6 (alone: those CPUs, system-wide)",
-	  .kind = CLI_CALL, .fn = opt_cpu },
-	{ .name = "--off-cpu", .letter = 0, .arg = NULL, .help = "also record when each thread leaves and regains a CPU, with its "
-	  "stack as it leaves (report --event off-cpu, --event wall; needs kernel-mode samples: "
-	  "root, or kernel.perf_event_paranoid <= 1; docs/offcpu.md)", .kind = CLI_SET, .off = C(off_cpu), .val = 1 },
-	{ .name = "--wakers", .letter = 0, .arg = NULL, .help = "--off-cpu, and who woke each blocked thread (root or CAP_PERFMON, "
-	  "tracefs; where not allowed, one line says why and the recording goes on without)",
-	  .kind = CLI_CALL, .fn = opt_wakers },
-	{ .name = "--duration", .letter = 'd', .arg = "SECONDS", .help = "stop after SECONDS (fractions and units allowed: 500ms, "
-	  "2m; a command still running is sent SIGTERM)", .kind = CLI_REAL, .off = C(o.duration), .rmin = 0,
-	  .rmax = 1e7, .open_min = 1, .units = cli_units_seconds },
-	{ .name = "--compression-level", .letter = 'z', .arg = "LEVEL", .help = "zstd level (default 6; negative: faster; the "
-	  "writer drops to 1 while it is behind)", .kind = CLI_CALL, .fn = opt_level },
-	{ .name = "--mmap-pages", .letter = 'm', .arg = "PAGES", .help = "ring buffer data pages per CPU (power of two), or a size "
-	  "(512K); default 2048 pages with dwarf (fewer on many CPUs), 128 with fp", .kind = CLI_CALL,
-	  .fn = opt_mmap_pages },
-	{ .name = "--quiet", .letter = 'q', .arg = NULL, .help = "print no summary", .kind = CLI_SET, .off = C(quiet), .val = 1 },
-	{ .name = "--no-mmap-build-id", .letter = 0, .arg = NULL, .help = "read build-ids from the mapped files instead of asking "
-	  "the kernel (as on kernels before 5.12; for diagnosis)", .kind = CLI_SET, .off = C(o.no_mmap_build_id),
-	  .val = 1 },
+	{ .name = "--output", .letter = 'o', .arg = "FILE", .kind = CLI_STR, .off = C(o.output),
+	  .help = "output file (default stoke.data; a previous one is kept as FILE.old; one "
+	  "recorder per file: the file is locked while recording)" },
+	{ .name = "--event", .letter = 'e', .arg = "EVENT[,EVENT]", .kind = CLI_CALL,
+	  .fn = opt_event,
+	  .help = "event(s): cpu-clock (the default), task-clock, cycles, instructions, "
+	  "branch-misses, cache-references, cache-misses, L1-dcache-load-misses and other "
+	  "cache events, context-switches, page-faults, rNNNN (raw); modifiers :u :k :p. "
+	  "Without a hardware PMU, cycles falls back to cpu-clock with a notice and other "
+	  "hardware events are refused" },
+	{ .name = "--freq", .letter = 'F', .arg = "HZ", .kind = CLI_CALL, .fn = opt_freq,
+	  .help = "sampling frequency (default 999)" },
+	{ .name = "--count", .letter = 'c', .arg = "PERIOD", .kind = CLI_CALL, .fn = opt_count,
+	  .help = "sample every PERIOD events instead of -F (context-switches: every switch "
+	  "unless -F or -c is given)" },
+	{ .letter = 'g', .kind = CLI_CALL, .fn = opt_g, .maybe = g_takes,
+	  .help = "call graphs in the default mode (dwarf, 32768-byte copies); -g fp and -g "
+	  "dwarf[,SIZE] are --call-graph's" },
+	{ .name = "--call-graph", .arg = "fp|dwarf[,SIZE]|none", .kind = CLI_CALL,
+	  .fn = opt_call_graph,
+	  .help = "dwarf (the default): copy SIZE bytes of user stack per sample (default "
+	  "32768, at most 65528) and unwind them at report time; right without frame "
+	  "pointers.  fp: frame-pointer call graphs (smaller; breaks at code built without "
+	  "frame pointers, such as most of libc).  none: as --no-call-graph" },
+	{ .name = "--no-call-graph", .kind = CLI_CALL, .fn = opt_no_call_graph,
+	  .help = "sample only the instruction pointer" },
+	{ .name = "--pid", .letter = 'p', .arg = "PID[,PID]", .kind = CLI_CALL, .fn = opt_pid,
+	  .help = "record running processes (every thread, and new ones)" },
+	{ .name = "--all-cpus", .letter = 'a', .kind = CLI_SET, .off = C(o.system_wide),
+	  .val = 1, .help = "record all CPUs (system-wide)" },
+	{ .name = "--cpu", .letter = 'C', .arg = "CPUS", .kind = CLI_CALL, .fn = opt_cpu,
+	  .help = "restrict to CPUs, e.g. 0-3,6 (alone: those CPUs, system-wide)" },
+	{ .name = "--off-cpu", .kind = CLI_SET, .off = C(off_cpu), .val = 1,
+	  .help = "also record when each thread leaves and regains a CPU, with its stack as "
+	  "it leaves (report --event off-cpu, --event wall; needs kernel-mode samples: root, "
+	  "or kernel.perf_event_paranoid <= 1; docs/offcpu.md)" },
+	{ .name = "--wakers", .kind = CLI_CALL, .fn = opt_wakers,
+	  .help = "--off-cpu, and who woke each blocked thread (root or CAP_PERFMON, "
+	  "tracefs; where not allowed, one line says why and the recording goes on without)" },
+	{ .name = "--duration", .letter = 'd', .arg = "SECONDS", .kind = CLI_REAL,
+	  .off = C(o.duration), .rmin = 0, .rmax = 1e7, .open_min = 1,
+	  .units = cli_units_seconds,
+	  .help = "stop after SECONDS (fractions and units allowed: 500ms, 2m; a command "
+	  "still running is sent SIGTERM)" },
+	{ .name = "--compression-level", .letter = 'z', .arg = "LEVEL", .kind = CLI_CALL,
+	  .fn = opt_level,
+	  .help = "zstd level (default 6; negative: faster; the writer drops to 1 while it "
+	  "is behind)" },
+	{ .name = "--mmap-pages", .letter = 'm', .arg = "PAGES", .kind = CLI_CALL,
+	  .fn = opt_mmap_pages,
+	  .help = "ring buffer data pages per CPU (power of two), or a size (512K); default "
+	  "2048 pages with dwarf (fewer on many CPUs), 128 with fp" },
+	{ .name = "--quiet", .letter = 'q', .kind = CLI_SET, .off = C(quiet), .val = 1,
+	  .help = "print no summary" },
+	{ .name = "--no-mmap-build-id", .kind = CLI_SET, .off = C(o.no_mmap_build_id), .val = 1,
+	  .help = "read build-ids from the mapped files instead of asking the kernel (as on "
+	  "kernels before 5.12; for diagnosis)" },
 	{ 0 },
 };
 
@@ -504,7 +512,7 @@ static int record_cmd(int argc, char **argv, struct record_ctx *c)
 	for (int k = 0; k < argc; k++)
 		strbuf_addf(&cmdline, " %s", argv[k]);
 	o.cmdline = cmdline.buf;
-	o.notice = print_notice;
+	o.notice = cli_warn_cb;
 
 	/* One recorder per file: the output is locked, and a previous recording
 	 * under the name is kept as NAME.old (see docs/reliability.md). */

@@ -28,24 +28,26 @@ static int opt_top(void *ctx, const char *opt, const char *v)
 }
 
 static const struct cli_opt report_opts_table[] = {
-	{ .name = "--caller", .letter = 0, .arg = NULL, .help = "top-down: each function, then its callees (the default)", .kind = CLI_SET,
-	  .off = C(view), .val = REPORT_CALLER },
-	{ .name = "--callee", .letter = 0, .arg = NULL, .help = "bottom-up: each function, then its callers", .kind = CLI_SET, .off = C(view),
-	  .val = REPORT_CALLEE },
-	{ .name = "--top", .letter = 0, .arg = "N", .help = "a flat table of the N first functions (0: all)", .kind = CLI_CALL, .fn = opt_top },
-	{ .name = "--sort", .letter = 0, .arg = "self|total", .help = "order of functions (default: total; self for --top)",
-	  .kind = CLI_CHOICE, .off = C(sort), .choices = "self|total" },
-	{ .name = "--percent-limit", .letter = 0, .arg = "P", .help = "hide functions and graph lines below P% (default 0.5)",
-	  .kind = CLI_REAL, .off = C(ro.percent_limit), .rmin = 0, .rmax = 100 },
-	{ .name = "--folded", .letter = 0, .arg = NULL, .help = "write folded stacks instead (see --kernel-suffix)", .kind = CLI_SET, .off = C(folded),
-	  .val = 1 },
-	{ .kind = CLI_GROUP, .group = &profile_args_table, .off = C(pa),
+	{ .name = "--caller", .kind = CLI_SET, .off = C(view), .val = REPORT_CALLER,
+	  .help = "top-down: each function, then its callees (the default)" },
+	{ .name = "--callee", .kind = CLI_SET, .off = C(view), .val = REPORT_CALLEE,
+	  .help = "bottom-up: each function, then its callers" },
+	{ .name = "--top", .arg = "N", .kind = CLI_CALL, .fn = opt_top,
+	  .help = "a flat table of the N first functions (0: all)" },
+	{ .name = "--sort", .arg = "self|total", .kind = CLI_CHOICE, .off = C(sort),
+	  .choices = "self|total",
+	  .help = "order of functions (default: total; self for --top)" },
+	{ .name = "--percent-limit", .arg = "P", .kind = CLI_REAL, .off = C(ro.percent_limit),
+	  .rmin = 0, .rmax = 100,
+	  .help = "hide functions and graph lines below P% (default 0.5)" },
+	{ .name = "--folded", .kind = CLI_SET, .off = C(folded), .val = 1,
+	  .help = "write folded stacks instead (see --kernel-suffix)" },
+	{ .kind = CLI_GROUP, .off = C(pa), .group = &profile_args_table,
 	  .help = "Filters shared with the other report commands:" },
 	{ 0 },
 };
 
 const struct cli_table cli_report_table = {
-	.max_args = 1,
 	.name = "report",
 	.summary = "text call graph, bottom-up view or top table of a profile",
 	.usage = "report [options] [FILE]",
@@ -55,6 +57,7 @@ const struct cli_table cli_report_table = {
 		 "holds it, counted once under recursion) with its self share, each followed by\n"
 		 "the tree of what it calls.\n",
 	.opts = report_opts_table,
+	.max_args = 1,
 };
 
 int cmd_report(int argc, char **argv)

@@ -15,15 +15,17 @@ struct script_ctx {
 };
 
 static const struct cli_opt script_opts[] = {
-	{ .name = "--srcline", .letter = 0, .arg = NULL, .help = "a \"  file:line\" line under each frame whose source line is known "
-	  "(as perf script -F +srcline)", .kind = CLI_SET, .off = offsetof(struct script_ctx, srcline), .val = 1 },
-	{ .kind = CLI_GROUP, .group = &profile_args_table, .off = offsetof(struct script_ctx, pa),
+	{ .name = "--srcline", .kind = CLI_SET, .off = offsetof(struct script_ctx, srcline),
+	  .val = 1,
+	  .help = "a \"  file:line\" line under each frame whose source line is known (as "
+	  "perf script -F +srcline)" },
+	{ .kind = CLI_GROUP, .off = offsetof(struct script_ctx, pa),
+	  .group = &profile_args_table,
 	  .help = "Filters shared with the other report commands:" },
 	{ 0 },
 };
 
 const struct cli_table cli_script_table = {
-	.max_args = 1,
 	.name = "script",
 	.summary = "every sample as perf script text (Firefox Profiler, speedscope)",
 	.usage = "script [options] [FILE]",
@@ -32,6 +34,7 @@ const struct cli_table cli_script_table = {
 		 "one line per frame, leaf first (address, symbol, module), then a blank line.\n"
 		 "Firefox Profiler and speedscope import it as a perf profile.\n",
 	.opts = script_opts,
+	.max_args = 1,
 };
 
 int cmd_script(int argc, char **argv)

@@ -274,3 +274,9 @@ void cli_warn(const char *fmt, ...)
 	fputc('\n', stderr);
 	va_end(ap);
 }
+
+void cli_warn_cb(void *ctx, const char *msg)
+{
+	(void)ctx;
+	cli_warn("%s", msg);
+}

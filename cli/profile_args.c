@@ -159,39 +159,49 @@ static int opt_no_cache(void *ctx, const char *opt, const char *v)
 #define PA(field) offsetof(struct profile_args, field)
 
 static const struct cli_opt profile_opts_table[] = {
-	{ .name = "--pid", .letter = 0, .arg = "PID[,PID]", .help = "only these processes", .kind = CLI_CALL, .fn = opt_pid },
-	{ .name = "--tid", .letter = 0, .arg = "TID[,TID]", .help = "only these threads", .kind = CLI_CALL, .fn = opt_tid },
-	{ .name = "--comm", .letter = 0, .arg = "NAME[,NAME]", .help = "only these command names", .kind = CLI_CALL, .fn = opt_comm },
-	{ .name = "--time", .letter = 0, .arg = "START,END", .help = "only samples between START and END seconds from the start "
-	  "(units allowed: 500ms, 2m)", .kind = CLI_CALL, .fn = opt_time },
-	{ .name = "--per-thread", .letter = 0, .arg = NULL, .help = "a root frame per thread (comm-pid/tid) instead of per command",
-	  .kind = CLI_SET, .off = PA(opts.per_thread), .val = 1 },
-	{ .name = "--no-kernel", .letter = 0, .arg = NULL, .help = "drop kernel frames", .kind = CLI_SET, .off = PA(opts.no_kernel), .val = 1 },
-	{ .name = "--kernel-suffix", .letter = 0, .arg = NULL, .help = "annotate frames: kernel _[k], inlined _[i], JIT _[j]",
-	  .kind = CLI_SET, .off = PA(annotate), .val = 1 },
-	{ .name = "--no-inline", .letter = 0, .arg = NULL, .help = "do not expand inlined functions (nor look up file:line: no DWARF "
-	  "is read, the fastest report)", .kind = CLI_SET, .off = PA(opts.no_inline), .val = 1 },
-	{ .name = "--no-demangle", .letter = 0, .arg = NULL, .help = "show mangled C++/Rust names", .kind = CLI_SET, .off = PA(opts.no_demangle), .val = 1 },
-	{ .name = "--event", .letter = 0, .arg = "NAME", .help = "the event to report when the file has several; off-cpu: off-CPU "
-	  "time, wall: on-CPU and off-CPU time (record --off-cpu)", .kind = CLI_STR, .off = PA(opts.event) },
-	{ .name = "--min-block", .letter = 0, .arg = "DURATION", .help = "off-cpu, wall: hide intervals shorter than DURATION (5ms, "
-	  "200us; a bare number is milliseconds)", .kind = CLI_CALL, .fn = opt_min_block },
-	{ .name = "--perf-map-dir", .letter = 0, .arg = "DIR", .help = "where to find perf-PID.map files (default /tmp)", .kind = CLI_STR,
-	  .off = PA(opts.perf_map_dir) },
-	{ .name = "--kallsyms", .letter = 0, .arg = "FILE", .help = "kernel symbols for a file that has none (perf.data from another "
-	  "machine or kernel): a copy of that machine's /proc/kallsyms", .kind = CLI_STR,
-	  .off = PA(opts.kallsyms_path) },
-	{ .name = "--no-cache", .letter = 0, .arg = NULL, .help = "do not use or fill the debug cache ($XDG_CACHE_HOME/stoke)",
-	  .kind = CLI_CALL, .fn = opt_no_cache },
-	{ .name = "--stats", .letter = 0, .arg = NULL, .help = "print the symbolizer's counters (files, DWARF, cache) to stderr",
-	  .kind = CLI_SET, .off = PA(stats), .val = 1 },
-	{ .name = "--unwinder", .letter = 0, .arg = "NAME", .help = "DWARF stacks: rules (default: compiled CFI rules, libunwind for "
-	  "the rest) or libunwind (every step; slower, a cross-check)", .kind = CLI_CHOICE,
-	  .off = PA(opts.libunwind_only), .choices = "rules|libunwind" },
-	{ .name = "--focus", .letter = 0, .arg = "REGEX", .help = "only stacks through a function matching REGEX", .kind = CLI_CALL,
-	  .fn = opt_focus },
-	{ .name = "--ignore", .letter = 0, .arg = "REGEX", .help = "drop stacks through a function matching REGEX", .kind = CLI_CALL,
-	  .fn = opt_ignore },
+	{ .name = "--pid", .arg = "PID[,PID]", .kind = CLI_CALL, .fn = opt_pid,
+	  .help = "only these processes" },
+	{ .name = "--tid", .arg = "TID[,TID]", .kind = CLI_CALL, .fn = opt_tid,
+	  .help = "only these threads" },
+	{ .name = "--comm", .arg = "NAME[,NAME]", .kind = CLI_CALL, .fn = opt_comm,
+	  .help = "only these command names" },
+	{ .name = "--time", .arg = "START,END", .kind = CLI_CALL, .fn = opt_time,
+	  .help = "only samples between START and END seconds from the start (units allowed: "
+	  "500ms, 2m)" },
+	{ .name = "--per-thread", .kind = CLI_SET, .off = PA(opts.per_thread), .val = 1,
+	  .help = "a root frame per thread (comm-pid/tid) instead of per command" },
+	{ .name = "--no-kernel", .kind = CLI_SET, .off = PA(opts.no_kernel), .val = 1,
+	  .help = "drop kernel frames" },
+	{ .name = "--kernel-suffix", .kind = CLI_SET, .off = PA(annotate), .val = 1,
+	  .help = "annotate frames: kernel _[k], inlined _[i], JIT _[j]" },
+	{ .name = "--no-inline", .kind = CLI_SET, .off = PA(opts.no_inline), .val = 1,
+	  .help = "do not expand inlined functions (nor look up file:line: no DWARF is read, "
+	  "the fastest report)" },
+	{ .name = "--no-demangle", .kind = CLI_SET, .off = PA(opts.no_demangle), .val = 1,
+	  .help = "show mangled C++/Rust names" },
+	{ .name = "--event", .arg = "NAME", .kind = CLI_STR, .off = PA(opts.event),
+	  .help = "the event to report when the file has several; off-cpu: off-CPU time, "
+	  "wall: on-CPU and off-CPU time (record --off-cpu)" },
+	{ .name = "--min-block", .arg = "DURATION", .kind = CLI_CALL, .fn = opt_min_block,
+	  .help = "off-cpu, wall: hide intervals shorter than DURATION (5ms, 200us; a bare "
+	  "number is milliseconds)" },
+	{ .name = "--perf-map-dir", .arg = "DIR", .kind = CLI_STR, .off = PA(opts.perf_map_dir),
+	  .help = "where to find perf-PID.map files (default /tmp)" },
+	{ .name = "--kallsyms", .arg = "FILE", .kind = CLI_STR, .off = PA(opts.kallsyms_path),
+	  .help = "kernel symbols for a file that has none (perf.data from another machine "
+	  "or kernel): a copy of that machine's /proc/kallsyms" },
+	{ .name = "--no-cache", .kind = CLI_CALL, .fn = opt_no_cache,
+	  .help = "do not use or fill the debug cache ($XDG_CACHE_HOME/stoke)" },
+	{ .name = "--stats", .kind = CLI_SET, .off = PA(stats), .val = 1,
+	  .help = "print the symbolizer's counters (files, DWARF, cache) to stderr" },
+	{ .name = "--unwinder", .arg = "NAME", .kind = CLI_CHOICE,
+	  .off = PA(opts.libunwind_only), .choices = "rules|libunwind",
+	  .help = "DWARF stacks: rules (default: compiled CFI rules, libunwind for the rest) "
+	  "or libunwind (every step; slower, a cross-check)" },
+	{ .name = "--focus", .arg = "REGEX", .kind = CLI_CALL, .fn = opt_focus,
+	  .help = "only stacks through a function matching REGEX" },
+	{ .name = "--ignore", .arg = "REGEX", .kind = CLI_CALL, .fn = opt_ignore,
+	  .help = "drop stacks through a function matching REGEX" },
 	{ 0 },
 };
 
@@ -200,16 +210,10 @@ const struct cli_table profile_args_table = {
 	.opts = profile_opts_table,
 };
 
-static void warn_line(void *ctx, const char *msg)
-{
-	(void)ctx;
-	cli_warn("%s", msg);
-}
-
 int profile_args_load(struct profile_args *pa, const char *path, struct tree **out,
 		      struct profile_info *info)
 {
-	pa->opts.warn = warn_line;
+	pa->opts.warn = cli_warn_cb;
 	int err = profile_load(path, &pa->opts, out, info);
 	if (err == -STOKE_ENOEVENT)
 		return cli_error(1, "%s: no event '%s' in this file (it has: %s); choose one with "
