@@ -28,22 +28,24 @@ struct callgraph_ctx {
 	int format, by;
 };
 
-#define C(field) offsetof(struct callgraph_ctx, field)
+#define C(field, type) CLI_AT(struct callgraph_ctx, field, type)
 
 static const struct cli_opt callgraph_opts_table[] = {
-	{ .name = "--output", .letter = 'o', .arg = "FILE", .kind = CLI_STR, .off = C(output),
+	{ .name = "--output", .letter = 'o', .arg = "FILE", .kind = CLI_STR,
+	  .off = C(output, const char *),
 	  .help = "output file (default: DOT on standard output)" },
-	{ .name = "--format", .arg = "dot|svg|png", .kind = CLI_CHOICE, .off = C(format),
+	{ .name = "--format", .arg = "dot|svg|png", .kind = CLI_CHOICE, .off = C(format, int),
 	  .choices = "dot|svg|png",
 	  .help = "output format (default: from the -o suffix, else dot)" },
-	{ .name = "--by", .arg = "function|module", .kind = CLI_CHOICE, .off = C(by),
+	{ .name = "--by", .arg = "function|module", .kind = CLI_CHOICE, .off = C(by, int),
 	  .choices = "function|module", .help = "what a node is (default function)" },
-	{ .name = "--node-fraction", .arg = "F", .kind = CLI_REAL, .off = C(co.node_fraction),
-	  .rmin = 0, .rmax = 1,
+	{ .name = "--node-fraction", .arg = "F", .kind = CLI_REAL,
+	  .off = C(co.node_fraction, double), .rmin = 0, .rmax = 1,
 	  .help = "drop nodes whose total is below F of all samples (default 0.005)" },
-	{ .name = "--edge-fraction", .arg = "F", .kind = CLI_REAL, .off = C(co.edge_fraction),
-	  .rmin = 0, .rmax = 1, .help = "drop arcs below F of all samples (default 0.001)" },
-	{ .kind = CLI_GROUP, .off = C(pa), .group = &profile_args_table,
+	{ .name = "--edge-fraction", .arg = "F", .kind = CLI_REAL,
+	  .off = C(co.edge_fraction, double), .rmin = 0, .rmax = 1,
+	  .help = "drop arcs below F of all samples (default 0.001)" },
+	{ .kind = CLI_GROUP, .off = C(pa, struct profile_args), .group = &profile_args_table,
 	  .help = "Filters shared with the other report commands:" },
 	{ 0 },
 };

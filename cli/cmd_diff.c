@@ -54,16 +54,16 @@ static int opt_alpha(void *ctx, const char *opt, const char *v)
 	return 0;
 }
 
-#define DM(field) offsetof(struct diff_mode_args, field)
+#define DM(field, type) CLI_AT(struct diff_mode_args, field, type)
 
 static const struct cli_opt diff_mode_opts[] = {
-	{ .name = "--counts", .kind = CLI_SET, .off = DM(forced), .val = DIFF_COUNTS,
+	{ .name = "--counts", .kind = CLI_SET, .off = DM(forced, int), .val = DIFF_COUNTS,
 	  .help = "compare sample counts (--absolute is the same)" },
-	{ .name = "--absolute", .kind = CLI_SET, .off = DM(forced), .val = DIFF_COUNTS,
+	{ .name = "--absolute", .kind = CLI_SET, .off = DM(forced, int), .val = DIFF_COUNTS,
 	  .help = NULL },
-	{ .name = "--rates", .kind = CLI_SET, .off = DM(forced), .val = DIFF_RATES,
+	{ .name = "--rates", .kind = CLI_SET, .off = DM(forced, int), .val = DIFF_RATES,
 	  .help = "compare samples per second of recording" },
-	{ .name = "--shares", .kind = CLI_SET, .off = DM(forced), .val = DIFF_SHARES,
+	{ .name = "--shares", .kind = CLI_SET, .off = DM(forced, int), .val = DIFF_SHARES,
 	  .help = "compare shares of each side's samples" },
 	{ .name = "--alpha", .arg = "A", .kind = CLI_CALL, .fn = opt_alpha,
 	  .help = "family-wise significance level (default 0.01; off-cpu and wall profiles "
@@ -90,27 +90,27 @@ struct diff_ctx {
 	int folded, negate, sort;
 };
 
-#define C(field) offsetof(struct diff_ctx, field)
+#define C(field, type) CLI_AT(struct diff_ctx, field, type)
 
 static const struct cli_opt diff_opts[] = {
-	{ .name = "--sort", .arg = "self|total", .kind = CLI_CHOICE, .off = C(sort),
+	{ .name = "--sort", .arg = "self|total", .kind = CLI_CHOICE, .off = C(sort, int),
 	  .choices = "self|total",
 	  .help = "rank by the change of self or total (default total)" },
-	{ .name = "--top", .arg = "N", .kind = CLI_INT, .off = C(rows), .imin = 0,
+	{ .name = "--top", .arg = "N", .kind = CLI_INT, .off = C(rows, long long), .imin = 0,
 	  .imax = INT32_MAX, .help = "rows to show (default 30; 0: all)" },
-	{ .name = "--folded", .kind = CLI_SET, .off = C(folded), .val = 1,
+	{ .name = "--folded", .kind = CLI_SET, .off = C(folded, int), .val = 1,
 	  .help = "write \"stack BEFORE AFTER\" lines, stacks matched by name; BEFORE scaled "
 	  "to AFTER's total (shares) or duration (rates)" },
 	{ .name = "--output", .letter = 'o', .arg = "FILE.svg", .kind = CLI_STR,
-	  .off = C(svg_path),
+	  .off = C(svg_path, const char *),
 	  .help = "differential flame graph: widths from AFTER, colour the change compared "
 	  "(red grew, blue shrank), grey within noise; frames only in BEFORE are listed "
 	  "under the graph" },
-	{ .name = "--negate", .kind = CLI_SET, .off = C(negate), .val = 1,
+	{ .name = "--negate", .kind = CLI_SET, .off = C(negate, int), .val = 1,
 	  .help = "with -o: draw BEFORE's shape instead" },
-	{ .kind = CLI_GROUP, .off = C(dm), .group = &diff_mode_table,
+	{ .kind = CLI_GROUP, .off = C(dm, struct diff_mode_args), .group = &diff_mode_table,
 	  .help = "What is compared (by default chosen from how the two were recorded):" },
-	{ .kind = CLI_GROUP, .off = C(pa), .group = &profile_args_table,
+	{ .kind = CLI_GROUP, .off = C(pa, struct profile_args), .group = &profile_args_table,
 	  .help = "Filters shared with the other report commands:" },
 	{ 0 },
 };

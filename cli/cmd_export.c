@@ -45,14 +45,14 @@ struct export_ctx {
 
 static const struct cli_opt export_opts[] = {
 	{ .name = "--format", .arg = "FORMAT", .kind = CLI_STR,
-	  .off = offsetof(struct export_ctx, format),
+	  .off = CLI_AT(struct export_ctx, format, const char *),
 	  .help = "pprof or speedscope; by default taken from the output name: NAME.pb.gz is "
 	  "pprof, NAME.speedscope.json speedscope" },
 	{ .name = "--output", .letter = 'o', .arg = "FILE", .kind = CLI_STR,
-	  .off = offsetof(struct export_ctx, out),
+	  .off = CLI_AT(struct export_ctx, out, const char *),
 	  .help = "output file (default: standard output; pprof is not written to a "
 	  "terminal)" },
-	{ .kind = CLI_GROUP, .off = offsetof(struct export_ctx, pa),
+	{ .kind = CLI_GROUP, .off = CLI_AT(struct export_ctx, pa, struct profile_args),
 	  .group = &profile_args_table,
 	  .help = "Filters shared with the other report commands:" },
 	{ 0 },

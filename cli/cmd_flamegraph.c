@@ -106,43 +106,46 @@ struct flamegraph_ctx {
 	int colors;
 };
 
-#define C(field) offsetof(struct flamegraph_ctx, field)
+#define C(field, type) CLI_AT(struct flamegraph_ctx, field, type)
 
 static const struct cli_opt flamegraph_opts_table[] = {
-	{ .name = "--output", .letter = 'o', .arg = "FILE", .kind = CLI_STR, .off = C(output),
+	{ .name = "--output", .letter = 'o', .arg = "FILE", .kind = CLI_STR,
+	  .off = C(output, const char *),
 	  .help = "write the SVG to FILE (default: standard output)" },
-	{ .name = "--title", .arg = "TEXT", .kind = CLI_STR, .off = C(fo.title),
+	{ .name = "--title", .arg = "TEXT", .kind = CLI_STR, .off = C(fo.title, const char *),
 	  .help = "title (default \"Flame Graph\")" },
-	{ .name = "--subtitle", .arg = "TEXT", .kind = CLI_STR, .off = C(fo.subtitle),
+	{ .name = "--subtitle", .arg = "TEXT", .kind = CLI_STR,
+	  .off = C(fo.subtitle, const char *),
 	  .help = "subtitle (default: event, samples, duration, lost)" },
-	{ .name = "--width", .arg = "PX", .kind = CLI_INT, .off = C(width), .imin = 100,
-	  .imax = 100000, .help = "image width (default 1200)" },
-	{ .name = "--minwidth", .arg = "PX", .kind = CLI_REAL, .off = C(fo.minwidth), .rmin = 0,
-	  .rmax = 1000,
+	{ .name = "--width", .arg = "PX", .kind = CLI_INT, .off = C(width, long long),
+	  .imin = 100, .imax = 100000, .help = "image width (default 1200)" },
+	{ .name = "--minwidth", .arg = "PX", .kind = CLI_REAL, .off = C(fo.minwidth, double),
+	  .rmin = 0, .rmax = 1000,
 	  .help = "do not draw frames narrower than PX at the current zoom (default 0.1); "
 	  "their samples still count" },
-	{ .name = "--max-frames", .arg = "N", .kind = CLI_INT, .off = C(max_frames), .imin = 1,
-	  .imax = INT64_MAX,
+	{ .name = "--max-frames", .arg = "N", .kind = CLI_INT, .off = C(max_frames, long long),
+	  .imin = 1, .imax = INT64_MAX,
 	  .help = "keep at most N frames in the file (default 1500000); the narrowest are "
 	  "left out, still counted in callers" },
-	{ .name = "--inverted", .kind = CLI_SET, .off = C(fo.inverted), .val = 1,
+	{ .name = "--inverted", .kind = CLI_SET, .off = C(fo.inverted, int), .val = 1,
 	  .help = "icicle graph: callers at the top" },
-	{ .name = "--colors", .arg = "hot|kind", .kind = CLI_CHOICE, .off = C(colors),
+	{ .name = "--colors", .arg = "hot|kind", .kind = CLI_CHOICE, .off = C(colors, int),
 	  .choices = "hot|kind",
 	  .help = "warm colours (default), or hues by frame kind (user, kernel, JIT, "
 	  "inlined, unknown); off-cpu and wall profiles default to blues for off-CPU time" },
-	{ .name = "--count-name", .arg = "NAME", .kind = CLI_STR, .off = C(fo.count_name),
+	{ .name = "--count-name", .arg = "NAME", .kind = CLI_STR,
+	  .off = C(fo.count_name, const char *),
 	  .help = "unit shown in details (default samples)" },
-	{ .name = "--diff", .arg = "BEFORE", .kind = CLI_STR, .off = C(before),
+	{ .name = "--diff", .arg = "BEFORE", .kind = CLI_STR, .off = C(before, const char *),
 	  .help = "differential graph, the same as 'stoke diff BEFORE FILE -o': widths from "
 	  "FILE, colour the change since BEFORE of counts, rates or shares (chosen as stoke "
 	  "diff does; red grew, blue shrank), grey within noise; subtrees only in BEFORE "
 	  "listed below" },
-	{ .name = "--negate", .kind = CLI_SET, .off = C(fo.negate), .val = 1,
+	{ .name = "--negate", .kind = CLI_SET, .off = C(fo.negate, int), .val = 1,
 	  .help = "with --diff: draw BEFORE's shape instead" },
-	{ .kind = CLI_GROUP, .off = C(dm), .group = &diff_mode_table,
+	{ .kind = CLI_GROUP, .off = C(dm, struct diff_mode_args), .group = &diff_mode_table,
 	  .help = "With --diff, what is compared (by default chosen as stoke diff chooses):" },
-	{ .kind = CLI_GROUP, .off = C(pa), .group = &profile_args_table,
+	{ .kind = CLI_GROUP, .off = C(pa, struct profile_args), .group = &profile_args_table,
 	  .help = "Filters shared with the other report commands:" },
 	{ 0 },
 };

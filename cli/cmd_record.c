@@ -360,10 +360,11 @@ static int opt_wakers(void *ctx, const char *opt, const char *v)
 	return 0;
 }
 
-#define C(field) offsetof(struct record_ctx, field)
+#define C(field, type) CLI_AT(struct record_ctx, field, type)
 
 static const struct cli_opt record_opts_table[] = {
-	{ .name = "--output", .letter = 'o', .arg = "FILE", .kind = CLI_STR, .off = C(o.output),
+	{ .name = "--output", .letter = 'o', .arg = "FILE", .kind = CLI_STR,
+	  .off = C(o.output, const char *),
 	  .help = "output file (default stoke.data; a previous one is kept as FILE.old; one "
 	  "recorder per file: the file is locked while recording)" },
 	{ .name = "--event", .letter = 'e', .arg = "EVENT[,EVENT]", .kind = CLI_CALL,
@@ -391,11 +392,11 @@ static const struct cli_opt record_opts_table[] = {
 	  .help = "sample only the instruction pointer" },
 	{ .name = "--pid", .letter = 'p', .arg = "PID[,PID]", .kind = CLI_CALL, .fn = opt_pid,
 	  .help = "record running processes (every thread, and new ones)" },
-	{ .name = "--all-cpus", .letter = 'a', .kind = CLI_SET, .off = C(o.system_wide),
+	{ .name = "--all-cpus", .letter = 'a', .kind = CLI_SET, .off = C(o.system_wide, int),
 	  .val = 1, .help = "record all CPUs (system-wide)" },
 	{ .name = "--cpu", .letter = 'C', .arg = "CPUS", .kind = CLI_CALL, .fn = opt_cpu,
 	  .help = "restrict to CPUs, e.g. 0-3,6 (alone: those CPUs, system-wide)" },
-	{ .name = "--off-cpu", .kind = CLI_SET, .off = C(off_cpu), .val = 1,
+	{ .name = "--off-cpu", .kind = CLI_SET, .off = C(off_cpu, int), .val = 1,
 	  .help = "also record when each thread leaves and regains a CPU, with its stack as "
 	  "it leaves (report --event off-cpu, --event wall; needs kernel-mode samples: root, "
 	  "or kernel.perf_event_paranoid <= 1; docs/offcpu.md)" },
@@ -403,7 +404,7 @@ static const struct cli_opt record_opts_table[] = {
 	  .help = "--off-cpu, and who woke each blocked thread (root or CAP_PERFMON, "
 	  "tracefs; where not allowed, one line says why and the recording goes on without)" },
 	{ .name = "--duration", .letter = 'd', .arg = "SECONDS", .kind = CLI_REAL,
-	  .off = C(o.duration), .rmin = 0, .rmax = 1e7, .open_min = 1,
+	  .off = C(o.duration, double), .rmin = 0, .rmax = 1e7, .open_min = 1,
 	  .units = cli_units_seconds,
 	  .help = "stop after SECONDS (fractions and units allowed: 500ms, 2m; a command "
 	  "still running is sent SIGTERM)" },
@@ -415,9 +416,10 @@ static const struct cli_opt record_opts_table[] = {
 	  .fn = opt_mmap_pages,
 	  .help = "ring buffer data pages per CPU (power of two), or a size (512K); default "
 	  "2048 pages with dwarf (fewer on many CPUs), 128 with fp" },
-	{ .name = "--quiet", .letter = 'q', .kind = CLI_SET, .off = C(quiet), .val = 1,
+	{ .name = "--quiet", .letter = 'q', .kind = CLI_SET, .off = C(quiet, int), .val = 1,
 	  .help = "print no summary" },
-	{ .name = "--no-mmap-build-id", .kind = CLI_SET, .off = C(o.no_mmap_build_id), .val = 1,
+	{ .name = "--no-mmap-build-id", .kind = CLI_SET, .off = C(o.no_mmap_build_id, int),
+	  .val = 1,
 	  .help = "read build-ids from the mapped files instead of asking the kernel (as on "
 	  "kernels before 5.12; for diagnosis)" },
 	{ 0 },

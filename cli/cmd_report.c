@@ -16,7 +16,7 @@ struct report_ctx {
 	long long top;
 };
 
-#define C(field) offsetof(struct report_ctx, field)
+#define C(field, type) CLI_AT(struct report_ctx, field, type)
 
 static int opt_top(void *ctx, const char *opt, const char *v)
 {
@@ -28,21 +28,21 @@ static int opt_top(void *ctx, const char *opt, const char *v)
 }
 
 static const struct cli_opt report_opts_table[] = {
-	{ .name = "--caller", .kind = CLI_SET, .off = C(view), .val = REPORT_CALLER,
+	{ .name = "--caller", .kind = CLI_SET, .off = C(view, int), .val = REPORT_CALLER,
 	  .help = "top-down: each function, then its callees (the default)" },
-	{ .name = "--callee", .kind = CLI_SET, .off = C(view), .val = REPORT_CALLEE,
+	{ .name = "--callee", .kind = CLI_SET, .off = C(view, int), .val = REPORT_CALLEE,
 	  .help = "bottom-up: each function, then its callers" },
 	{ .name = "--top", .arg = "N", .kind = CLI_CALL, .fn = opt_top,
 	  .help = "a flat table of the N first functions (0: all)" },
-	{ .name = "--sort", .arg = "self|total", .kind = CLI_CHOICE, .off = C(sort),
+	{ .name = "--sort", .arg = "self|total", .kind = CLI_CHOICE, .off = C(sort, int),
 	  .choices = "self|total",
 	  .help = "order of functions (default: total; self for --top)" },
-	{ .name = "--percent-limit", .arg = "P", .kind = CLI_REAL, .off = C(ro.percent_limit),
-	  .rmin = 0, .rmax = 100,
+	{ .name = "--percent-limit", .arg = "P", .kind = CLI_REAL,
+	  .off = C(ro.percent_limit, double), .rmin = 0, .rmax = 100,
 	  .help = "hide functions and graph lines below P% (default 0.5)" },
-	{ .name = "--folded", .kind = CLI_SET, .off = C(folded), .val = 1,
+	{ .name = "--folded", .kind = CLI_SET, .off = C(folded, int), .val = 1,
 	  .help = "write folded stacks instead (see --kernel-suffix)" },
-	{ .kind = CLI_GROUP, .off = C(pa), .group = &profile_args_table,
+	{ .kind = CLI_GROUP, .off = C(pa, struct profile_args), .group = &profile_args_table,
 	  .help = "Filters shared with the other report commands:" },
 	{ 0 },
 };

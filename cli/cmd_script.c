@@ -15,11 +15,11 @@ struct script_ctx {
 };
 
 static const struct cli_opt script_opts[] = {
-	{ .name = "--srcline", .kind = CLI_SET, .off = offsetof(struct script_ctx, srcline),
+	{ .name = "--srcline", .kind = CLI_SET, .off = CLI_AT(struct script_ctx, srcline, int),
 	  .val = 1,
 	  .help = "a \"  file:line\" line under each frame whose source line is known (as "
 	  "perf script -F +srcline)" },
-	{ .kind = CLI_GROUP, .off = offsetof(struct script_ctx, pa),
+	{ .kind = CLI_GROUP, .off = CLI_AT(struct script_ctx, pa, struct profile_args),
 	  .group = &profile_args_table,
 	  .help = "Filters shared with the other report commands:" },
 	{ 0 },

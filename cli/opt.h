@@ -26,6 +26,16 @@ enum cli_opt_kind {
 	CLI_GROUP,   /* the options of group, their context at ctx + off */
 };
 
+/*
+ * offsetof(type, field) for .off, refused at compile time unless the field is of
+ * type `want`: int for CLI_SET and CLI_CHOICE, const char * for CLI_STR, long long
+ * for CLI_INT, double for CLI_REAL, the group's context for CLI_GROUP.
+ */
+#define CLI_AT(type, field, want)                                                         \
+	(offsetof(type, field) +                                                          \
+	 0 * sizeof(char[__builtin_types_compatible_p(__typeof__(((type *)0)->field), want) \
+			 ? 1 : -1]))
+
 struct cli_opt {
 	const char *name;   /* long spelling, "--top"; or NULL */
 	char letter;        /* short spelling, 'o' for "-o"; or 0 */

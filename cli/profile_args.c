@@ -156,7 +156,7 @@ static int opt_no_cache(void *ctx, const char *opt, const char *v)
 	return 0;
 }
 
-#define PA(field) offsetof(struct profile_args, field)
+#define PA(field, type) CLI_AT(struct profile_args, field, type)
 
 static const struct cli_opt profile_opts_table[] = {
 	{ .name = "--pid", .arg = "PID[,PID]", .kind = CLI_CALL, .fn = opt_pid,
@@ -168,34 +168,37 @@ static const struct cli_opt profile_opts_table[] = {
 	{ .name = "--time", .arg = "START,END", .kind = CLI_CALL, .fn = opt_time,
 	  .help = "only samples between START and END seconds from the start (units allowed: "
 	  "500ms, 2m)" },
-	{ .name = "--per-thread", .kind = CLI_SET, .off = PA(opts.per_thread), .val = 1,
+	{ .name = "--per-thread", .kind = CLI_SET, .off = PA(opts.per_thread, int), .val = 1,
 	  .help = "a root frame per thread (comm-pid/tid) instead of per command" },
-	{ .name = "--no-kernel", .kind = CLI_SET, .off = PA(opts.no_kernel), .val = 1,
+	{ .name = "--no-kernel", .kind = CLI_SET, .off = PA(opts.no_kernel, int), .val = 1,
 	  .help = "drop kernel frames" },
-	{ .name = "--kernel-suffix", .kind = CLI_SET, .off = PA(annotate), .val = 1,
+	{ .name = "--kernel-suffix", .kind = CLI_SET, .off = PA(annotate, int), .val = 1,
 	  .help = "annotate frames: kernel _[k], inlined _[i], JIT _[j]" },
-	{ .name = "--no-inline", .kind = CLI_SET, .off = PA(opts.no_inline), .val = 1,
+	{ .name = "--no-inline", .kind = CLI_SET, .off = PA(opts.no_inline, int), .val = 1,
 	  .help = "do not expand inlined functions (nor look up file:line: no DWARF is read, "
 	  "the fastest report)" },
-	{ .name = "--no-demangle", .kind = CLI_SET, .off = PA(opts.no_demangle), .val = 1,
+	{ .name = "--no-demangle", .kind = CLI_SET, .off = PA(opts.no_demangle, int), .val = 1,
 	  .help = "show mangled C++/Rust names" },
-	{ .name = "--event", .arg = "NAME", .kind = CLI_STR, .off = PA(opts.event),
+	{ .name = "--event", .arg = "NAME", .kind = CLI_STR,
+	  .off = PA(opts.event, const char *),
 	  .help = "the event to report when the file has several; off-cpu: off-CPU time, "
 	  "wall: on-CPU and off-CPU time (record --off-cpu)" },
 	{ .name = "--min-block", .arg = "DURATION", .kind = CLI_CALL, .fn = opt_min_block,
 	  .help = "off-cpu, wall: hide intervals shorter than DURATION (5ms, 200us; a bare "
 	  "number is milliseconds)" },
-	{ .name = "--perf-map-dir", .arg = "DIR", .kind = CLI_STR, .off = PA(opts.perf_map_dir),
+	{ .name = "--perf-map-dir", .arg = "DIR", .kind = CLI_STR,
+	  .off = PA(opts.perf_map_dir, const char *),
 	  .help = "where to find perf-PID.map files (default /tmp)" },
-	{ .name = "--kallsyms", .arg = "FILE", .kind = CLI_STR, .off = PA(opts.kallsyms_path),
+	{ .name = "--kallsyms", .arg = "FILE", .kind = CLI_STR,
+	  .off = PA(opts.kallsyms_path, const char *),
 	  .help = "kernel symbols for a file that has none (perf.data from another machine "
 	  "or kernel): a copy of that machine's /proc/kallsyms" },
 	{ .name = "--no-cache", .kind = CLI_CALL, .fn = opt_no_cache,
 	  .help = "do not use or fill the debug cache ($XDG_CACHE_HOME/stoke)" },
-	{ .name = "--stats", .kind = CLI_SET, .off = PA(stats), .val = 1,
+	{ .name = "--stats", .kind = CLI_SET, .off = PA(stats, int), .val = 1,
 	  .help = "print the symbolizer's counters (files, DWARF, cache) to stderr" },
 	{ .name = "--unwinder", .arg = "NAME", .kind = CLI_CHOICE,
-	  .off = PA(opts.libunwind_only), .choices = "rules|libunwind",
+	  .off = PA(opts.libunwind_only, int), .choices = "rules|libunwind",
 	  .help = "DWARF stacks: rules (default: compiled CFI rules, libunwind for the rest) "
 	  "or libunwind (every step; slower, a cross-check)" },
 	{ .name = "--focus", .arg = "REGEX", .kind = CLI_CALL, .fn = opt_focus,
