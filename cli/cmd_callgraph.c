@@ -45,8 +45,7 @@ static const struct cli_opt callgraph_opts_table[] = {
 	{ .name = "--edge-fraction", .arg = "F", .kind = CLI_REAL,
 	  .off = C(co.edge_fraction, double), .rmin = 0, .rmax = 1,
 	  .help = "drop arcs below F of all samples (default 0.001)" },
-	{ .kind = CLI_GROUP, .off = C(pa, struct profile_args), .group = &profile_args_table,
-	  .help = "Filters shared with the other report commands:" },
+	PROFILE_ARGS_GROUP(struct callgraph_ctx, pa),
 	{ 0 },
 };
 

@@ -110,8 +110,7 @@ static const struct cli_opt diff_opts[] = {
 	  .help = "with -o: draw BEFORE's shape instead" },
 	{ .kind = CLI_GROUP, .off = C(dm, struct diff_mode_args), .group = &diff_mode_table,
 	  .help = "What is compared (by default chosen from how the two were recorded):" },
-	{ .kind = CLI_GROUP, .off = C(pa, struct profile_args), .group = &profile_args_table,
-	  .help = "Filters shared with the other report commands:" },
+	PROFILE_ARGS_GROUP(struct diff_ctx, pa),
 	{ 0 },
 };
 

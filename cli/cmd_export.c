@@ -52,9 +52,7 @@ static const struct cli_opt export_opts[] = {
 	  .off = CLI_AT(struct export_ctx, out, const char *),
 	  .help = "output file (default: standard output; pprof is not written to a "
 	  "terminal)" },
-	{ .kind = CLI_GROUP, .off = CLI_AT(struct export_ctx, pa, struct profile_args),
-	  .group = &profile_args_table,
-	  .help = "Filters shared with the other report commands:" },
+	PROFILE_ARGS_GROUP(struct export_ctx, pa),
 	{ 0 },
 };
 

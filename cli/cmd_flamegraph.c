@@ -145,8 +145,7 @@ static const struct cli_opt flamegraph_opts_table[] = {
 	  .help = "with --diff: draw BEFORE's shape instead" },
 	{ .kind = CLI_GROUP, .off = C(dm, struct diff_mode_args), .group = &diff_mode_table,
 	  .help = "With --diff, what is compared (by default chosen as stoke diff chooses):" },
-	{ .kind = CLI_GROUP, .off = C(pa, struct profile_args), .group = &profile_args_table,
-	  .help = "Filters shared with the other report commands:" },
+	PROFILE_ARGS_GROUP(struct flamegraph_ctx, pa),
 	{ 0 },
 };
 

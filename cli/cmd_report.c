@@ -42,8 +42,7 @@ static const struct cli_opt report_opts_table[] = {
 	  .help = "hide functions and graph lines below P% (default 0.5)" },
 	{ .name = "--folded", .kind = CLI_SET, .off = C(folded, int), .val = 1,
 	  .help = "write folded stacks instead (see --kernel-suffix)" },
-	{ .kind = CLI_GROUP, .off = C(pa, struct profile_args), .group = &profile_args_table,
-	  .help = "Filters shared with the other report commands:" },
+	PROFILE_ARGS_GROUP(struct report_ctx, pa),
 	{ 0 },
 };
 

@@ -19,9 +19,7 @@ static const struct cli_opt script_opts[] = {
 	  .val = 1,
 	  .help = "a \"  file:line\" line under each frame whose source line is known (as "
 	  "perf script -F +srcline)" },
-	{ .kind = CLI_GROUP, .off = CLI_AT(struct script_ctx, pa, struct profile_args),
-	  .group = &profile_args_table,
-	  .help = "Filters shared with the other report commands:" },
+	PROFILE_ARGS_GROUP(struct script_ctx, pa),
 	{ 0 },
 };
 

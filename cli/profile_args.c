@@ -49,22 +49,27 @@ void profile_args_release(struct profile_args *pa)
 	free(pa->cache_dir);
 }
 
+/* --pid, --tid: the ids into *ids, and the filter's list pointed at them. */
+static int add_ids(const char *opt, const char *v, const char *what, int **ids, size_t *nr,
+		   size_t *alloc, const int **list)
+{
+	int rc = cli_parse_ids(opt, v, 0, 1, INT32_MAX, what, ids, nr, alloc);
+	*list = *ids;
+	return rc;
+}
+
 static int opt_pid(void *ctx, const char *opt, const char *v)
 {
 	struct profile_args *pa = ctx;
-	int rc = cli_parse_ids(opt, v, 0, 1, INT32_MAX, "a process id", &pa->pids, &pa->opts.nr_pids,
-			       &pa->alloc_pids);
-	pa->opts.pids = pa->pids;
-	return rc;
+	return add_ids(opt, v, "a process id", &pa->pids, &pa->opts.nr_pids, &pa->alloc_pids,
+		       &pa->opts.pids);
 }
 
 static int opt_tid(void *ctx, const char *opt, const char *v)
 {
 	struct profile_args *pa = ctx;
-	int rc = cli_parse_ids(opt, v, 0, 1, INT32_MAX, "a thread id", &pa->tids, &pa->opts.nr_tids,
-			       &pa->alloc_tids);
-	pa->opts.tids = pa->tids;
-	return rc;
+	return add_ids(opt, v, "a thread id", &pa->tids, &pa->opts.nr_tids, &pa->alloc_tids,
+		       &pa->opts.tids);
 }
 
 static int opt_comm(void *ctx, const char *opt, const char *v)

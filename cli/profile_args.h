@@ -30,6 +30,11 @@ void profile_args_release(struct profile_args *pa);
  * includes, its context a struct profile_args.
  */
 extern const struct cli_table profile_args_table;
+/* The row of a command's table that includes them, their context at field of type. */
+#define PROFILE_ARGS_GROUP(type, field)                                        \
+	{ .kind = CLI_GROUP, .off = CLI_AT(type, field, struct profile_args),  \
+	  .group = &profile_args_table,                                        \
+	  .help = "Filters shared with the other report commands:" }
 
 /* Load a profile with these options; prints warnings and one error line. 0 or 1. */
 int profile_args_load(struct profile_args *pa, const char *path, struct tree **out,
