@@ -101,10 +101,14 @@ deps-check:
 fuzz:
 	$(Q)tests/fuzz.sh
 
+# The manual pages, written from each command's option table (tests/e2e/help.sh checks them).
+man: $(STOKE)
+	$(Q)docs/man/generate.sh $(STOKE)
+
 clean:
 	rm -rf build build-san build-fuzz stoke
 
-.PHONY: all stoke tests test demo deps deps-check fuzz clean
+.PHONY: all stoke tests test demo deps deps-check fuzz man clean
 .DELETE_ON_ERROR:
 .SECONDARY:
 

@@ -4,11 +4,17 @@
 
 #include "common/version.h"
 
+struct cli_table;
+
 struct cli_command {
-	const char *name;
+	const struct cli_table *table; /* its name, summary, usage and options (cli/opt.h) */
 	int (*fn)(int argc, char **argv); /* argv[0] is the command name */
-	const char *summary;
 };
+
+/* Every command, ended by { NULL } (main.c). */
+extern const struct cli_command cli_commands[];
+extern const struct cli_table cli_record_table, cli_dump_table, cli_report_table, cli_diff_table,
+	cli_callgraph_table, cli_flamegraph_table, cli_script_table, cli_export_table;
 
 int cmd_record(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
@@ -19,17 +25,23 @@ int cmd_callgraph(int argc, char **argv);
 int cmd_flamegraph(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 
-/* Print the help text of a command to stdout; 0, or 2 for an unknown command. */
-int cli_help(const char *name);
+/*
+ * What a differential profile compares (diff, flamegraph --diff): --counts,
+ * --rates, --shares (forced: DIFF_MODE_AUTO or an enum diff_mode) and
+ * --alpha (0: the default).  A group of options (cli/opt.h) both include.
+ */
+struct diff_mode_args {
+	int forced;
+	double alpha;
+};
+extern const struct cli_table diff_mode_table;
+void diff_mode_args_init(struct diff_mode_args *dm);
+
+/* Print the help of a command (man: its man page) to stdout; 0, or 2 for an unknown command. */
+int cli_help(const char *name, int man);
 
 /* Print "stoke: MSG" to stderr; returns `code` so callers can `return cli_error(1, ...)`. */
 int cli_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/*
- * Value of option `name` at argv[*i] ("--name=value" or "--name value",
- * advancing *i past a separate value), or NULL when argv[*i] is another
- * option.  When the value is missing, prints an error, sets *bad and returns NULL.
- */
-const char *cli_opt_value(const char *name, int argc, char **argv, int *i, int *bad);
 /*
  * Write sb to path (NULL or "-": standard output) through common/outfile:
  * every write and the close checked, no half-written file under the name.
@@ -44,5 +56,7 @@ int cli_input_error(const char *path, int err, int folded_ok);
 /* Print "stoke: writing PATH: REASON" for a failed output; returns 1. */
 int cli_output_error(const char *path, int err);
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* cli_warn("%s", msg), as the warn/notice callback of the library's options. */
+void cli_warn_cb(void *ctx, const char *msg);
 
 #endif

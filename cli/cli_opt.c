@@ -1,4 +1,4 @@
-/* Option-value parsing shared by the subcommands. */
+/* Writing a command's output, and the one line for an input that cannot be read. */
 #include "cli/cli.h"
 #include "common/format.h"
 #include "common/outfile.h"
@@ -7,22 +7,6 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
-
-const char *cli_opt_value(const char *name, int argc, char **argv, int *i, int *bad)
-{
-	size_t n = strlen(name);
-	const char *arg = argv[*i];
-	if (strncmp(arg, name, n) || (arg[n] && arg[n] != '='))
-		return NULL;
-	if (arg[n] == '=')
-		return arg + n + 1;
-	if (*i + 1 >= argc) {
-		cli_error(2, "%s needs a value", name);
-		*bad = 1;
-		return NULL;
-	}
-	return argv[++*i];
-}
 
 int cli_output_error(const char *path, int err)
 {

@@ -1,6 +1,7 @@
 /* stoke diff BEFORE AFTER: which functions changed (counts, rates or shares), and is it significant. */
 #include "cli/args.h"
 #include "cli/cli.h"
+#include "cli/opt.h"
 #include "common/error.h"
 #include "cli/profile_args.h"
 #include "common/strbuf.h"
@@ -8,13 +9,9 @@
 #include "report/diff_mode.h"
 #include "report/diff_svg.h"
 
-#include <errno.h>
-#include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
-
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 /* "# before: PATH: how it was recorded" for both sides, then what is compared. */
 static void add_header(struct strbuf *out, const char *const paths[2],
@@ -46,120 +43,159 @@ static int write_svg(const char *path, const struct diff *d, struct tree *t[2],
 	return rc;
 }
 
+/* --alpha: a level in (0, 1). */
+static int opt_alpha(void *ctx, const char *opt, const char *v)
+{
+	struct diff_mode_args *dm = ctx;
+	if (cli_parse_real(opt, v, 0, 1, 1, NULL, &dm->alpha))
+		return 2;
+	if (dm->alpha == 1)
+		return cli_error(2, "%s: '%s' is out of range (more than 0, less than 1)", opt, v);
+	return 0;
+}
+
+#define DM(field, type) CLI_AT(struct diff_mode_args, field, type)
+
+static const struct cli_opt diff_mode_opts[] = {
+	{ .name = "--counts", .kind = CLI_SET, .off = DM(forced, int), .val = DIFF_COUNTS,
+	  .help = "compare sample counts (--absolute is the same)" },
+	{ .name = "--absolute", .kind = CLI_SET, .off = DM(forced, int), .val = DIFF_COUNTS,
+	  .help = NULL },
+	{ .name = "--rates", .kind = CLI_SET, .off = DM(forced, int), .val = DIFF_RATES,
+	  .help = "compare samples per second of recording" },
+	{ .name = "--shares", .kind = CLI_SET, .off = DM(forced, int), .val = DIFF_SHARES,
+	  .help = "compare shares of each side's samples" },
+	{ .name = "--alpha", .arg = "A", .kind = CLI_CALL, .fn = opt_alpha,
+	  .help = "family-wise significance level (default 0.01; off-cpu and wall profiles "
+	  "are compared in time, untested)" },
+	{ 0 },
+};
+
+const struct cli_table diff_mode_table = {
+	.name = "the comparison",
+	.opts = diff_mode_opts,
+};
+
+void diff_mode_args_init(struct diff_mode_args *dm)
+{
+	dm->forced = DIFF_MODE_AUTO;
+	dm->alpha = 0;
+}
+
+struct diff_ctx {
+	struct profile_args pa;
+	struct diff_mode_args dm;
+	const char *svg_path;
+	long long rows;
+	int folded, negate, sort;
+};
+
+#define C(field, type) CLI_AT(struct diff_ctx, field, type)
+
+static const struct cli_opt diff_opts[] = {
+	{ .name = "--sort", .arg = "self|total", .kind = CLI_CHOICE, .off = C(sort, int),
+	  .choices = "self|total",
+	  .help = "rank by the change of self or total (default total)" },
+	{ .name = "--top", .arg = "N", .kind = CLI_INT, .off = C(rows, long long), .imin = 0,
+	  .imax = INT32_MAX, .help = "rows to show (default 30; 0: all)" },
+	{ .name = "--folded", .kind = CLI_SET, .off = C(folded, int), .val = 1,
+	  .help = "write \"stack BEFORE AFTER\" lines, stacks matched by name; BEFORE scaled "
+	  "to AFTER's total (shares) or duration (rates)" },
+	{ .name = "--output", .letter = 'o', .arg = "FILE.svg", .kind = CLI_STR,
+	  .off = C(svg_path, const char *),
+	  .help = "differential flame graph: widths from AFTER, colour the change compared "
+	  "(red grew, blue shrank), grey within noise; frames only in BEFORE are listed "
+	  "under the graph" },
+	{ .name = "--negate", .kind = CLI_SET, .off = C(negate, int), .val = 1,
+	  .help = "with -o: draw BEFORE's shape instead" },
+	{ .kind = CLI_GROUP, .off = C(dm, struct diff_mode_args), .group = &diff_mode_table,
+	  .help = "What is compared (by default chosen from how the two were recorded):" },
+	PROFILE_ARGS_GROUP(struct diff_ctx, pa),
+	{ 0 },
+};
+
+const struct cli_table cli_diff_table = {
+	.name = "diff",
+	.summary = "compare two profiles: which functions' share changed, and significantly",
+	.usage = "diff [options] BEFORE AFTER",
+	.about = "Compare two profiles (stoke files, perf.data files or folded stacks, in any\n"
+		 "mix): the functions that changed most, with a significance test corrected for\n"
+		 "the number of functions tested (Holm).  What is compared follows from how the\n"
+		 "two were recorded, and every output says which and why (see docs/diff.md):\n"
+		 "\n"
+		 "  counts   both ran one program to completion: the work of one whole run\n"
+		 "           (Poisson test)\n"
+		 "  rates    both cover a span of time (-d, -p, -a, a signal, --time): samples\n"
+		 "           per second (Poisson test, the durations as exposure)\n"
+		 "  shares   anything else (folded stacks, one of each, different programs or\n"
+		 "           sampling): each function's share of its side (two-proportion test)\n",
+	.opts = diff_opts,
+};
+
 int cmd_diff(int argc, char **argv)
 {
-	struct profile_args pa;
+	struct diff_ctx c = { .rows = 30, .sort = 1 };
+	struct cli_args a;
 	struct diff_opts dopts;
 	struct profile_info info[2] = { { 0 }, { 0 } };
 	struct tree *t[2] = { NULL, NULL };
 	struct strbuf out = STRBUF_INIT;
 	struct diff *d = NULL;
 	struct diff_choice choice;
-	const char *paths[2] = { NULL, NULL }, *v;
-	size_t rows = 30;
-	const char *svg_path = NULL;
-	int folded = 0, negate = 0, rc = 0, bad = 0, nr_paths = 0, forced = DIFF_MODE_AUTO;
+	const char *paths[2];
+	int rc;
 
-	profile_args_init(&pa);
+	profile_args_init(&c.pa);
+	diff_mode_args_init(&c.dm);
 	diff_opts_init(&dopts);
-	for (int i = 1; i < argc; i++) {
-		const char *arg = argv[i];
-		int r = profile_args_parse(&pa, argc, argv, &i);
-		if (r < 0) {
-			rc = 2;
-			goto out;
-		}
-		if (r)
-			continue;
-		if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
-			rc = cli_help("diff");
-			goto out;
-		} else if (!strcmp(arg, "--counts") || !strcmp(arg, "--absolute")) {
-			forced = DIFF_COUNTS;
-		} else if (!strcmp(arg, "--rates")) {
-			forced = DIFF_RATES;
-		} else if (!strcmp(arg, "--shares")) {
-			forced = DIFF_SHARES;
-		} else if (!strcmp(arg, "--folded")) {
-			folded = 1;
-		} else if (!strcmp(arg, "--negate")) {
-			negate = 1;
-		} else if ((v = cli_opt_value("-o", argc, argv, &i, &bad)) ||
-			   (v = cli_opt_value("--output", argc, argv, &i, &bad))) {
-			svg_path = v;
-		} else if ((v = cli_opt_value("--alpha", argc, argv, &i, &bad))) {
-			if ((rc = cli_parse_real("--alpha", v, 0, 1, 1, NULL, &dopts.alpha)))
-				goto out;
-			if (dopts.alpha == 1) {
-				rc = cli_error(2, "--alpha: '%s' is out of range (more than 0, less than 1)", v);
-				goto out;
-			}
-		} else if ((v = cli_opt_value("--sort", argc, argv, &i, &bad))) {
-			if (!strcmp(v, "self"))
-				dopts.sort = DIFF_SORT_SELF;
-			else if (!strcmp(v, "total"))
-				dopts.sort = DIFF_SORT_TOTAL;
-			else {
-				rc = cli_error(2, "--sort: expected self or total, not '%s'", v);
-				goto out;
-			}
-		} else if ((v = cli_opt_value("--top", argc, argv, &i, &bad))) {
-			long long n;
-			if ((rc = cli_parse_int("--top", v, 0, INT32_MAX, NULL, &n)))
-				goto out;
-			rows = (size_t)n;
-		} else if (bad) {
-			rc = 2;
-			goto out;
-		} else if (arg[0] == '-' && arg[1]) {
-			rc = cli_error(2, "diff: unknown option '%s'; see 'stoke help diff'", arg);
-			goto out;
-		} else if (nr_paths < 2) {
-			paths[nr_paths++] = arg;
-		} else {
-			rc = cli_error(2, "diff: expected two files, BEFORE and AFTER");
-			goto out;
-		}
-	}
-	if (nr_paths != 2) {
+	if ((rc = cli_parse(&cli_diff_table, &c, argc, argv, &a)) >= 0)
+		goto out;
+	rc = 0;
+	if (a.nr_pos != 2) {
 		rc = cli_error(2, "diff: expected two files, BEFORE and AFTER; see 'stoke help diff'");
 		goto out;
 	}
+	paths[0] = a.pos[0];
+	paths[1] = a.pos[1];
+	dopts.sort = c.sort == 0 ? DIFF_SORT_SELF : DIFF_SORT_TOTAL;
+	if (c.dm.alpha)
+		dopts.alpha = c.dm.alpha;
 	/* Only the SVG's tooltips show source lines; --no-inline reads no DWARF (docs/report.md). */
-	pa.opts.no_lines = !svg_path || pa.opts.no_inline;
+	c.pa.opts.no_lines = !c.svg_path || c.pa.opts.no_inline;
 	for (int s = 0; s < 2; s++) {
-		if (profile_args_load(&pa, paths[s], &t[s], &info[s])) {
+		if (profile_args_load(&c.pa, paths[s], &t[s], &info[s])) {
 			rc = 1;
 			goto out;
 		}
 	}
-	if (diff_mode_choose(&info[0], &info[1], forced, &choice)) {
+	if (diff_mode_choose(&info[0], &info[1], c.dm.forced, &choice)) {
 		rc = cli_error(2, "diff: %s", choice.why);
 		goto out;
 	}
 	diff_mode_apply(&choice, &dopts);
 	d = diff_new(t[0], t[1], &dopts);
-	if (svg_path) {
-		rc = write_svg(svg_path, d, t, &choice, negate, pa.annotate);
+	if (c.svg_path) {
+		rc = write_svg(c.svg_path, d, t, &choice, c.negate, c.pa.annotate);
 		goto out;
 	}
 	add_header(&out, paths, info, &choice);
-	if (folded) {
+	if (c.folded) {
 		strbuf_addf(&out, "# stack, BEFORE's self samples%s, AFTER's self samples\n",
 			    dopts.mode == DIFF_SHARES  ? " scaled to AFTER's total"
 			    : dopts.mode == DIFF_RATES ? " scaled to AFTER's duration" : "");
 		diff_write_folded(d, &out);
 	} else {
-		diff_write_table(d, rows, &out);
+		diff_write_table(d, (size_t)c.rows, &out);
 	}
 	rc = cli_write_output(NULL, &out);
 out:
+	cli_args_release(&a);
 	diff_free(d);
 	strbuf_release(&out);
 	for (int s = 0; s < 2; s++) {
 		tree_free(t[s]);
 		profile_info_release(&info[s]);
 	}
-	profile_args_release(&pa);
+	profile_args_release(&c.pa);
 	return rc;
 }

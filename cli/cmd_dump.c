@@ -1,5 +1,6 @@
 /* stoke dump: every record of a file, for debugging and tests. */
 #include "cli/cli.h"
+#include "cli/opt.h"
 #include "common/format.h"
 #include "common/outfile.h"
 #include "common/strbuf.h"
@@ -10,15 +11,28 @@
 #include <string.h>
 #include <unistd.h>
 
+static const struct cli_opt dump_opts[] = { { 0 } };
+
+const struct cli_table cli_dump_table = {
+	.name = "dump",
+	.summary = "print every record of a stoke file",
+	.usage = "dump [FILE]",
+	.about = "Print every record of a stoke file (default stoke.data) in readable form.\n"
+		 "A perf.data file shows as stoke reads it: its attrs, features and records.\n",
+	.opts = dump_opts,
+};
+
 int cmd_dump(int argc, char **argv)
 {
-	const char *path = "stoke.data";
-	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")))
-		return cli_help("dump");
-	if (argc > 2)
+	struct cli_args a;
+	int rc = cli_parse(&cli_dump_table, NULL, argc, argv, &a);
+	const char *path = a.nr_pos ? a.pos[0] : "stoke.data";
+	int many = a.nr_pos > 1;
+	cli_args_release(&a);
+	if (rc >= 0)
+		return rc;
+	if (many)
 		return cli_error(2, "usage: stoke dump [FILE]");
-	if (argc == 2)
-		path = argv[1];
 
 	struct fmt_reader *r;
 	int err = fmt_reader_open(path, &r);
@@ -33,7 +47,8 @@ int cmd_dump(int argc, char **argv)
 	struct dump *d = dump_new();
 	struct strbuf out = STRBUF_INIT;
 	const struct perf_event_header *h;
-	int rc = 0, have_end = 0;
+	int have_end = 0;
+	rc = 0;
 	while ((err = fmt_reader_next(r, &h)) > 0) {
 		have_end |= h->type == STOKE_REC_END;
 		dump_record(d, h, fmt_reader_offset(r), &out);

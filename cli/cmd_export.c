@@ -1,17 +1,16 @@
 /* stoke export: a profile as pprof (profile.proto, gzip) or speedscope JSON. */
 #include "cli/cli.h"
+#include "cli/opt.h"
 #include "cli/profile_args.h"
 #include "common/format.h"
+#include "common/outfile.h"
 #include "report/export.h"
 #include "report/pprof.h"
 #include "report/speedscope.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
-#include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 enum export_format { FORMAT_NONE, FORMAT_PPROF, FORMAT_SPEEDSCOPE };
@@ -33,83 +32,80 @@ static enum export_format format_of_name(const char *out)
 	return FORMAT_NONE;
 }
 
-static void warn_line(void *ctx, const char *msg)
-{
-	(void)ctx;
-	cli_warn("%s", msg);
-}
-
 static int write_profile(const struct export_profile *p, enum export_format fmt, const char *name,
 			 int fd)
 {
 	return fmt == FORMAT_PPROF ? pprof_write(p, fd) : speedscope_write(p, name, fd);
 }
 
-/* Write to a temporary file beside out, then rename: no half-written file under out's name. */
-static int write_file(const struct export_profile *p, enum export_format fmt, const char *name,
-		      const char *out)
+struct export_ctx {
+	struct profile_args pa;
+	const char *out, *format;
+};
+
+static const struct cli_opt export_opts[] = {
+	{ .name = "--format", .arg = "FORMAT", .kind = CLI_STR,
+	  .off = CLI_AT(struct export_ctx, format, const char *),
+	  .help = "pprof or speedscope; by default taken from the output name: NAME.pb.gz is "
+	  "pprof, NAME.speedscope.json speedscope" },
+	{ .name = "--output", .letter = 'o', .arg = "FILE", .kind = CLI_STR,
+	  .off = CLI_AT(struct export_ctx, out, const char *),
+	  .help = "output file (default: standard output; pprof is not written to a "
+	  "terminal)" },
+	PROFILE_ARGS_GROUP(struct export_ctx, pa),
+	{ 0 },
+};
+
+const struct cli_table cli_export_table = {
+	.name = "export",
+	.summary = "write a profile as pprof (profile.proto) or speedscope JSON",
+	.usage = "export --format pprof|speedscope [-o FILE] [options] [FILE]",
+	.about = "Write a profile (a stoke file, default stoke.data, or folded stacks) in the\n"
+		 "format of another tool: pprof's profile.proto, gzip-compressed (go tool pprof,\n"
+		 "Grafana Pyroscope, Parca), or speedscope's JSON file format.  From a stoke\n"
+		 "file the export keeps the addresses: one pprof mapping per mapped file with\n"
+		 "its build-id, one location per address with its inlined functions and source\n"
+		 "lines, labels pid, tid and thread; speedscope gets one profile per thread.\n"
+		 "Folded stacks carry names only, and export as such.  See docs/export.md.\n",
+	.opts = export_opts,
+	.epilogue = "Values: samples/count, then cpu/nanoseconds for cpu-clock and task-clock\n"
+		    "(the sampling periods), or EVENT/count for any other event.  Threads are\n"
+		    "always kept apart, so --per-thread and --kernel-suffix change nothing here.\n",
+	.max_args = 1,
+};
+
+/* To out (NULL: standard output) through common/outfile: no half-written file under its name. */
+static int write_output(const struct export_profile *p, enum export_format fmt, const char *name,
+			const char *out)
 {
-	size_t n = strlen(out) + 16;
-	char *tmp = malloc(n);
-	if (!tmp)
-		return cli_error(1, "%s: %s", out, strerror(ENOMEM));
-	snprintf(tmp, n, "%s.tmpXXXXXX", out);
-	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		int e = errno;
-		free(tmp);
-		return cli_error(1, "%s: %s", out, strerror(e));
-	}
-	int err = write_profile(p, fmt, name, fd);
-	mode_t mask = umask(0); /* mkstemp made it 0600: give it the usual mode */
-	umask(mask);
-	if (!err && fchmod(fd, 0666 & ~mask) < 0)
-		err = -errno;
-	if (close(fd) < 0 && !err)
-		err = -errno;
-	if (!err && rename(tmp, out) < 0)
-		err = -errno;
+	struct outfile *of;
+	int err = outfile_open(out, &of);
 	if (err)
-		unlink(tmp);
-	free(tmp);
-	return err ? cli_error(1, "%s: %s", out, stoke_strerror(err)) : 0;
+		return cli_output_error(out, err);
+	err = write_profile(p, fmt, name, outfile_fd(of));
+	if (err)
+		outfile_set_error(of, err);
+	err = outfile_commit(of);
+	if (err == -EPIPE && !out)
+		return 0; /* the reader went away (head): not an error */
+	return err ? cli_output_error(out, err) : 0;
 }
 
 int cmd_export(int argc, char **argv)
 {
-	struct profile_args pa;
-	const char *path = "stoke.data", *out = NULL, *format = NULL;
+	struct export_ctx c = { .out = NULL };
+	struct cli_args a;
+	const char *path, *out, *format;
 	struct export_profile *p = NULL;
-	int rc = 0, have_path = 0, bad = 0;
+	int rc;
 
-	profile_args_init(&pa);
-	for (int i = 1; i < argc; i++) {
-		int r = profile_args_parse(&pa, argc, argv, &i);
-		if (r < 0) {
-			rc = 2;
-			goto out;
-		}
-		if (r)
-			continue;
-		const char *v;
-		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			rc = cli_help("export");
-			goto out;
-		} else if ((v = cli_opt_value("--format", argc, argv, &i, &bad))) {
-			format = v;
-		} else if ((v = cli_opt_value("-o", argc, argv, &i, &bad))) {
-			out = v;
-		} else if (bad) {
-			rc = 2;
-			goto out;
-		} else if (argv[i][0] == '-' || have_path) {
-			rc = cli_error(2, "export: unexpected '%s'; see 'stoke help export'", argv[i]);
-			goto out;
-		} else {
-			path = argv[i];
-			have_path = 1;
-		}
-	}
+	profile_args_init(&c.pa);
+	if ((rc = cli_parse(&cli_export_table, &c, argc, argv, &a)) >= 0)
+		goto out;
+	rc = 0;
+	path = a.nr_pos ? a.pos[0] : "stoke.data";
+	out = c.out;
+	format = c.format;
 	if (out && !strcmp(out, "-"))
 		out = NULL;
 	enum export_format fmt = format_of_name(out);
@@ -133,12 +129,12 @@ int cmd_export(int argc, char **argv)
 		goto out;
 	}
 
-	if (pa.stats) {
+	if (c.pa.stats) {
 		rc = cli_error(2, "export: --stats is for report, flamegraph, callgraph and diff");
 		goto out;
 	}
-	pa.opts.warn = warn_line;
-	int err = export_load(path, &pa.opts, &p);
+	c.pa.opts.warn = cli_warn_cb;
+	int err = export_load(path, &c.pa.opts, &p);
 	if (err == -STOKE_ENOEVENT) {
 		rc = 1; /* the warning named the file's events */
 		goto out;
@@ -160,17 +156,12 @@ int cmd_export(int argc, char **argv)
 
 	const char *base = strrchr(path, '/');
 	base = base ? base + 1 : path;
-	if (out) {
-		rc = write_file(p, fmt, base, out);
-	} else {
-		err = write_profile(p, fmt, base, STDOUT_FILENO);
-		if (err && err != -EPIPE)
-			rc = cli_error(1, "writing the export: %s", stoke_strerror(err));
-	}
+	rc = write_output(p, fmt, base, out);
 	if (!rc && p->truncated)
 		rc = 1;
 out:
+	cli_args_release(&a);
 	export_free(p);
-	profile_args_release(&pa);
+	profile_args_release(&c.pa);
 	return rc;
 }

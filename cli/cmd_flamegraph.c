@@ -1,6 +1,7 @@
 /* stoke flamegraph: a profile (stoke file or folded stacks) to an interactive SVG. */
 #include "cli/args.h"
 #include "cli/cli.h"
+#include "cli/opt.h"
 #include "common/error.h"
 #include "common/util.h"
 #include "cli/profile_args.h"
@@ -11,32 +12,11 @@
 #include "report/flamegraph.h"
 
 #include <errno.h>
-#include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-/* "--opt value" or "--opt=value"; 1 when argv[*i] is opt (value in *val), -1 when it lacks one. */
-static int opt_value(const char *opt, int argc, char **argv, int *i, const char **val)
-{
-	size_t n = strlen(opt);
-	const char *arg = argv[*i];
-	if (strncmp(arg, opt, n))
-		return 0;
-	if (arg[n] == '=') {
-		*val = arg + n + 1;
-		return 1;
-	}
-	if (arg[n])
-		return 0;
-	if (*i + 1 >= argc) {
-		cli_error(2, "flamegraph: %s needs a value", opt);
-		return -1;
-	}
-	*val = argv[++*i];
-	return 1;
-}
 
 static void add_thousands(struct strbuf *sb, unsigned long long v)
 {
@@ -117,249 +97,217 @@ static void time_subtitle(struct strbuf *sb, const struct profile_info *info)
 		strbuf_addf(sb, "%s%s", dot, info->cmdline);
 }
 
+struct flamegraph_ctx {
+	struct profile_args pa;
+	struct diff_mode_args dm;
+	struct flamegraph_opts fo;
+	const char *output, *before;
+	long long width, max_frames;
+	int colors;
+};
+
+#define C(field, type) CLI_AT(struct flamegraph_ctx, field, type)
+
+static const struct cli_opt flamegraph_opts_table[] = {
+	{ .name = "--output", .letter = 'o', .arg = "FILE", .kind = CLI_STR,
+	  .off = C(output, const char *),
+	  .help = "write the SVG to FILE (default: standard output)" },
+	{ .name = "--title", .arg = "TEXT", .kind = CLI_STR, .off = C(fo.title, const char *),
+	  .help = "title (default \"Flame Graph\")" },
+	{ .name = "--subtitle", .arg = "TEXT", .kind = CLI_STR,
+	  .off = C(fo.subtitle, const char *),
+	  .help = "subtitle (default: event, samples, duration, lost)" },
+	{ .name = "--width", .arg = "PX", .kind = CLI_INT, .off = C(width, long long),
+	  .imin = 100, .imax = 100000, .help = "image width (default 1200)" },
+	{ .name = "--minwidth", .arg = "PX", .kind = CLI_REAL, .off = C(fo.minwidth, double),
+	  .rmin = 0, .rmax = 1000,
+	  .help = "do not draw frames narrower than PX at the current zoom (default 0.1); "
+	  "their samples still count" },
+	{ .name = "--max-frames", .arg = "N", .kind = CLI_INT, .off = C(max_frames, long long),
+	  .imin = 1, .imax = INT64_MAX,
+	  .help = "keep at most N frames in the file (default 1500000); the narrowest are "
+	  "left out, still counted in callers" },
+	{ .name = "--inverted", .kind = CLI_SET, .off = C(fo.inverted, int), .val = 1,
+	  .help = "icicle graph: callers at the top" },
+	{ .name = "--colors", .arg = "hot|kind", .kind = CLI_CHOICE, .off = C(colors, int),
+	  .choices = "hot|kind",
+	  .help = "warm colours (default), or hues by frame kind (user, kernel, JIT, "
+	  "inlined, unknown); off-cpu and wall profiles default to blues for off-CPU time" },
+	{ .name = "--count-name", .arg = "NAME", .kind = CLI_STR,
+	  .off = C(fo.count_name, const char *),
+	  .help = "unit shown in details (default samples)" },
+	{ .name = "--diff", .arg = "BEFORE", .kind = CLI_STR, .off = C(before, const char *),
+	  .help = "differential graph, the same as 'stoke diff BEFORE FILE -o': widths from "
+	  "FILE, colour the change since BEFORE of counts, rates or shares (chosen as stoke "
+	  "diff does; red grew, blue shrank), grey within noise; subtrees only in BEFORE "
+	  "listed below" },
+	{ .name = "--negate", .kind = CLI_SET, .off = C(fo.negate, int), .val = 1,
+	  .help = "with --diff: draw BEFORE's shape instead" },
+	{ .kind = CLI_GROUP, .off = C(dm, struct diff_mode_args), .group = &diff_mode_table,
+	  .help = "With --diff, what is compared (by default chosen as stoke diff chooses):" },
+	PROFILE_ARGS_GROUP(struct flamegraph_ctx, pa),
+	{ 0 },
+};
+
+const struct cli_table cli_flamegraph_table = {
+	.name = "flamegraph",
+	.summary = "draw an interactive SVG flame graph",
+	.usage = "flamegraph [FILE] [-o OUT.svg] [options]\n"
+		 "flamegraph -o OUT.svg [options] -- COMMAND [ARGS]",
+	.about = "Draw an interactive flame graph of FILE (a stoke file, default stoke.data,\n"
+		 "a perf.data file, or folded stacks from any tool) as a self-contained SVG.\n"
+		 "Open it in a browser: hover for details, click to zoom, Escape to reset,\n"
+		 "Ctrl-F or / to search; see docs/flamegraph.md.  With -- COMMAND, records the\n"
+		 "command first (as 'stoke record' would, at 999 Hz with call graphs; with\n"
+		 "--event off-cpu or wall given before '--', with --off-cpu too) and exits with\n"
+		 "its status.\n",
+	.opts = flamegraph_opts_table,
+	.flags = CLI_DASHDASH_REST,
+	.max_args = 1,
+};
+
+/* -- COMMAND [ARGS]: record it as 'stoke record -q -o tmp' would into tmp; its exit status. */
+static int record_first(struct flamegraph_ctx *c, char **cmd, int nr, char *tmp, int *rc)
+{
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		*rc = cli_error(1, "flamegraph: cannot create a temporary file: %s", strerror(errno));
+		return -1;
+	}
+	close(fd);
+	char **rargv = xcalloc((size_t)nr + 7, sizeof(char *));
+	int k = 0;
+	rargv[k++] = (char *)"record";
+	rargv[k++] = (char *)"-q";
+	rargv[k++] = (char *)"-o";
+	rargv[k++] = tmp;
+	if (c->pa.opts.event && (!strcmp(c->pa.opts.event, "off-cpu") ||
+				 !strcmp(c->pa.opts.event, "wall")))
+		rargv[k++] = (char *)"--off-cpu";
+	rargv[k++] = (char *)"--";
+	for (int j = 0; j < nr; j++)
+		rargv[k++] = cmd[j];
+	int status = cmd_record(k, rargv);
+	free(rargv);
+	if (status == 126 || status == 127 || access(tmp, R_OK)) {
+		unlink(tmp);
+		*rc = status ? status : 1;
+		return -1;
+	}
+	return status;
+}
+
 int cmd_flamegraph(int argc, char **argv)
 {
-	struct profile_args pa;
-	struct flamegraph_opts fo;
+	struct flamegraph_ctx c = { .colors = -1 };
+	struct cli_args a;
 	struct profile_info info;
 	struct strbuf svg = STRBUF_INIT, subtitle = STRBUF_INIT;
 	struct profile_info before_info;
 	struct tree *t = NULL, *before = NULL;
-	const char *input = NULL, *output = NULL, *before_path = NULL, *val;
+	struct flamegraph_opts *fo = &c.fo;
+	const char *input = NULL;
 	char tmp[] = "/tmp/stoke-flamegraph.XXXXXX";
-	int rc = 2, r, recorded = 0, cmd_status = 0, forced = DIFF_MODE_AUTO, colors_given = 0;
-	double alpha = 0;
+	int rc, r, recorded = 0, cmd_status = 0;
 
-	profile_args_init(&pa);
-	flamegraph_opts_init(&fo);
+	profile_args_init(&c.pa);
+	diff_mode_args_init(&c.dm);
+	flamegraph_opts_init(fo);
 	memset(&info, 0, sizeof(info));
 	memset(&before_info, 0, sizeof(before_info));
-	for (int i = 1; i < argc; i++) {
-		const char *arg = argv[i];
-		if (!strcmp(arg, "--")) {
-			/* One shot: record the command (default options), then draw it. */
-			if (input || i + 1 >= argc) {
-				cli_error(2, "flamegraph: give either FILE or -- COMMAND [ARGS]");
-				goto out;
-			}
-			int fd = mkstemp(tmp);
-			if (fd < 0) {
-				rc = cli_error(1, "flamegraph: cannot create a temporary file: %s",
-					       strerror(errno));
-				goto out;
-			}
-			close(fd);
-			recorded = 1;
-			char **rargv = xcalloc((size_t)(argc - i) + 6, sizeof(char *));
-			int k = 0;
-			rargv[k++] = (char *)"record";
-			rargv[k++] = (char *)"-q";
-			rargv[k++] = (char *)"-o";
-			rargv[k++] = tmp;
-			if (pa.opts.event && (!strcmp(pa.opts.event, "off-cpu") ||
-					      !strcmp(pa.opts.event, "wall")))
-				rargv[k++] = (char *)"--off-cpu";
-			for (int j = i; j < argc; j++)
-				rargv[k++] = argv[j];
-			cmd_status = cmd_record(k, rargv);
-			free(rargv);
-			if (cmd_status == 126 || cmd_status == 127 || access(tmp, R_OK)) {
-				rc = cmd_status ? cmd_status : 1;
-				goto out;
-			}
-			input = tmp;
-			break;
-		}
-		if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
-			rc = cli_help("flamegraph");
+	if ((rc = cli_parse(&cli_flamegraph_table, &c, argc, argv, &a)) >= 0)
+		goto out;
+	rc = 2;
+	if (a.dashdash && (a.nr_pos || !a.nr_rest)) {
+		cli_error(2, "flamegraph: give either FILE or -- COMMAND [ARGS]");
+		goto out;
+	}
+	if (c.width)
+		fo->width = (unsigned)c.width;
+	if (c.max_frames)
+		fo->max_frames = (size_t)c.max_frames;
+	if (c.colors >= 0)
+		fo->colors = c.colors ? FLAMEGRAPH_KIND : FLAMEGRAPH_HOT;
+	if (a.dashdash) {
+		/* One shot: record the command (default options), then draw it. */
+		if ((cmd_status = record_first(&c, a.rest, a.nr_rest, tmp, &rc)) < 0)
 			goto out;
-		}
-		if (!strcmp(arg, "--inverted")) {
-			fo.inverted = 1;
-			continue;
-		}
-		if (!strcmp(arg, "--negate")) {
-			fo.negate = 1;
-			continue;
-		}
-		if (!strcmp(arg, "--counts") || !strcmp(arg, "--absolute")) {
-			forced = DIFF_COUNTS;
-			continue;
-		}
-		if (!strcmp(arg, "--rates")) {
-			forced = DIFF_RATES;
-			continue;
-		}
-		if (!strcmp(arg, "--shares")) {
-			forced = DIFF_SHARES;
-			continue;
-		}
-		if ((r = opt_value("--alpha", argc, argv, &i, &val))) {
-			char *end;
-			if (r < 0)
-				goto out;
-			alpha = strtod(val, &end);
-			if (*end || end == val || !(alpha > 0 && alpha < 1)) {
-				cli_error(2, "flamegraph: --alpha: expected a level between 0 and 1, not '%s'",
-					  val);
-				goto out;
-			}
-			continue;
-		}
-		if ((r = opt_value("--diff", argc, argv, &i, &val))) {
-			if (r < 0)
-				goto out;
-			before_path = val;
-			continue;
-		}
-		if ((r = opt_value("-o", argc, argv, &i, &val)) ||
-		    (r = opt_value("--output", argc, argv, &i, &val))) {
-			if (r < 0)
-				goto out;
-			output = val;
-			continue;
-		}
-		if ((r = opt_value("--title", argc, argv, &i, &val))) {
-			if (r < 0)
-				goto out;
-			fo.title = val;
-			continue;
-		}
-		if ((r = opt_value("--subtitle", argc, argv, &i, &val))) {
-			if (r < 0)
-				goto out;
-			fo.subtitle = val;
-			continue;
-		}
-		if ((r = opt_value("--count-name", argc, argv, &i, &val))) {
-			if (r < 0)
-				goto out;
-			fo.count_name = val;
-			continue;
-		}
-		if ((r = opt_value("--width", argc, argv, &i, &val))) {
-			long long w;
-			if (r < 0 || cli_parse_int("--width", val, 100, 100000, NULL, &w))
-				goto out;
-			fo.width = (unsigned)w;
-			continue;
-		}
-		if ((r = opt_value("--minwidth", argc, argv, &i, &val))) {
-			double m;
-			if (r < 0 || cli_parse_real("--minwidth", val, 0, 1000, 0, NULL, &m))
-				goto out;
-			fo.minwidth = m;
-			continue;
-		}
-		if ((r = opt_value("--max-frames", argc, argv, &i, &val))) {
-			long long m;
-			if (r < 0 || cli_parse_int("--max-frames", val, 1, INT64_MAX, NULL, &m))
-				goto out;
-			fo.max_frames = (size_t)m;
-			continue;
-		}
-		if ((r = opt_value("--colors", argc, argv, &i, &val))) {
-			if (r < 0)
-				goto out;
-			colors_given = 1;
-			if (!strcmp(val, "hot")) {
-				fo.colors = FLAMEGRAPH_HOT;
-			} else if (!strcmp(val, "kind")) {
-				fo.colors = FLAMEGRAPH_KIND;
-			} else {
-				cli_error(2, "flamegraph: --colors: expected hot or kind, not '%s'", val);
-				goto out;
-			}
-			continue;
-		}
-		r = profile_args_parse(&pa, argc, argv, &i);
-		if (r < 0)
-			goto out;
-		if (r > 0)
-			continue;
-		if (arg[0] == '-' && arg[1]) {
-			cli_error(2, "flamegraph: unknown option '%s'; see 'stoke help flamegraph'", arg);
-			goto out;
-		}
-		if (input) {
-			cli_error(2, "flamegraph: one input file only ('%s' and '%s')", input, arg);
-			goto out;
-		}
-		input = arg;
+		recorded = 1;
+		input = tmp;
 	}
 	if (!input)
-		input = "stoke.data";
-	if (!output && isatty(1)) {
+		input = a.nr_pos ? a.pos[0] : "stoke.data";
+	if (!c.output && isatty(1)) {
 		cli_error(2, "flamegraph: give an output file with -o FILE.svg");
 		goto out;
 	}
 
 	rc = 1;
 	/* Inline frames and file:line are what only DWARF has: --no-inline reads no DWARF. */
-	pa.opts.no_lines = pa.opts.no_inline;
-	if (profile_args_load(&pa, input, &t, &info))
+	c.pa.opts.no_lines = c.pa.opts.no_inline;
+	if (profile_args_load(&c.pa, input, &t, &info))
 		goto out;
-	if (before_path) {
-		if (profile_args_load(&pa, before_path, &before, &before_info))
+	if (c.before) {
+		if (profile_args_load(&c.pa, c.before, &before, &before_info))
 			goto out;
-	} else if (fo.negate || forced != DIFF_MODE_AUTO || alpha) {
-		cli_error(2, "flamegraph: --negate, --counts, --rates, --shares and --alpha need "
-			     "--diff BEFORE");
-		rc = 2;
+	} else if (fo->negate || c.dm.forced != DIFF_MODE_AUTO || c.dm.alpha) {
+		rc = cli_error(2, "flamegraph: --negate, --counts, --rates, --shares and --alpha need "
+				  "--diff BEFORE");
 		goto out;
 	}
 	if (info.time_weighted) {
-		if (!colors_given)
-			fo.colors = strcmp(info.event, "wall") ? FLAMEGRAPH_COLD : FLAMEGRAPH_WALL;
-		if (!fo.count_name)
-			fo.count_name = "\xc2\xb5s";
-		fo.time_base_us = info.duration_ns / 1000;
-		if (!fo.title && !fo.inverted && !before)
-			fo.title = strcmp(info.event, "wall") ? "Off-CPU Time Flame Graph"
-							      : "Wall-Clock Flame Graph";
+		if (c.colors < 0)
+			fo->colors = strcmp(info.event, "wall") ? FLAMEGRAPH_COLD : FLAMEGRAPH_WALL;
+		if (!fo->count_name)
+			fo->count_name = "\xc2\xb5s";
+		fo->time_base_us = info.duration_ns / 1000;
+		if (!fo->title && !fo->inverted && !before)
+			fo->title = strcmp(info.event, "wall") ? "Off-CPU Time Flame Graph"
+							       : "Wall-Clock Flame Graph";
 	}
-	fo.annotate = pa.annotate;
+	fo->annotate = c.pa.annotate;
 	if (before) {
 		/* The same comparison, test and drawing as stoke diff -o. */
 		struct diff_choice choice;
 		struct diff_opts dopts;
-		if (diff_mode_choose(&before_info, &info, forced, &choice)) {
+		if (diff_mode_choose(&before_info, &info, c.dm.forced, &choice)) {
 			rc = cli_error(2, "flamegraph: %s", choice.why);
 			goto out;
 		}
 		diff_opts_init(&dopts);
 		diff_mode_apply(&choice, &dopts);
-		if (alpha)
-			dopts.alpha = alpha;
+		if (c.dm.alpha)
+			dopts.alpha = c.dm.alpha;
 		diff_mode_statement(&choice, &subtitle);
 		struct diff *d = diff_new(before, t, &dopts);
-		r = diff_write_svg(d, before, t, &fo, subtitle.buf, &svg);
+		r = diff_write_svg(d, before, t, fo, subtitle.buf, &svg);
 		diff_free(d);
 	} else {
-		if (!fo.subtitle) {
+		if (!fo->subtitle) {
 			if (info.time_weighted)
 				time_subtitle(&subtitle, &info);
 			else
 				default_subtitle(&subtitle, &info);
-			fo.subtitle = subtitle.buf;
+			fo->subtitle = subtitle.buf;
 		}
-		r = flamegraph_write(t, &fo, &svg);
+		r = flamegraph_write(t, fo, &svg);
 	}
 	if (r) {
 		cli_error(1, "flamegraph: %s", stoke_strerror(r));
 		goto out;
 	}
-	rc = cli_write_output(output, &svg);
+	rc = cli_write_output(c.output, &svg);
 	if (!rc && recorded)
 		rc = cmd_status; /* like record: the command's exit status */
 out:
 	if (recorded)
 		unlink(tmp);
+	cli_args_release(&a);
 	tree_free(t);
 	tree_free(before);
 	profile_info_release(&info);
 	profile_info_release(&before_info);
-	profile_args_release(&pa);
+	profile_args_release(&c.pa);
 	strbuf_release(&svg);
 	strbuf_release(&subtitle);
 	return rc;

@@ -1,6 +1,7 @@
 /* stoke record: option parsing, error messages and the summary. */
 #include "cli/args.h"
 #include "cli/cli.h"
+#include "cli/opt.h"
 #include "common/format.h"
 #include "common/outfile.h"
 #include "common/strbuf.h"
@@ -10,6 +11,7 @@
 #include "profiler/record.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,12 +21,6 @@
 #include <unistd.h>
 
 #define MAX_EVENTS 16
-
-static void print_notice(void *ctx, const char *msg)
-{
-	(void)ctx;
-	cli_warn("%s", msg);
-}
 
 static long read_sysctl(const char *path)
 {
@@ -210,14 +206,6 @@ static void print_summary(const struct record_opts *o, const struct record_resul
 			 (unsigned long long)res->lost_records);
 }
 
-/* The -p and -C lists; o points into them until record_run returns. */
-struct id_lists {
-	int *cpus, *pids;
-	size_t nr_cpus, alloc_cpus, nr_pids, alloc_pids;
-};
-
-static int record_cmd(int argc, char **argv, struct id_lists *l);
-
 /* --off-cpu: the off-cpu event; --wakers: sched:sched_waking, or one line why not. */
 static int add_offcpu_events(struct evspec *evs, size_t *nr, int wakers, char *offset_buf)
 {
@@ -248,146 +236,255 @@ static int add_offcpu_events(struct evspec *evs, size_t *nr, int wakers, char *o
 	return 0;
 }
 
+/* Everything the options set; o points into the lists until record_run returns. */
+struct record_ctx {
+	struct record_opts o;
+	struct evspec evs[MAX_EVENTS];
+	size_t nr_events;
+	int quiet, off_cpu, wakers;
+	int *cpus, *pids;
+	size_t nr_cpus, alloc_cpus, nr_pids, alloc_pids;
+};
+
+static int opt_event(void *ctx, const char *opt, const char *v)
+{
+	struct record_ctx *c = ctx;
+	return add_events(v, c->evs, &c->nr_events);
+}
+
+static int opt_freq(void *ctx, const char *opt, const char *v)
+{
+	struct record_opts *o = &((struct record_ctx *)ctx)->o;
+	if (parse_u64(opt, v, 1LL << 31, &o->freq))
+		return 2;
+	o->period = 0;
+	o->period_given = 1;
+	return 0;
+}
+
+static int opt_count(void *ctx, const char *opt, const char *v)
+{
+	struct record_opts *o = &((struct record_ctx *)ctx)->o;
+	if (parse_u64(opt, v, INT64_MAX, &o->period))
+		return 2;
+	o->period_given = 1;
+	return 0;
+}
+
+static int opt_call_graph(void *ctx, const char *opt, const char *v)
+{
+	struct record_opts *o = &((struct record_ctx *)ctx)->o;
+	if (!strcmp(v, "fp")) {
+		o->callgraph = CALLGRAPH_FP;
+	} else if (!strncmp(v, "dwarf", 5) && (!v[5] || v[5] == ',')) {
+		o->callgraph = CALLGRAPH_DWARF;
+		o->stack_size = RECORD_DEFAULT_STACK_SIZE;
+		if (v[5]) {
+			uint64_t sz;
+			if (parse_u64("--call-graph dwarf,SIZE", v + 6, 65528, &sz))
+				return 2;
+			if (sz < 8)
+				return cli_error(2, "dwarf stack size must be 8..65528 bytes");
+			o->stack_size = (uint32_t)(sz & ~7ULL);
+		}
+	} else if (!strcmp(v, "none")) {
+		o->callgraph = CALLGRAPH_NONE;
+	} else {
+		return cli_error(2, "--call-graph: expected fp, dwarf[,SIZE] or none");
+	}
+	return 0;
+}
+
+/* -g: call graphs in the default mode; -g fp|dwarf[,SIZE] as --call-graph. */
+static int g_takes(const char *next)
+{
+	return !strcmp(next, "fp") || !strncmp(next, "dwarf", 5);
+}
+
+static int opt_g(void *ctx, const char *opt, const char *v)
+{
+	struct record_opts *o = &((struct record_ctx *)ctx)->o;
+	if (v)
+		return opt_call_graph(ctx, "--call-graph", v);
+	o->callgraph = RECORD_DEFAULT_CALLGRAPH;
+	o->stack_size = RECORD_DEFAULT_STACK_SIZE;
+	return 0;
+}
+
+static int opt_no_call_graph(void *ctx, const char *opt, const char *v)
+{
+	((struct record_ctx *)ctx)->o.callgraph = CALLGRAPH_NONE;
+	return 0;
+}
+
+static int opt_pid(void *ctx, const char *opt, const char *v)
+{
+	struct record_ctx *c = ctx;
+	return cli_parse_ids(opt, v, 0, 1, INT32_MAX, "a process id", &c->pids, &c->nr_pids,
+			     &c->alloc_pids);
+}
+
+static int opt_cpu(void *ctx, const char *opt, const char *v)
+{
+	struct record_ctx *c = ctx;
+	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
+	c->nr_cpus = 0;
+	if (cli_parse_ids(opt, v, 1, 0, ncpu - 1, "a CPU list such as 0-3,6", &c->cpus, &c->nr_cpus,
+			  &c->alloc_cpus))
+		return 2;
+	c->o.cpus = c->cpus;
+	c->o.nr_cpus = c->nr_cpus;
+	return 0;
+}
+
+static int opt_level(void *ctx, const char *opt, const char *v)
+{
+	long long lv;
+	if (cli_parse_int(opt, v, -7, 19, NULL, &lv))
+		return 2;
+	if (lv == 0)
+		return cli_error(2, "%s: level must be 1..19 (or -1..-7 for faster)", opt);
+	((struct record_ctx *)ctx)->o.zlevel = (int)lv;
+	return 0;
+}
+
+static int opt_mmap_pages(void *ctx, const char *opt, const char *v)
+{
+	return parse_mmap_pages(v, &((struct record_ctx *)ctx)->o.mmap_pages);
+}
+
+static int opt_wakers(void *ctx, const char *opt, const char *v)
+{
+	struct record_ctx *c = ctx;
+	c->off_cpu = c->wakers = 1;
+	return 0;
+}
+
+#define C(field, type) CLI_AT(struct record_ctx, field, type)
+
+static const struct cli_opt record_opts_table[] = {
+	{ .name = "--output", .letter = 'o', .arg = "FILE", .kind = CLI_STR,
+	  .off = C(o.output, const char *),
+	  .help = "output file (default stoke.data; a previous one is kept as FILE.old; one "
+	  "recorder per file: the file is locked while recording)" },
+	{ .name = "--event", .letter = 'e', .arg = "EVENT[,EVENT]", .kind = CLI_CALL,
+	  .fn = opt_event,
+	  .help = "event(s): cpu-clock (the default), task-clock, cycles, instructions, "
+	  "branch-misses, cache-references, cache-misses, L1-dcache-load-misses and other "
+	  "cache events, context-switches, page-faults, rNNNN (raw); modifiers :u :k :p. "
+	  "Without a hardware PMU, cycles falls back to cpu-clock with a notice and other "
+	  "hardware events are refused" },
+	{ .name = "--freq", .letter = 'F', .arg = "HZ", .kind = CLI_CALL, .fn = opt_freq,
+	  .help = "sampling frequency (default 999)" },
+	{ .name = "--count", .letter = 'c', .arg = "PERIOD", .kind = CLI_CALL, .fn = opt_count,
+	  .help = "sample every PERIOD events instead of -F (context-switches: every switch "
+	  "unless -F or -c is given)" },
+	{ .letter = 'g', .kind = CLI_CALL, .fn = opt_g, .maybe = g_takes,
+	  .help = "call graphs in the default mode (dwarf, 32768-byte copies); -g fp and -g "
+	  "dwarf[,SIZE] are --call-graph's" },
+	{ .name = "--call-graph", .arg = "fp|dwarf[,SIZE]|none", .kind = CLI_CALL,
+	  .fn = opt_call_graph,
+	  .help = "dwarf (the default): copy SIZE bytes of user stack per sample (default "
+	  "32768, at most 65528) and unwind them at report time; right without frame "
+	  "pointers.  fp: frame-pointer call graphs (smaller; breaks at code built without "
+	  "frame pointers, such as most of libc).  none: as --no-call-graph" },
+	{ .name = "--no-call-graph", .kind = CLI_CALL, .fn = opt_no_call_graph,
+	  .help = "sample only the instruction pointer" },
+	{ .name = "--pid", .letter = 'p', .arg = "PID[,PID]", .kind = CLI_CALL, .fn = opt_pid,
+	  .help = "record running processes (every thread, and new ones)" },
+	{ .name = "--all-cpus", .letter = 'a', .kind = CLI_SET, .off = C(o.system_wide, int),
+	  .val = 1, .help = "record all CPUs (system-wide)" },
+	{ .name = "--cpu", .letter = 'C', .arg = "CPUS", .kind = CLI_CALL, .fn = opt_cpu,
+	  .help = "restrict to CPUs, e.g. 0-3,6 (alone: those CPUs, system-wide)" },
+	{ .name = "--off-cpu", .kind = CLI_SET, .off = C(off_cpu, int), .val = 1,
+	  .help = "also record when each thread leaves and regains a CPU, with its stack as "
+	  "it leaves (report --event off-cpu, --event wall; needs kernel-mode samples: root, "
+	  "or kernel.perf_event_paranoid <= 1; docs/offcpu.md)" },
+	{ .name = "--wakers", .kind = CLI_CALL, .fn = opt_wakers,
+	  .help = "--off-cpu, and who woke each blocked thread (root or CAP_PERFMON, "
+	  "tracefs; where not allowed, one line says why and the recording goes on without)" },
+	{ .name = "--duration", .letter = 'd', .arg = "SECONDS", .kind = CLI_REAL,
+	  .off = C(o.duration, double), .rmin = 0, .rmax = 1e7, .open_min = 1,
+	  .units = cli_units_seconds,
+	  .help = "stop after SECONDS (fractions and units allowed: 500ms, 2m; a command "
+	  "still running is sent SIGTERM)" },
+	{ .name = "--compression-level", .letter = 'z', .arg = "LEVEL", .kind = CLI_CALL,
+	  .fn = opt_level,
+	  .help = "zstd level (default 6; negative: faster; the writer drops to 1 while it "
+	  "is behind)" },
+	{ .name = "--mmap-pages", .letter = 'm', .arg = "PAGES", .kind = CLI_CALL,
+	  .fn = opt_mmap_pages,
+	  .help = "ring buffer data pages per CPU (power of two), or a size (512K); default "
+	  "2048 pages with dwarf (fewer on many CPUs), 128 with fp" },
+	{ .name = "--quiet", .letter = 'q', .kind = CLI_SET, .off = C(quiet, int), .val = 1,
+	  .help = "print no summary" },
+	{ .name = "--no-mmap-build-id", .kind = CLI_SET, .off = C(o.no_mmap_build_id, int),
+	  .val = 1,
+	  .help = "read build-ids from the mapped files instead of asking the kernel (as on "
+	  "kernels before 5.12; for diagnosis)" },
+	{ 0 },
+};
+
+static const struct cli_section record_man[] = {
+	{ "ERRORS",
+	  "Each problem is one line and a non-zero exit: a bad option or value (2), unknown\n"
+	  "event (2), event not supported on this machine, permission denied (with the value of\n"
+	  "kernel.perf_event_paranoid and the sysctl to change), process not found, command not\n"
+	  "found (127), output not writable, disk full (the frames already written stay\n"
+	  "readable).  Samples the kernel dropped are counted from LOST records and reported.\n" },
+	{ NULL, NULL },
+};
+
+const struct cli_table cli_record_table = {
+	.name = "record",
+	.summary = "record samples of a command, a process or the system",
+	.usage = "record [options] -- command [args...]\n"
+		 "record [options] -p PID[,PID...]\n"
+		 "record [options] -a [-C CPUS]",
+	.about = "Sample a command, running processes or the whole system into a zstd-compressed\n"
+		 "file (docs/format.md).  A command is started stopped, the events are enabled\n"
+		 "when it execs, and every thread, fork and exec of it is followed; recording\n"
+		 "ends when it exits.  With -p every existing thread of the processes is\n"
+		 "followed, and the threads they create later.  With -a every CPU is sampled.\n",
+	.opts = record_opts_table,
+	.epilogue = "Ctrl-C or SIGTERM stop recording cleanly.  With a command, stoke exits with\n"
+		    "the command's exit status.\n",
+	.man = record_man,
+	.flags = CLI_OPTIONS_FIRST,
+};
+
+static int record_cmd(int argc, char **argv, struct record_ctx *c);
+
 int cmd_record(int argc, char **argv)
 {
-	struct id_lists l = { 0 };
-	int rc = record_cmd(argc, argv, &l);
-	free(l.cpus);
-	free(l.pids);
+	struct record_ctx *c = xcalloc(1, sizeof(*c));
+	int rc = record_cmd(argc, argv, c);
+	free(c->cpus);
+	free(c->pids);
+	free(c);
 	return rc;
 }
 
-static int record_cmd(int argc, char **argv, struct id_lists *l)
+static int record_cmd(int argc, char **argv, struct record_ctx *c)
 {
-	struct evspec evs[MAX_EVENTS];
-	size_t nr_events = 0;
-	int quiet = 0, off_cpu = 0, wakers = 0;
 	struct record_opts o = {
 		.output = "stoke.data", .freq = 999, .callgraph = RECORD_DEFAULT_CALLGRAPH,
 		.stack_size = RECORD_DEFAULT_STACK_SIZE, .zlevel = 0,
 	};
-	int i;
-
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
-		int takes = 1;
-		if (!strcmp(a, "--")) {
-			i++;
-			break;
-		}
-		if (a[0] != '-')
-			break;
-		if (!strcmp(a, "-h") || !strcmp(a, "--help"))
-			return cli_help("record");
-		if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
-			quiet = 1;
-			continue;
-		}
-		if (!strcmp(a, "--off-cpu")) {
-			off_cpu = 1;
-			continue;
-		}
-		if (!strcmp(a, "--wakers")) {
-			off_cpu = wakers = 1;
-			continue;
-		}
-		if (!strcmp(a, "-a") || !strcmp(a, "--all-cpus")) {
-			o.system_wide = 1;
-			continue;
-		}
-		if (!strcmp(a, "-g")) {
-			/* -g: call graphs in the default mode; -g fp|dwarf[,SIZE] as --call-graph. */
-			if (val && (!strcmp(val, "fp") || !strncmp(val, "dwarf", 5))) {
-				a = "--call-graph";
-			} else {
-				o.callgraph = RECORD_DEFAULT_CALLGRAPH;
-				o.stack_size = RECORD_DEFAULT_STACK_SIZE;
-				continue;
-			}
-		}
-		if (!strcmp(a, "--no-mmap-build-id")) {
-			o.no_mmap_build_id = 1;
-			continue;
-		}
-		if (!strcmp(a, "--no-call-graph")) {
-			o.callgraph = CALLGRAPH_NONE;
-			continue;
-		}
-		if (!strncmp(a, "--call-graph=", 13)) {
-			val = a + 13;
-			a = "--call-graph";
-			takes = 0;
-		}
-		if (!val)
-			return cli_error(2, "%s needs a value; see 'stoke help record'", a);
-		if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
-			o.output = val;
-		} else if (!strcmp(a, "-e") || !strcmp(a, "--event")) {
-			if (add_events(val, evs, &nr_events))
-				return 2;
-		} else if (!strcmp(a, "-F") || !strcmp(a, "--freq")) {
-			if (parse_u64(a, val, 1LL << 31, &o.freq))
-				return 2;
-			o.period = 0;
-			o.period_given = 1;
-		} else if (!strcmp(a, "-c") || !strcmp(a, "--count")) {
-			if (parse_u64(a, val, INT64_MAX, &o.period))
-				return 2;
-			o.period_given = 1;
-		} else if (!strcmp(a, "--call-graph")) {
-			if (!strcmp(val, "fp")) {
-				o.callgraph = CALLGRAPH_FP;
-			} else if (!strncmp(val, "dwarf", 5) && (!val[5] || val[5] == ',')) {
-				o.callgraph = CALLGRAPH_DWARF;
-				o.stack_size = RECORD_DEFAULT_STACK_SIZE;
-				if (val[5]) {
-					uint64_t sz;
-					if (parse_u64("--call-graph dwarf,SIZE", val + 6, 65528, &sz))
-						return 2;
-					if (sz < 8)
-						return cli_error(2, "dwarf stack size must be 8..65528 bytes");
-					o.stack_size = (uint32_t)(sz & ~7ULL);
-				}
-			} else if (!strcmp(val, "none")) {
-				o.callgraph = CALLGRAPH_NONE;
-			} else {
-				return cli_error(2, "--call-graph: expected fp, dwarf[,SIZE] or none");
-			}
-		} else if (!strcmp(a, "-p") || !strcmp(a, "--pid")) {
-			if (cli_parse_ids("-p", val, 0, 1, INT32_MAX, "a process id", &l->pids,
-					  &l->nr_pids, &l->alloc_pids))
-				return 2;
-		} else if (!strcmp(a, "-C") || !strcmp(a, "--cpu")) {
-			long ncpu = sysconf(_SC_NPROCESSORS_CONF);
-			l->nr_cpus = 0;
-			if (cli_parse_ids("-C", val, 1, 0, ncpu - 1, "a CPU list such as 0-3,6",
-					  &l->cpus, &l->nr_cpus, &l->alloc_cpus))
-				return 2;
-			o.cpus = l->cpus;
-			o.nr_cpus = l->nr_cpus;
-		} else if (!strcmp(a, "-d") || !strcmp(a, "--duration")) {
-			if (cli_parse_real("-d", val, 0, 1e7, 1, cli_units_seconds, &o.duration))
-				return 2;
-		} else if (!strcmp(a, "-z") || !strcmp(a, "--compression-level")) {
-			long long lv;
-			if (cli_parse_int("-z", val, -7, 19, NULL, &lv))
-				return 2;
-			if (lv == 0)
-				return cli_error(2, "-z: level must be 1..19 (or -1..-7 for faster)");
-			o.zlevel = (int)lv;
-		} else if (!strcmp(a, "-m") || !strcmp(a, "--mmap-pages")) {
-			if (parse_mmap_pages(val, &o.mmap_pages))
-				return 2;
-		} else {
-			return cli_error(2, "unknown option '%s'; see 'stoke help record'", a);
-		}
-		i += takes;
-	}
-	if (i < argc)
-		o.argv = argv + i;
-	o.pids = l->pids;
-	o.nr_pids = l->nr_pids;
+	struct cli_args a;
+	c->o = o;
+	int rc = cli_parse(&cli_record_table, c, argc, argv, &a);
+	cli_args_release(&a);
+	if (rc >= 0)
+		return rc;
+	o = c->o;
+	struct evspec *evs = c->evs;
+	size_t nr_events = c->nr_events;
+	int quiet = c->quiet, off_cpu = c->off_cpu, wakers = c->wakers;
+	if (a.nr_rest)
+		o.argv = a.rest;
+	o.pids = c->pids;
+	o.nr_pids = c->nr_pids;
 	int targets = (o.argv != NULL) + (o.nr_pids > 0) + o.system_wide;
 	if (targets == 0) {
 		if (!o.cpus)
@@ -417,7 +514,7 @@ static int record_cmd(int argc, char **argv, struct id_lists *l)
 	for (int k = 0; k < argc; k++)
 		strbuf_addf(&cmdline, " %s", argv[k]);
 	o.cmdline = cmdline.buf;
-	o.notice = print_notice;
+	o.notice = cli_warn_cb;
 
 	/* One recorder per file: the output is locked, and a previous recording
 	 * under the name is kept as NAME.old (see docs/reliability.md). */
@@ -444,12 +541,12 @@ static int record_cmd(int argc, char **argv, struct id_lists *l)
 	if (o.output_fd < 0)
 		outfile_take_fd(of); /* the recorder's writer closed it */
 	if (err) {
-		int rc = report_failure(&o, &res, err);
+		int frc = report_failure(&o, &res, err);
 		if (res.stage != STAGE_OUTPUT || !res.frames)
 			outfile_abort(of); /* nothing useful in it: the previous file gets its name back */
 		else
 			outfile_commit(of);
-		return rc;
+		return frc;
 	}
 	err = outfile_commit(of);
 	if (err)

@@ -1,207 +1,257 @@
-/* Help texts of the subcommands and the shared error printers. */
+/* Help and man pages, both printed from a command's option table; the shared error printers. */
 #include "cli/cli.h"
-#include "cli/profile_args.h"
+#include "cli/opt.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-struct help {
-	const char *name;
-	const char *text;
-	const char *filters; /* profile_args_help for commands that take the shared filters */
-};
+#define HELP_COLUMN 22 /* where an option's help text starts */
+#define HELP_WIDTH 80  /* the lines' length at the most */
 
-static const struct help helps[] = {
-	{ "record",
-	  "usage: stoke record [options] -- command [args...]\n"
-	  "       stoke record [options] -p PID[,PID...]\n"
-	  "       stoke record [options] -a [-C CPUS]\n"
-	  "\n"
-	  "Sample a command, running processes or the whole system into a zstd-compressed file.\n"
-	  "\n"
-	  "  -o FILE             output file (default stoke.data; a previous one is kept as\n"
-	  "                      FILE.old; one recorder per file)\n"
-	  "  -e EVENT[,EVENT]    event(s): cpu-clock, task-clock, cycles, instructions,\n"
-	  "                      branch-misses, cache-references, cache-misses,\n"
-	  "                      L1-dcache-load-misses and other cache events,\n"
-	  "                      context-switches, page-faults, rNNNN; modifiers :u :k\n"
-	  "  -F HZ               sampling frequency (default 999)\n"
-	  "  -c PERIOD           sample every PERIOD events instead of -F\n"
-	  "  -g                  call graphs in the default mode (dwarf, 32768-byte copies)\n"
-	  "  --call-graph dwarf[,SIZE]  DWARF call graphs (the default): copy SIZE bytes of\n"
-	  "                      user stack per sample (default 32768, at most 65528) and\n"
-	  "                      unwind them at report time; right without frame pointers\n"
-	  "  --call-graph fp     frame-pointer call graphs (smaller; breaks at code built\n"
-	  "                      without frame pointers, such as most of libc)\n"
-	  "  --no-call-graph     sample only the instruction pointer\n"
-	  "  -p PID[,PID]        record running processes (every thread, and new ones)\n"
-	  "  -a                  record all CPUs (system-wide)\n"
-	  "  -C CPUS             restrict to CPUs, e.g. 0-3,6\n"
-	  "  --off-cpu           also record when each thread leaves and regains a CPU, with\n"
-	  "                      its stack as it leaves (report --event off-cpu, --event wall;\n"
-	  "                      docs/offcpu.md)\n"
-	  "  --wakers            --off-cpu, and who woke each blocked thread (root or\n"
-	  "                      CAP_PERFMON, tracefs)\n"
-	  "  -d SECONDS          stop after SECONDS (fractions and units allowed: 500ms, 2m)\n"
-	  "  -z LEVEL            zstd level (default 6; negative: faster)\n"
-	  "  -m PAGES            ring buffer data pages per CPU (power of two), or a size\n"
-	  "                      (512K); default 2048 pages with dwarf (fewer on many\n"
-	  "                      CPUs), 128 with fp\n"
-	  "  -q                  print no summary\n"
-	  "  --no-mmap-build-id  read build-ids from the mapped files instead of asking the\n"
-	  "                      kernel (as on kernels before 5.12; for diagnosis)\n"
-	  "\n"
-	  "Ctrl-C or SIGTERM stop recording cleanly.  With a command, stoke exits with\n"
-	  "the command's exit status.\n", NULL },
-	{ "dump",
-	  "usage: stoke dump [FILE]\n"
-	  "\n"
-	  "Print every record of a stoke file (default stoke.data) in readable form.\n"
-	  "A perf.data file shows as stoke reads it: its attrs, features and records.\n", NULL },
-	{ "report",
-	  "usage: stoke report [options] [FILE]\n"
-	  "\n"
-	  "Text report of a profile (a stoke file, default stoke.data, a perf.data file\n"
-	  "from perf record, or folded stacks; docs/perfdata.md).\n"
-	  "By default: a header, then every function by total share (samples whose stack\n"
-	  "holds it, counted once under recursion) with its self share, each followed by\n"
-	  "the tree of what it calls.\n"
-	  "\n"
-	  "  --caller            top-down: each function, then its callees (the default)\n"
-	  "  --callee            bottom-up: each function, then its callers\n"
-	  "  --top N             a flat table of the N first functions (0: all)\n"
-	  "  --sort self|total   order of functions (default: total; self for --top)\n"
-	  "  --percent-limit P   hide functions and graph lines below P% (default 0.5)\n"
-	  "  --folded            write folded stacks instead (see --kernel-suffix)\n"
-	  "\nFilters shared with the other report commands:\n",
-	  profile_args_help },
-	{ "diff",
-	  "usage: stoke diff [options] BEFORE AFTER\n"
-	  "\n"
-	  "Compare two profiles (stoke files, perf.data files or folded stacks, in any mix):\n"
-	  "the functions that changed most, with a significance test corrected for the\n"
-	  "number of functions tested (Holm).  What is compared follows from how the two were recorded, and every\n"
-	  "output says which and why (see docs/diff.md):\n"
-	  "  counts   both ran one program to completion: the work of one whole run\n"
-	  "           (Poisson test)\n"
-	  "  rates    both cover a span of time (-d, -p, -a, a signal, --time): samples\n"
-	  "           per second (Poisson test, the durations as exposure)\n"
-	  "  shares   anything else (folded stacks, one of each, different programs or\n"
-	  "           sampling): each function's share of its side (two-proportion test)\n"
-	  "\n"
-	  "  --counts            compare sample counts (--absolute is the same)\n"
-	  "  --rates             compare samples per second of recording\n"
-	  "  --shares            compare shares of each side's samples\n"
-	  "  --alpha A           family-wise significance level (default 0.01)\n"
-	  "                      (off-cpu and wall profiles are compared in time, untested)\n"
-	  "  --sort self|total   rank by the change of self or total (default total)\n"
-	  "  --top N             rows to show (default 30; 0: all)\n"
-	  "  --folded            write \"stack BEFORE AFTER\" lines, stacks matched by name;\n"
-	  "                      BEFORE scaled to AFTER's total (shares) or duration (rates)\n"
-	  "  -o FILE.svg         differential flame graph: widths from AFTER, colour the\n"
-	  "                      change compared (red grew, blue shrank), grey within\n"
-	  "                      noise; frames only in BEFORE are listed under the graph\n"
-	  "  --negate            with -o: draw BEFORE's shape instead\n"
-	  "\nFilters shared with the other report commands:\n",
-	  profile_args_help },
-	{ "callgraph",
-	  "usage: stoke callgraph [options] [FILE]\n"
-	  "\n"
-	  "Call graph of a profile: a node per function (or module), labelled with its self\n"
-	  "and total shares; arcs caller -> callee labelled with the share of samples\n"
-	  "passing along them.  SVG and PNG need Graphviz's dot (Debian package graphviz).\n"
-	  "\n"
-	  "  -o FILE             output file (default: DOT on standard output)\n"
-	  "  --format dot|svg|png  output format (default: from the -o suffix, else dot)\n"
-	  "  --by function|module  what a node is (default function)\n"
-	  "  --node-fraction F   drop nodes whose total is below F of all samples (default 0.005)\n"
-	  "  --edge-fraction F   drop arcs below F of all samples (default 0.001)\n"
-	  "\nFilters shared with the other report commands:\n",
-	  profile_args_help },
-	{ "flamegraph",
-	  "usage: stoke flamegraph [FILE] [-o OUT.svg] [options]\n"
-	  "       stoke flamegraph -o OUT.svg [options] -- COMMAND [ARGS]\n"
-	  "\n"
-	  "Draw an interactive flame graph of FILE (a stoke file, default stoke.data,\n"
-	  "a perf.data file, or folded stacks from any tool) as a self-contained SVG.  Open it in a\n"
-	  "browser: hover for details, click to zoom, Escape to reset, Ctrl-F or / to\n"
-	  "search; see docs/flamegraph.md.  With -- COMMAND, records the command first\n"
-	  "(as 'stoke record' would, at 999 Hz with call graphs; with --event off-cpu or\n"
-	  "wall given before '--', with --off-cpu too) and exits with its status.\n"
-	  "\n"
-	  "  -o, --output FILE   write the SVG to FILE (default: standard output)\n"
-	  "  --title TEXT        title (default \"Flame Graph\")\n"
-	  "  --subtitle TEXT     subtitle (default: event, samples, duration, lost)\n"
-	  "  --width PX          image width (default 1200)\n"
-	  "  --minwidth PX       do not draw frames narrower than PX at the current\n"
-	  "                      zoom (default 0.1); their samples still count\n"
-	  "  --max-frames N      keep at most N frames in the file (default 1500000);\n"
-	  "                      the narrowest are left out, still counted in callers\n"
-	  "  --inverted          icicle graph: callers at the top\n"
-	  "  --colors hot|kind   warm colours (default), or hues by frame kind; off-cpu\n"
-	  "                      and wall profiles default to blues for off-CPU time\n"
-	  "                      (user, kernel, JIT, inlined, unknown)\n"
-	  "  --count-name NAME   unit shown in details (default samples)\n"
-	  "  --diff BEFORE       differential graph, the same as 'stoke diff BEFORE FILE\n"
-	  "                      -o': widths from FILE, colour the change since BEFORE of\n"
-	  "                      counts, rates or shares (chosen as stoke diff does; red\n"
-	  "                      grew, blue shrank), grey within noise; subtrees only in\n"
-	  "                      BEFORE listed below\n"
-	  "  --counts, --rates, --shares  with --diff: what to compare (--absolute: --counts)\n"
-	  "  --alpha A           with --diff: significance level (default 0.01)\n"
-	  "  --negate            with --diff: draw BEFORE's shape instead\n"
-	  "\n"
-	  "Filters shared with the other report commands:\n",
-	  profile_args_help },
-	{ "script",
-	  "usage: stoke script [options] [FILE]\n"
-	  "\n"
-	  "Print every sample of a stoke file (default stoke.data) or perf.data file in the text form of\n"
-	  "perf script: a line \"comm PID/TID [CPU] TIME: PERIOD EVENT:\", then one line per\n"
-	  "frame, leaf first (address, symbol, module), then a blank line.  Firefox\n"
-	  "Profiler and speedscope import it as a perf profile.\n"
-	  "\n"
-	  "  --srcline           a \"  file:line\" line under each frame whose source line\n"
-	  "                      is known (as perf script -F +srcline)\n"
-	  "\nFilters shared with the other report commands:\n",
-	  profile_args_help },
-	{ "export",
-	  "usage: stoke export --format pprof|speedscope [-o FILE] [options] [FILE]\n"
-	  "\n"
-	  "Write a profile (a stoke file, default stoke.data, or folded stacks) in the\n"
-	  "format of another tool: pprof's profile.proto, gzip-compressed (go tool pprof,\n"
-	  "Grafana Pyroscope, Parca), or speedscope's JSON file format.  From a stoke\n"
-	  "file the export keeps the addresses: one pprof mapping per mapped file with\n"
-	  "its build-id, one location per address with its inlined functions and source\n"
-	  "lines, labels pid, tid and thread; speedscope gets one profile per thread.\n"
-	  "Folded stacks carry names only, and export as such.  See docs/export.md.\n"
-	  "\n"
-	  "  --format FORMAT     pprof or speedscope; by default taken from the output\n"
-	  "                      name: NAME.pb.gz is pprof, NAME.speedscope.json speedscope\n"
-	  "  -o FILE             output file (default: standard output; pprof is not\n"
-	  "                      written to a terminal)\n"
-	  "\n"
-	  "Values: samples/count, then cpu/nanoseconds for cpu-clock and task-clock\n"
-	  "(the sampling periods), or EVENT/count for any other event.  Threads are\n"
-	  "always kept apart, so --per-thread and --kernel-suffix change nothing here.\n"
-	  "\nFilters shared with the other report commands:\n",
-	  profile_args_help },
-	{ NULL, NULL, NULL },
-};
-
-int cli_help(const char *name)
+/* "-o, --output FILE" */
+static int label(const struct cli_opt *o, char *buf, size_t size)
 {
-	for (const struct help *h = helps; h->name; h++) {
-		if (!strcmp(h->name, name)) {
-			fputs(h->text, stdout);
-			if (h->filters)
-				fputs(h->filters, stdout);
-			return 0;
+	int n = 0;
+	if (o->letter)
+		n += snprintf(buf + n, size - (size_t)n, "-%c%s", o->letter, o->name ? ", " : "");
+	if (o->name)
+		n += snprintf(buf + n, size - (size_t)n, "%s", o->name);
+	if (o->arg)
+		n += snprintf(buf + n, size - (size_t)n, " %s", o->arg);
+	return n;
+}
+
+/* Print text from column col, wrapped at HELP_WIDTH with continuation lines at indent. */
+static void wrap(FILE *f, const char *text, int col, int indent)
+{
+	const char *p = text;
+	int first = 1;
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		size_t n = strcspn(p, " ");
+		if (!n)
+			break;
+		if (!first && col + 1 + (int)n > HELP_WIDTH) {
+			fprintf(f, "\n%*s", indent, "");
+			col = indent;
+		} else if (!first) {
+			fputc(' ', f);
+			col++;
 		}
+		fwrite(p, 1, n, f);
+		col += (int)n;
+		p += n;
+		first = 0;
 	}
-	fprintf(stderr, "stoke: no help for '%s'; see 'stoke --help'\n", name);
-	return 2;
+	fputc('\n', f);
+}
+
+static void print_opts(const struct cli_table *t)
+{
+	for (const struct cli_opt *o = t->opts; o && o->kind != CLI_END; o++) {
+		if (o->kind == CLI_GROUP || !o->help)
+			continue;
+		char buf[96];
+		int n = label(o, buf, sizeof(buf));
+		if (n <= HELP_COLUMN - 4)
+			printf("  %-*s", HELP_COLUMN - 2, buf);
+		else
+			printf("  %s  ", buf);
+		wrap(stdout, o->help, n <= HELP_COLUMN - 4 ? HELP_COLUMN : n + 4, HELP_COLUMN);
+	}
+	for (const struct cli_opt *o = t->opts; o && o->kind != CLI_END; o++) {
+		if (o->kind != CLI_GROUP)
+			continue;
+		if (o->help)
+			printf("\n%s\n", o->help);
+		print_opts(o->group);
+	}
+}
+
+static int has_opts(const struct cli_table *t)
+{
+	return t->opts && t->opts[0].kind != CLI_END;
+}
+
+void cli_help_print(const struct cli_table *t)
+{
+	const char *u = t->usage;
+	for (int k = 0; *u; k++) {
+		size_t n = strcspn(u, "\n");
+		printf("%s stoke %.*s\n", k ? "      " : "usage:", (int)n, u);
+		u += n + (u[n] == '\n');
+	}
+	if (t->about)
+		printf("\n%s", t->about);
+	if (has_opts(t)) {
+		fputc('\n', stdout);
+		print_opts(t);
+	}
+	if (t->epilogue)
+		printf("\n%s", t->epilogue);
+}
+
+/* roff: a backslash, a dash that starts a word (an option; with dashes, every dash), a
+ * leading dot or quote. */
+static void roff_dashes(const char *s, size_t n, int dashes)
+{
+	if (n && (*s == '.' || *s == '\''))
+		fputs("\\&", stdout);
+	for (size_t k = 0; k < n; k++) {
+		if (s[k] == '\\')
+			fputs("\\e", stdout);
+		else if (s[k] == '-' && (dashes || !k || !isalnum((unsigned char)s[k - 1])))
+			fputs("\\-", stdout);
+		else
+			fputc(s[k], stdout);
+	}
+}
+
+/* Paragraphs apart by an empty line: indented ones kept as they are, others filled. */
+static void roff(const char *s, size_t n)
+{
+	roff_dashes(s, n, 0);
+}
+
+static void man_text(const char *text)
+{
+	const char *p = text;
+	int first = 1;
+	while (*p) {
+		while (*p == '\n')
+			p++;
+		if (!*p)
+			break;
+		const char *end = strstr(p, "\n\n");
+		if (!end)
+			end = p + strlen(p);
+		int kept = 0;
+		for (const char *l = p; l < end; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : end)
+			kept |= *l == ' ';
+		if (!first)
+			puts(".PP");
+		if (kept)
+			puts(".nf");
+		while (p < end) {
+			size_t n = strcspn(p, "\n");
+			if (p + n > end)
+				n = (size_t)(end - p);
+			roff(p, n);
+			fputc('\n', stdout);
+			p += n + (p[n] == '\n');
+		}
+		if (kept)
+			puts(".fi");
+		first = 0;
+	}
+}
+
+static void man_opts(const struct cli_table *t)
+{
+	for (const struct cli_opt *o = t->opts; o && o->kind != CLI_END; o++) {
+		if (o->kind == CLI_GROUP || !o->help)
+			continue;
+		puts(".TP");
+		if (o->letter)
+			printf("\\fB\\-%c\\fR%s", o->letter, o->name ? ", " : "");
+		if (o->name) {
+			fputs("\\fB", stdout);
+			roff_dashes(o->name, strlen(o->name), 1);
+			fputs("\\fR", stdout);
+		}
+		if (o->arg) {
+			fputs(" \\fI", stdout);
+			roff_dashes(o->arg, strlen(o->arg), 1);
+			fputs("\\fR", stdout);
+		}
+		fputc('\n', stdout);
+		roff(o->help, strlen(o->help));
+		fputc('\n', stdout);
+	}
+	for (const struct cli_opt *o = t->opts; o && o->kind != CLI_END; o++) {
+		if (o->kind != CLI_GROUP)
+			continue;
+		if (o->help) {
+			size_t n = strlen(o->help);
+			fputs(".SS ", stdout);
+			roff(o->help, n && o->help[n - 1] == ':' ? n - 1 : n);
+			fputc('\n', stdout);
+		}
+		man_opts(o->group);
+	}
+}
+
+void cli_help_man(const struct cli_table *t, const char *const *also)
+{
+	char up[32];
+	size_t k;
+	for (k = 0; t->name[k] && k + 1 < sizeof(up); k++)
+		up[k] = (char)toupper((unsigned char)t->name[k]);
+	up[k] = '\0';
+	printf(".\\\" generated from cli/cmd_%s.c by docs/man/generate.sh; do not edit\n", t->name);
+	printf(".TH STOKE-%s 1 \"2026\" \"stoke %s\" \"stoke manual\"\n", up, STOKE_VERSION);
+	printf(".SH NAME\nstoke-%s \\- ", t->name);
+	roff(t->summary, strlen(t->summary));
+	puts("\n.SH SYNOPSIS\n.nf");
+	for (const char *u = t->usage; *u;) {
+		size_t n = strcspn(u, "\n");
+		fputs("stoke ", stdout);
+		roff(u, n);
+		fputc('\n', stdout);
+		u += n + (u[n] == '\n');
+	}
+	puts(".fi");
+	if (t->about) {
+		puts(".SH DESCRIPTION");
+		man_text(t->about);
+	}
+	if (has_opts(t)) {
+		puts(".SH OPTIONS");
+		man_opts(t);
+	}
+	if (t->epilogue) {
+		puts(".SH NOTES");
+		man_text(t->epilogue);
+	}
+	for (const struct cli_section *s = t->man; s && s->title; s++) {
+		printf(".SH %s\n", s->title);
+		man_text(s->text);
+	}
+	puts(".SH SEE ALSO");
+	for (int n = 0; also && also[n]; n++)
+		printf(".BR stoke-%s (1)%s\n", also[n], also[n + 1] ? "," : "");
+}
+
+static const struct cli_command *command(const char *name)
+{
+	for (const struct cli_command *c = cli_commands; c->table; c++)
+		if (!strcmp(c->table->name, name))
+			return c;
+	return NULL;
+}
+
+int cli_help(const char *name, int man)
+{
+	const struct cli_command *c = command(name);
+	if (!c) {
+		fprintf(stderr, "stoke: no help for '%s'; see 'stoke --help'\n", name);
+		return 2;
+	}
+	if (!man) {
+		cli_help_print(c->table);
+		return 0;
+	}
+	const char *also[16];
+	size_t n = 0;
+	for (const struct cli_command *o = cli_commands; o->table && n + 1 < 16; o++)
+		if (o != c)
+			also[n++] = o->table->name;
+	also[n] = NULL;
+	cli_help_man(c->table, also);
+	return 0;
 }
 
 int cli_error(int code, const char *fmt, ...)
@@ -223,4 +273,10 @@ void cli_warn(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 	va_end(ap);
+}
+
+void cli_warn_cb(void *ctx, const char *msg)
+{
+	(void)ctx;
+	cli_warn("%s", msg);
 }

@@ -1,26 +1,27 @@
 /* stoke — git-style subcommand dispatch.  The only place that prints errors and exits. */
 #include "cli/cli.h"
+#include "cli/opt.h"
 
 #include <stdio.h>
 #include <string.h>
 
-static const struct cli_command commands[] = {
-	{ "record", cmd_record, "record samples of a command, a process or the system" },
-	{ "dump", cmd_dump, "print every record of a stoke file" },
-	{ "report", cmd_report, "text call graph, bottom-up view or top table of a profile" },
-	{ "diff", cmd_diff, "compare two profiles: which functions' share changed, and significantly" },
-	{ "callgraph", cmd_callgraph, "call graph of functions as DOT, SVG or PNG (Graphviz)" },
-	{ "flamegraph", cmd_flamegraph, "draw an interactive SVG flame graph" },
-	{ "script", cmd_script, "every sample as perf script text (Firefox Profiler, speedscope)" },
-	{ "export", cmd_export, "write a profile as pprof (profile.proto) or speedscope JSON" },
-	{ NULL, NULL, NULL },
+const struct cli_command cli_commands[] = {
+	{ &cli_record_table, cmd_record },
+	{ &cli_dump_table, cmd_dump },
+	{ &cli_report_table, cmd_report },
+	{ &cli_diff_table, cmd_diff },
+	{ &cli_callgraph_table, cmd_callgraph },
+	{ &cli_flamegraph_table, cmd_flamegraph },
+	{ &cli_script_table, cmd_script },
+	{ &cli_export_table, cmd_export },
+	{ NULL, NULL },
 };
 
 static int usage(FILE *f)
 {
 	fprintf(f, "usage: stoke <command> [options] [args]\n\ncommands:\n");
-	for (const struct cli_command *c = commands; c->name; c++)
-		fprintf(f, "  %-12s %s\n", c->name, c->summary);
+	for (const struct cli_command *c = cli_commands; c->table; c++)
+		fprintf(f, "  %-12s %s\n", c->table->name, c->table->summary);
 	fprintf(f, "  %-12s %s\n", "help", "show help for a command: stoke help <command>");
 	return f == stderr ? 2 : 0;
 }
@@ -37,12 +38,14 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(name, "help")) {
-		if (argc < 3)
+		/* "help --man CMD": the man page, for docs/man/generate.sh (not listed). */
+		int man = argc > 2 && !strcmp(argv[2], "--man");
+		if (argc < 3 + man)
 			return usage(stdout);
-		return cli_help(argv[2]);
+		return cli_help(argv[2 + man], man);
 	}
-	for (const struct cli_command *c = commands; c->name; c++)
-		if (!strcmp(c->name, name))
+	for (const struct cli_command *c = cli_commands; c->table; c++)
+		if (!strcmp(c->table->name, name))
 			return c->fn(argc - 1, argv + 1);
 	fprintf(stderr, "stoke: '%s' is not a stoke command; see 'stoke --help'\n", name);
 	return 2;

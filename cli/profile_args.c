@@ -1,42 +1,17 @@
 #include "cli/profile_args.h"
 #include "cli/args.h"
 #include "cli/cli.h"
+#include "cli/opt.h"
 #include "common/format.h"
 #include "common/strbuf.h"
 #include "common/util.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-const char profile_args_help[] =
-	"  --pid PID[,PID]     only these processes\n"
-	"  --tid TID[,TID]     only these threads\n"
-	"  --comm NAME[,NAME]  only these command names\n"
-	"  --time START,END    only samples between START and END seconds from the start\n"
-	"                      (units allowed: 500ms, 2m)\n"
-	"  --per-thread        a root frame per thread (comm-pid/tid) instead of per command\n"
-	"  --no-kernel         drop kernel frames\n"
-	"  --kernel-suffix     annotate frames: kernel _[k], inlined _[i], JIT _[j]\n"
-	"  --no-inline         do not expand inlined functions (nor look up file:line: no DWARF\n"
-	"                      is read, the fastest report)\n"
-	"  --no-demangle       show mangled C++/Rust names\n"
-	"  --event NAME        the event to report when the file has several; off-cpu: off-CPU\n"
-	"                      time, wall: on-CPU and off-CPU time (record --off-cpu)\n"
-	"  --min-block DURATION  off-cpu, wall: hide intervals shorter than DURATION (5ms, 200us)\n"
-	"  --perf-map-dir DIR  where to find perf-PID.map files (default /tmp)\n"
-	"  --kallsyms FILE     kernel symbols for a file that has none (perf.data from another\n"
-	"                      machine or kernel): a copy of that machine's /proc/kallsyms\n"
-	"  --no-cache          do not use or fill the debug cache ($XDG_CACHE_HOME/stoke)\n"
-	"  --stats             print the symbolizer's counters (files, DWARF, cache) to stderr\n"
-	"  --unwinder NAME     DWARF stacks: rules (default: compiled CFI rules, libunwind for\n"
-	"                      the rest; frames a thread's previous sample shares are taken\n"
-	"                      from it), fresh (rules, every frame of every sample unwound;\n"
-	"                      a cross-check) or libunwind (every step; slower, a cross-check)\n"
-	"  --focus REGEX       only stacks through a function matching REGEX\n"
-	"  --ignore REGEX      drop stacks through a function matching REGEX\n";
 
 void profile_args_init(struct profile_args *pa)
 {
@@ -74,195 +49,181 @@ void profile_args_release(struct profile_args *pa)
 	free(pa->cache_dir);
 }
 
-static int parse_ids(const char *opt, const char *s, const char *what, int **ids, size_t *nr,
-		     size_t *alloc)
+/* --pid, --tid: the ids into *ids, and the filter's list pointed at them. */
+static int add_ids(const char *opt, const char *v, const char *what, int **ids, size_t *nr,
+		   size_t *alloc, const int **list)
 {
-	return cli_parse_ids(opt, s, 0, 1, INT32_MAX, what, ids, nr, alloc) ? -1 : 1;
+	int rc = cli_parse_ids(opt, v, 0, 1, INT32_MAX, what, ids, nr, alloc);
+	*list = *ids;
+	return rc;
+}
+
+static int opt_pid(void *ctx, const char *opt, const char *v)
+{
+	struct profile_args *pa = ctx;
+	return add_ids(opt, v, "a process id", &pa->pids, &pa->opts.nr_pids, &pa->alloc_pids,
+		       &pa->opts.pids);
+}
+
+static int opt_tid(void *ctx, const char *opt, const char *v)
+{
+	struct profile_args *pa = ctx;
+	return add_ids(opt, v, "a thread id", &pa->tids, &pa->opts.nr_tids, &pa->alloc_tids,
+		       &pa->opts.tids);
+}
+
+static int opt_comm(void *ctx, const char *opt, const char *v)
+{
+	struct profile_args *pa = ctx;
+	char *copy = (char *)v; /* argv strings are ours to split */
+	for (char *tok = strtok(copy, ","); tok; tok = strtok(NULL, ",")) {
+		ALLOC_GROW(pa->comms, pa->opts.nr_comms + 1, pa->alloc_comms);
+		pa->comms[pa->opts.nr_comms++] = tok;
+	}
+	pa->opts.comms = pa->comms;
+	return 0;
 }
 
 /* --time START,END: seconds (or with a unit: 500ms, 2m) from the start; either may be empty. */
-static int parse_time(struct profile_opts *o, const char *s)
+static int opt_time(void *ctx, const char *opt, const char *s)
 {
+	struct profile_opts *o = &((struct profile_args *)ctx)->opts;
 	const char *comma = strchr(s, ',');
 	o->time_start = 0;
 	o->time_end = -1;
 	if (!comma || strchr(comma + 1, ','))
-		goto bad;
+		return cli_error(2, "--time: expected START,END in seconds (either may be empty), "
+				    "not '%s'", s);
 	if (comma > s) {
 		char *start = xstrndup(s, (size_t)(comma - s));
 		int rc = cli_parse_real("--time START", start, 0, 1e12, 0, cli_units_seconds,
 					&o->time_start);
 		free(start);
 		if (rc)
-			return -1;
+			return rc;
 	}
 	if (comma[1]) {
 		if (cli_parse_real("--time END", comma + 1, 0, 1e12, 0, cli_units_seconds, &o->time_end))
-			return -1;
-		if (o->time_end < o->time_start) {
-			cli_error(2, "--time: '%s' ends before it starts", s);
-			return -1;
-		}
+			return 2;
+		if (o->time_end < o->time_start)
+			return cli_error(2, "--time: '%s' ends before it starts", s);
 	}
-	return 1;
-bad:
-	cli_error(2, "--time: expected START,END in seconds (either may be empty), not '%s'", s);
-	return -1;
+	return 0;
 }
 
-static int compile(regex_t *re, const char *opt, const char *pattern)
+/* --focus, --ignore: an extended regular expression, compiled once here. */
+static int compile(regex_t *re, const regex_t **slot, const char *opt, const char *pattern)
 {
+	if (*slot)
+		regfree(re);
+	*slot = NULL;
 	int rc = regcomp(re, pattern, REG_EXTENDED | REG_NOSUB);
 	if (rc) {
 		char msg[128];
 		regerror(rc, re, msg, sizeof(msg));
-		cli_error(2, "%s: bad regular expression '%s': %s", opt, pattern, msg);
-		return -1;
+		regfree(re);
+		return cli_error(2, "%s: bad regular expression '%s': %s", opt, pattern, msg);
 	}
-	return 1;
+	*slot = re;
+	return 0;
+}
+
+static int opt_focus(void *ctx, const char *opt, const char *v)
+{
+	struct profile_args *pa = ctx;
+	return compile(&pa->focus, &pa->opts.focus, opt, v);
+}
+
+static int opt_ignore(void *ctx, const char *opt, const char *v)
+{
+	struct profile_args *pa = ctx;
+	return compile(&pa->ignore, &pa->opts.ignore, opt, v);
 }
 
 /* --min-block DURATION: "5ms", "200us", "1.5s", "250ns"; a bare number is milliseconds. */
-static int parse_duration(struct profile_opts *o, const char *val)
+static int opt_min_block(void *ctx, const char *opt, const char *v)
 {
-	char *end;
-	double v = strtod(val, &end), scale = 1e6;
-	if (end == val || !(v >= 0))
-		goto bad;
-	if (!strcmp(end, "s"))
-		scale = 1e9;
-	else if (!strcmp(end, "ms") || !*end)
-		scale = 1e6;
-	else if (!strcmp(end, "us"))
-		scale = 1e3;
-	else if (!strcmp(end, "ns"))
-		scale = 1;
-	else
-		goto bad;
-	o->min_block_ns = (uint64_t)(v * scale);
-	return 1;
-bad:
-	cli_error(2, "--min-block: '%s' is not a duration such as 5ms, 200us or 1s", val);
-	return -1;
-}
-
-int profile_args_parse(struct profile_args *pa, int argc, char **argv, int *i)
-{
-	static const char *const with_value[] = {
-		"--pid", "--tid", "--comm", "--time", "--event", "--perf-map-dir", "--focus", "--ignore",
-		"--unwinder", "--min-block", "--kallsyms",
+	static const struct cli_unit units[] = {
+		{ "s", 1e9 }, { "ms", 1e6 }, { "us", 1e3 }, { "ns", 1 }, { NULL, 0 },
 	};
-	const char *arg = argv[*i], *val = NULL;
-	struct profile_opts *o = &pa->opts;
-
-	if (!strcmp(arg, "--per-thread"))
-		return o->per_thread = 1;
-	if (!strcmp(arg, "--no-kernel"))
-		return o->no_kernel = 1;
-	if (!strcmp(arg, "--kernel-suffix"))
-		return pa->annotate = 1;
-	if (!strcmp(arg, "--no-inline"))
-		return o->no_inline = 1;
-	if (!strcmp(arg, "--no-demangle"))
-		return o->no_demangle = 1;
-	if (!strcmp(arg, "--no-cache")) {
-		o->cache_dir = NULL;
-		return 1;
-	}
-	if (!strcmp(arg, "--stats"))
-		return pa->stats = 1;
-
-	const char *name = NULL;
-	for (size_t k = 0; k < ARRAY_SIZE(with_value); k++) {
-		size_t n = strlen(with_value[k]);
-		if (!strncmp(arg, with_value[k], n) && (arg[n] == '=' || !arg[n])) {
-			name = with_value[k];
-			if (arg[n] == '=') {
-				val = arg + n + 1;
-			} else if (*i + 1 < argc) {
-				val = argv[++*i];
-			} else {
-				cli_error(2, "%s needs a value", name);
-				return -1;
-			}
-			break;
-		}
-	}
-	if (!name)
-		return 0;
-	if (!strcmp(name, "--pid")) {
-		int r = parse_ids(name, val, "a process id", &pa->pids, &o->nr_pids, &pa->alloc_pids);
-		o->pids = pa->pids;
-		return r;
-	}
-	if (!strcmp(name, "--tid")) {
-		int r = parse_ids(name, val, "a thread id", &pa->tids, &o->nr_tids, &pa->alloc_tids);
-		o->tids = pa->tids;
-		return r;
-	}
-	if (!strcmp(name, "--comm")) {
-		char *copy = (char *)val; /* argv strings are ours to split */
-		for (char *tok = strtok(copy, ","); tok; tok = strtok(NULL, ",")) {
-			ALLOC_GROW(pa->comms, o->nr_comms + 1, pa->alloc_comms);
-			pa->comms[o->nr_comms++] = tok;
-		}
-		o->comms = pa->comms;
-		return 1;
-	}
-	if (!strcmp(name, "--time"))
-		return parse_time(o, val);
-	if (!strcmp(name, "--event")) {
-		o->event = val;
-		return 1;
-	}
-	if (!strcmp(name, "--min-block"))
-		return parse_duration(o, val);
-	if (!strcmp(name, "--perf-map-dir")) {
-		o->perf_map_dir = val;
-		return 1;
-	}
-	if (!strcmp(name, "--kallsyms")) {
-		o->kallsyms_path = val;
-		return 1;
-	}
-	if (!strcmp(name, "--unwinder")) {
-		if (strcmp(val, "rules") && strcmp(val, "fresh") && strcmp(val, "libunwind")) {
-			cli_error(2, "--unwinder: '%s' is not rules, fresh or libunwind", val);
-			return -1;
-		}
-		o->libunwind_only = !strcmp(val, "libunwind");
-		o->no_unwind_memo = !strcmp(val, "fresh");
-		return 1;
-	}
-	if (!strcmp(name, "--focus")) {
-		if (o->focus)
-			regfree(&pa->focus);
-		o->focus = NULL;
-		if (compile(&pa->focus, name, val) < 0)
-			return -1;
-		o->focus = &pa->focus;
-		return 1;
-	}
-	/* --ignore */
-	if (o->ignore)
-		regfree(&pa->ignore);
-	o->ignore = NULL;
-	if (compile(&pa->ignore, name, val) < 0)
-		return -1;
-	o->ignore = &pa->ignore;
-	return 1;
+	double ns;
+	size_t n = strlen(v);
+	int bare = n && strchr("0123456789.", v[n - 1]); /* no unit */
+	if (cli_parse_real(opt, v, 0, 1e18, 0, bare ? NULL : units, &ns))
+		return 2;
+	((struct profile_args *)ctx)->opts.min_block_ns = (uint64_t)(bare ? ns * 1e6 : ns);
+	return 0;
 }
 
-static void warn_line(void *ctx, const char *msg)
+static int opt_no_cache(void *ctx, const char *opt, const char *v)
 {
-	(void)ctx;
-	cli_warn("%s", msg);
+	((struct profile_args *)ctx)->opts.cache_dir = NULL;
+	return 0;
 }
+
+#define PA(field, type) CLI_AT(struct profile_args, field, type)
+
+static const struct cli_opt profile_opts_table[] = {
+	{ .name = "--pid", .arg = "PID[,PID]", .kind = CLI_CALL, .fn = opt_pid,
+	  .help = "only these processes" },
+	{ .name = "--tid", .arg = "TID[,TID]", .kind = CLI_CALL, .fn = opt_tid,
+	  .help = "only these threads" },
+	{ .name = "--comm", .arg = "NAME[,NAME]", .kind = CLI_CALL, .fn = opt_comm,
+	  .help = "only these command names" },
+	{ .name = "--time", .arg = "START,END", .kind = CLI_CALL, .fn = opt_time,
+	  .help = "only samples between START and END seconds from the start (units allowed: "
+	  "500ms, 2m)" },
+	{ .name = "--per-thread", .kind = CLI_SET, .off = PA(opts.per_thread, int), .val = 1,
+	  .help = "a root frame per thread (comm-pid/tid) instead of per command" },
+	{ .name = "--no-kernel", .kind = CLI_SET, .off = PA(opts.no_kernel, int), .val = 1,
+	  .help = "drop kernel frames" },
+	{ .name = "--kernel-suffix", .kind = CLI_SET, .off = PA(annotate, int), .val = 1,
+	  .help = "annotate frames: kernel _[k], inlined _[i], JIT _[j]" },
+	{ .name = "--no-inline", .kind = CLI_SET, .off = PA(opts.no_inline, int), .val = 1,
+	  .help = "do not expand inlined functions (nor look up file:line: no DWARF is read, "
+	  "the fastest report)" },
+	{ .name = "--no-demangle", .kind = CLI_SET, .off = PA(opts.no_demangle, int), .val = 1,
+	  .help = "show mangled C++/Rust names" },
+	{ .name = "--event", .arg = "NAME", .kind = CLI_STR,
+	  .off = PA(opts.event, const char *),
+	  .help = "the event to report when the file has several; off-cpu: off-CPU time, "
+	  "wall: on-CPU and off-CPU time (record --off-cpu)" },
+	{ .name = "--min-block", .arg = "DURATION", .kind = CLI_CALL, .fn = opt_min_block,
+	  .help = "off-cpu, wall: hide intervals shorter than DURATION (5ms, 200us; a bare "
+	  "number is milliseconds)" },
+	{ .name = "--perf-map-dir", .arg = "DIR", .kind = CLI_STR,
+	  .off = PA(opts.perf_map_dir, const char *),
+	  .help = "where to find perf-PID.map files (default /tmp)" },
+	{ .name = "--kallsyms", .arg = "FILE", .kind = CLI_STR,
+	  .off = PA(opts.kallsyms_path, const char *),
+	  .help = "kernel symbols for a file that has none (perf.data from another machine "
+	  "or kernel): a copy of that machine's /proc/kallsyms" },
+	{ .name = "--no-cache", .kind = CLI_CALL, .fn = opt_no_cache,
+	  .help = "do not use or fill the debug cache ($XDG_CACHE_HOME/stoke)" },
+	{ .name = "--stats", .kind = CLI_SET, .off = PA(stats, int), .val = 1,
+	  .help = "print the symbolizer's counters (files, DWARF, cache) to stderr" },
+	{ .name = "--unwinder", .arg = "NAME", .kind = CLI_CHOICE,
+	  .off = PA(opts.unwinder, int), .choices = "rules|libunwind|fresh",
+	  .help = "DWARF stacks: rules (default: compiled CFI rules, libunwind for the rest; "
+	  "the frames a thread's previous sample shares are taken from it), libunwind (every "
+	  "step; slower, a cross-check) or fresh (rules, every frame of every sample unwound; "
+	  "a cross-check)" },
+	{ .name = "--focus", .arg = "REGEX", .kind = CLI_CALL, .fn = opt_focus,
+	  .help = "only stacks through a function matching REGEX" },
+	{ .name = "--ignore", .arg = "REGEX", .kind = CLI_CALL, .fn = opt_ignore,
+	  .help = "drop stacks through a function matching REGEX" },
+	{ 0 },
+};
+
+const struct cli_table profile_args_table = {
+	.name = "the report filters",
+	.opts = profile_opts_table,
+};
 
 int profile_args_load(struct profile_args *pa, const char *path, struct tree **out,
 		      struct profile_info *info)
 {
-	pa->opts.warn = warn_line;
+	pa->opts.warn = cli_warn_cb;
 	int err = profile_load(path, &pa->opts, out, info);
 	if (err == -STOKE_ENOEVENT)
 		return cli_error(1, "%s: no event '%s' in this file (it has: %s); choose one with "
@@ -282,13 +243,6 @@ int profile_args_load(struct profile_args *pa, const char *path, struct tree **o
 			(unsigned long long)s->dwarf_modules, pa->opts.cache_dir ? "on" : "off",
 			(unsigned long long)s->dcache_hits, (unsigned long long)s->dcache_writes,
 			(unsigned long long)s->dcache_bad);
-		const struct unwind_stats *u = &info->unwind;
-		if (u->samples)
-			fprintf(stderr, "stoke: stats: %s: %llu samples unwound, %llu frames, %llu "
-				"of them taken from the thread's previous sample\n", path,
-				(unsigned long long)u->samples,
-				(unsigned long long)(u->frames + u->frames_reused),
-				(unsigned long long)u->frames_reused);
 	}
 	/* A damaged or cut-short file is reported (exit 0) with one warning line. */
 	if (info->truncated)

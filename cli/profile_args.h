@@ -23,16 +23,18 @@ void profile_args_init(struct profile_args *pa);
 void profile_args_release(struct profile_args *pa);
 
 /*
- * Try argv[*i] as a shared option (--pid, --tid, --comm, --time, --per-thread,
- * --no-kernel, --kernel-suffix, --no-inline, --no-demangle, --event,
- * --perf-map-dir, --focus, --ignore, --no-cache, --stats; "--opt=value" or "--opt value").
- * Returns 1 when consumed (advancing *i past a separate value), 0 when not a
- * shared option, or -1 after printing an error for a bad value.
+ * The options every report command shares (--pid, --tid, --comm, --time,
+ * --per-thread, --no-kernel, --kernel-suffix, --no-inline, --no-demangle,
+ * --event, --min-block, --perf-map-dir, --kallsyms, --no-cache, --stats,
+ * --unwinder, --focus, --ignore): a group (cli/opt.h) each command's table
+ * includes, its context a struct profile_args.
  */
-int profile_args_parse(struct profile_args *pa, int argc, char **argv, int *i);
-
-/* Help lines for the shared options. */
-extern const char profile_args_help[];
+extern const struct cli_table profile_args_table;
+/* The row of a command's table that includes them, their context at field of type. */
+#define PROFILE_ARGS_GROUP(type, field)                                        \
+	{ .kind = CLI_GROUP, .off = CLI_AT(type, field, struct profile_args),  \
+	  .group = &profile_args_table,                                        \
+	  .help = "Filters shared with the other report commands:" }
 
 /* Load a profile with these options; prints warnings and one error line. 0 or 1. */
 int profile_args_load(struct profile_args *pa, const char *path, struct tree **out,

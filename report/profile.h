@@ -14,6 +14,10 @@
 #include <regex.h>
 #include <stdint.h>
 
+/* How DWARF stacks are unwound: compiled rules (taking the frames a thread's previous sample
+ * shares from it), libunwind for every step, or the rules for every frame of every sample. */
+enum profile_unwinder { PROFILE_UNWIND_RULES, PROFILE_UNWIND_LIBUNWIND, PROFILE_UNWIND_FRESH };
+
 struct profile_opts {
 	const int *pids;  size_t nr_pids;   /* keep only these processes (none: all) */
 	const int *tids;  size_t nr_tids;   /* keep only these threads */
@@ -32,8 +36,7 @@ struct profile_opts {
 	const char *kallsyms_path; /* kernel symbols when the file has no snapshot (perf.data) */
 	const char *cache_dir;  /* the debug cache's directory (symbolize/debugcache.h); NULL: none */
 	uint64_t cache_max_bytes; /* its bound; 0: the default (1 GiB) */
-	int libunwind_only; /* DWARF stacks: every step by libunwind (a cross-check of the rules) */
-	int no_unwind_memo; /* DWARF stacks: no frames from the thread's previous sample (a check) */
+	int unwinder;       /* DWARF stacks: enum profile_unwinder */
 	const regex_t *focus;  /* keep only stacks with a frame matching this */
 	const regex_t *ignore; /* drop stacks with a frame matching this */
 	void (*warn)(void *ctx, const char *msg); /* one line per problem; may be NULL */

@@ -572,8 +572,8 @@ int profile_load_stoke(const char *path, const struct profile_opts *o, struct tr
 		.kallsyms_path = o->kallsyms_path,
 		.cache_dir = o->cache_dir,
 		.cache_max_bytes = o->cache_max_bytes,
-		.libunwind_only = o->libunwind_only,
-		.no_unwind_memo = o->no_unwind_memo,
+		.libunwind_only = o->unwinder == PROFILE_UNWIND_LIBUNWIND,
+		.no_unwind_memo = o->unwinder == PROFILE_UNWIND_FRESH,
 		.warn = forward_warning,
 		.warn_ctx = (void *)o,
 	};

@@ -181,7 +181,8 @@ int script_write(const char *path, const struct profile_opts *o, int srcline, in
 		.demangle = !o->no_demangle, .inline_frames = !o->no_inline, .lines = srcline,
 		.perf_map_dir = o->perf_map_dir, .kallsyms_path = o->kallsyms_path,
 		.cache_dir = o->cache_dir, .cache_max_bytes = o->cache_max_bytes,
-		.libunwind_only = o->libunwind_only, .no_unwind_memo = o->no_unwind_memo,
+		.libunwind_only = o->unwinder == PROFILE_UNWIND_LIBUNWIND,
+		.no_unwind_memo = o->unwinder == PROFILE_UNWIND_FRESH,
 		.warn = forward_warning, .warn_ctx = (void *)o,
 	};
 	struct writer w = { .o = o, .fd = fd, .st = st, .srcline = srcline };

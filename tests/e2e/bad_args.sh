@@ -65,7 +65,10 @@ done <<'TABLE'
 2 | stoke: --call-graph dwarf,SIZE: '0' is out of range | record --call-graph dwarf,0 -- true
 2 | stoke: --call-graph dwarf,SIZE: '100000' is out of range | record --call-graph dwarf,100000 -- true
 2 | stoke: --call-graph: expected fp, dwarf | record --call-graph bogus -- true
-2 | stoke: unknown option '--bogus' | record --bogus -- true
+2 | stoke: record: unknown option '--bogus' | record --bogus -- true
+2 | stoke: --freq: '0' is out of range | record --freq 0 -- true
+2 | stoke: -F: '0' is out of range | record -F=0 -- true
+2 | stoke: record: -q takes no value | record -q=1 -- true
 2 | stoke: -o needs a value | record -o
 2 | stoke: nothing to record | record
 2 | stoke: give only one of | record -a -p 1
@@ -81,9 +84,13 @@ done <<'TABLE'
 2 | stoke: --time START: 'x' is not a number | report --time x, @F
 2 | stoke: --time: expected START,END | report --time 5 @F
 2 | stoke: --focus: bad regular expression | report --focus '(' @F
-2 | stoke: --unwinder: 'x' is not rules, fresh or libunwind | report --unwinder x @F
+2 | stoke: --unwinder: expected rules, libunwind or fresh | report --unwinder x @F
 2 | stoke: report: unknown option '--bogus' | report --bogus @F
 2 | stoke: report: one input file only | report @F @F
+2 | stoke: report: --folded takes no value | report --folded=1 @F
+2 | stoke: --top: 'x' is not an integer | report --top=x @F
+1 | stoke: --bogus: No such file or directory | report -- --bogus
+2 | stoke: --min-block: '5x' is not a number | report --min-block 5x @F
 1 | stoke: @N: No such file or directory | report @N
 1 | stoke: @D: is a directory | report @D
 1 | stoke: /dev/null: not a regular file | report /dev/null
@@ -91,11 +98,13 @@ done <<'TABLE'
 2 | stoke: --width: '50' is out of range | flamegraph --width 50 -o - @F
 2 | stoke: --minwidth: '-1' is out of range | flamegraph --minwidth -1 -o - @F
 2 | stoke: --max-frames: '0' is out of range | flamegraph --max-frames 0 -o - @F
-2 | stoke: flamegraph: --colors: expected hot or kind | flamegraph --colors x -o - @F
-2 | stoke: flamegraph: --title needs a value | flamegraph --title
+2 | stoke: --colors: expected hot or kind | flamegraph --colors x -o - @F
+2 | stoke: --title needs a value | flamegraph --title
 2 | stoke: flamegraph: --negate, --counts, --rates, --shares and --alpha need --diff | flamegraph --negate -o - @F
 2 | stoke: flamegraph: unknown option '--bogus' | flamegraph --bogus @F
 2 | stoke: flamegraph: one input file only | flamegraph -o - @F @F
+2 | stoke: --alpha: '0' is out of range | flamegraph --alpha 0 --diff @F -o - @F
+2 | stoke: flamegraph: give either FILE or -- COMMAND | flamegraph -o - @F -- true
 1 | stoke: @D: is a directory | flamegraph -o - @D
 1 | stoke: /dev/null: not a regular file | flamegraph -o - /dev/null
 1 | stoke: writing @D: Is a directory | flamegraph -o @D @F
@@ -113,13 +122,17 @@ done <<'TABLE'
 2 | stoke: diff: expected two files | diff @F
 2 | stoke: diff: expected two files | diff @F @F @F
 2 | stoke: diff: unknown option '--bogus' | diff --bogus @F @F
+2 | stoke: diff: unknown option '--inverted' | diff --inverted @F @F
 1 | stoke: /dev/null: not a regular file | diff @F /dev/null
-2 | stoke: script: unexpected '--bogus' | script --bogus
-2 | stoke: script: unexpected | script @F @F
+2 | stoke: script: unknown option '--bogus' | script --bogus
+2 | stoke: script: one input file only | script @F @F
 1 | stoke: /dev/null: not a regular file | script /dev/null
+2 | stoke: export: unknown option '--bogus' | export --bogus @F
+2 | stoke: export: one input file only | export --format pprof @F @F
 1 | stoke: @D: is a directory | script @D
 1 | stoke: @N: No such file or directory | script @N
 2 | stoke: usage: stoke dump [FILE] | dump a b
+2 | stoke: dump: unknown option '--bogus' | dump --bogus
 1 | stoke: /dev/null: not a regular file | dump /dev/null
 1 | stoke: @D: is a directory | dump @D
 1 | stoke: @E: empty file | dump @E
