@@ -201,7 +201,7 @@ static const struct cli_opt profile_opts_table[] = {
 	{ .name = "--no-cache", .kind = CLI_CALL, .fn = opt_no_cache,
 	  .help = "do not use or fill the debug cache ($XDG_CACHE_HOME/stoke)" },
 	{ .name = "--stats", .kind = CLI_SET, .off = PA(stats, int), .val = 1,
-	  .help = "print the symbolizer's counters (files, DWARF, cache) to stderr" },
+	  .help = "print the symbolizer's and the unwinder's counters (files, DWARF, cache; frames unwound and taken over) to stderr" },
 	{ .name = "--unwinder", .arg = "NAME", .kind = CLI_CHOICE,
 	  .off = PA(opts.unwinder, int), .choices = "rules|libunwind|fresh",
 	  .help = "DWARF stacks: rules (default: compiled CFI rules, libunwind for the rest; "
@@ -243,6 +243,13 @@ int profile_args_load(struct profile_args *pa, const char *path, struct tree **o
 			(unsigned long long)s->dwarf_modules, pa->opts.cache_dir ? "on" : "off",
 			(unsigned long long)s->dcache_hits, (unsigned long long)s->dcache_writes,
 			(unsigned long long)s->dcache_bad);
+		const struct unwind_stats *u = &info->unwind;
+		if (u->samples)
+			fprintf(stderr, "stoke: stats: %s: %llu samples unwound, %llu frames, %llu "
+				"of them taken from the thread's previous sample\n", path,
+				(unsigned long long)u->samples,
+				(unsigned long long)(u->frames + u->frames_reused),
+				(unsigned long long)u->frames_reused);
 	}
 	/* A damaged or cut-short file is reported (exit 0) with one warning line. */
 	if (info->truncated)

@@ -8,21 +8,19 @@
 #include "profiler/buildids.h"
 #include "profiler/meta.h"
 #include "profiler/offcpu.h"
+#include "profiler/perfev.h"
 #include "profiler/ring.h"
 #include "profiler/synth.h"
 #include "profiler/target.h"
 
 #include <errno.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
-#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -38,13 +36,6 @@
 #define POLL_MS 100
 #define STACKREF_BYTES (64u << 20) /* threads' last stack copies kept for DWARF deltas */
 
-struct rb {
-	int cpu;
-	int fd;                  /* event fd the ring is mapped from */
-	struct ring *ring;
-	struct stoke_cpu_stats st;
-};
-
 struct rec {
 	struct record_opts *o;
 	struct record_result *res;
@@ -54,42 +45,18 @@ struct rec {
 	size_t nr_cpus;
 	pid_t *tasks;            /* pid argument of each open: the child, threads, or -1 */
 	size_t nr_tasks;
-	int *fds;
-	size_t nr_fds, alloc_fds;
-	struct rb *rbs;          /* one per CPU */
-	uint64_t **ids;          /* per event: kernel ids of its fds */
-	size_t *nr_ids, *alloc_ids;
-	size_t pages;
-	int use_build_id;        /* ask MMAP2 records to carry build-ids (Linux >= 5.12) */
-	int user_only;           /* kernel sampling refused: exclude it */
+	struct perfev *ev;       /* the events' fds and rings */
+	struct stoke_cpu_stats *st; /* per CPU: what its ring delivered */
 	struct buildids *bids;
 	struct kaddrs *kaddrs;   /* kernel addresses in samples, noted as they are drained */
 	uint64_t sample_type;
 	struct stackref *stackref; /* DWARF mode: threads' last stack copies */
 	struct offcpu_track *offcpu; /* --off-cpu: switch records paired for the summary */
 	int epfd, sigfd;
-	struct rb *cur;          /* ring being drained */
+	struct stoke_cpu_stats *cur; /* stats of the ring being drained */
 	int write_err;
 	uint64_t start_ns;
 };
-
-static int sys_perf_event_open(struct perf_event_attr *a, pid_t pid, int cpu)
-{
-	return (int)syscall(__NR_perf_event_open, a, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
-}
-
-static void notice(struct rec *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void notice(struct rec *r, const char *fmt, ...)
-{
-	char msg[256];
-	va_list ap;
-	if (!r->o->notice)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	r->o->notice(r->o->notice_ctx, msg);
-}
 
 static int online_cpus(int **out)
 {
@@ -115,191 +82,12 @@ static int online_cpus(int **out)
 	return n;
 }
 
-static void setup_attr(struct rec *r, size_t ev, int tracking, struct perf_event_attr *a)
-{
-	const struct record_opts *o = r->o;
-	const struct evspec *e = &o->events[ev];
-
-	*a = e->attr;
-	a->size = sizeof(*a);
-	a->sample_type = r->sample_type;
-	if (o->period) {
-		a->sample_period = o->period;
-	} else if (!o->period_given && e->default_period) {
-		a->sample_period = 1;
-	} else {
-		a->freq = 1;
-		a->sample_freq = o->freq;
-	}
-	offcpu_attr(e, a);
-	/* Everything starts disabled: a command's events are enabled by its exec,
-	 * the others once /proc has been read (synthesizing every process of a
-	 * busy machine takes long enough to overflow the rings). */
-	a->disabled = 1;
-	a->enable_on_exec = o->argv != NULL;
-	a->inherit = o->argv != NULL || o->nr_pids > 0;
-	a->use_clockid = 1;
-	a->clockid = CLOCK_MONOTONIC;
-	a->sample_id_all = 1;
-	a->watermark = 1;
-	a->wakeup_watermark = (uint32_t)(r->pages * (size_t)sysconf(_SC_PAGESIZE) / 4);
-	if (tracking) {
-		a->mmap = 1;
-		a->mmap2 = 1;
-		a->comm = 1;
-		a->comm_exec = 1;
-		a->task = 1;
-		a->build_id = r->use_build_id;
-	}
-	if (o->callgraph == CALLGRAPH_DWARF) {
-		a->sample_regs_user = STOKE_REGS_USER_MASK;
-		a->sample_stack_user = o->stack_size;
-		a->exclude_callchain_user = 1;
-	}
-	if (r->user_only) {
-		a->exclude_kernel = 1;
-		a->exclude_hv = 1;
-	}
-}
-
-/*
- * Open event ev once on the first task and CPU to find out whether this
- * machine takes it, applying the fallbacks: no build-id in MMAP2 on old
- * kernels, cycles → cpu-clock without a PMU, user-only when kernel sampling
- * is not allowed.
- */
-static int probe_event(struct rec *r, size_t ev)
-{
-	struct evspec *e = &r->o->events[ev];
-	for (int tries = 0; tries < 4; tries++) {
-		struct perf_event_attr a;
-		setup_attr(r, ev, ev == 0, &a);
-		int fd = sys_perf_event_open(&a, r->tasks[0], r->cpus[0]);
-		if (fd >= 0) {
-			close(fd);
-			if (e->attr.context_switch && r->user_only) {
-				snprintf(r->res->event, sizeof(r->res->event), "%s", e->name);
-				return -STOKE_EKSTACK;
-			}
-			if (r->user_only && !r->res->user_only_fallback &&
-			    !offcpu_needs_kernel(r->o->events, r->o->nr_events)) {
-				r->res->user_only_fallback = 1;
-				notice(r, "kernel samples not allowed (kernel.perf_event_paranoid); "
-					  "recording user space only");
-			}
-			return 0;
-		}
-		int err = -errno;
-		if (e->attr.context_switch && r->user_only) {
-			/* Its samples are taken in kernel mode: user-only would record none. */
-			snprintf(r->res->event, sizeof(r->res->event), "%s", e->name);
-			return -STOKE_EKSTACK;
-		}
-		if (err == -EINVAL && ev == 0 && r->use_build_id) {
-			r->use_build_id = 0;
-			continue;
-		}
-		if ((err == -ENOENT || err == -EOPNOTSUPP || err == -ENODEV) && evspec_needs_pmu(e)) {
-			if (e->attr.type == PERF_TYPE_HARDWARE &&
-			    e->attr.config == PERF_COUNT_HW_CPU_CYCLES) {
-				struct perf_event_attr keep = e->attr;
-				notice(r, "'%s' needs a hardware PMU, which this machine lacks; "
-					  "sampling cpu-clock instead", e->name);
-				evspec_parse("cpu-clock", e);
-				e->attr.exclude_user = keep.exclude_user;
-				e->attr.exclude_kernel = keep.exclude_kernel;
-				e->attr.exclude_hv = keep.exclude_hv;
-				continue;
-			}
-			snprintf(r->res->event, sizeof(r->res->event), "%s", e->name);
-			return -STOKE_ENOPMU;
-		}
-		if ((err == -EACCES || err == -EPERM) && !r->user_only && !a.exclude_kernel) {
-			/* Try user space only; say so only if that is what gets recorded. */
-			r->user_only = 1;
-			continue;
-		}
-		if (r->user_only && !r->res->user_only_fallback && (err == -EACCES || err == -EPERM))
-			r->user_only = 0; /* refused either way: report the plain refusal */
-		snprintf(r->res->event, sizeof(r->res->event), "%s", e->name);
-		if (err == -ESRCH)
-			r->res->stage = STAGE_TARGET, r->res->pid = r->tasks[0];
-		return err;
-	}
-	return -EINVAL;
-}
-
-static int map_ring(struct rec *r, struct rb *rb, int fd)
-{
-	size_t pages = r->pages;
-	for (;;) {
-		int err = ring_new(fd, pages, &rb->ring);
-		if (!err) {
-			rb->fd = fd;
-			r->pages = pages; /* later rings use what worked */
-			return 0;
-		}
-		/* Unprivileged users are held to perf_event_mlock_kb: shrink and retry. */
-		if (err != -EPERM || pages <= 8)
-			return err;
-		pages /= 2;
-	}
-}
-
-static int open_all(struct rec *r)
-{
-	struct perf_event_attr a;
-	r->rbs = xcalloc(r->nr_cpus, sizeof(*r->rbs));
-	for (size_t c = 0; c < r->nr_cpus; c++) {
-		struct rb *rb = &r->rbs[c];
-		rb->cpu = r->cpus[c];
-		rb->fd = -1;
-		rb->st.cpu = (uint32_t)r->cpus[c];
-		for (size_t t = 0; t < r->nr_tasks; t++) {
-			for (size_t ev = 0; ev < r->o->nr_events; ev++) {
-				setup_attr(r, ev, ev == 0, &a);
-				int fd = sys_perf_event_open(&a, r->tasks[t], rb->cpu);
-				if (fd < 0) {
-					int err = -errno;
-					/* A thread of -p that exited since we listed it. */
-					if (err == -ESRCH && r->o->nr_pids)
-						break;
-					snprintf(r->res->event, sizeof(r->res->event), "%s",
-						 r->o->events[ev].name);
-					r->res->stage = STAGE_OPEN;
-					return err;
-				}
-				ALLOC_GROW(r->fds, r->nr_fds + 1, r->alloc_fds);
-				r->fds[r->nr_fds++] = fd;
-				if (!rb->ring) {
-					int err = map_ring(r, rb, fd);
-					if (err) {
-						r->res->stage = STAGE_MMAP;
-						return err;
-					}
-				} else if (ioctl(fd, PERF_EVENT_IOC_SET_OUTPUT, rb->fd) < 0) {
-					r->res->stage = STAGE_MMAP;
-					return -errno;
-				}
-				uint64_t id;
-				if (ioctl(fd, PERF_EVENT_IOC_ID, &id) < 0) {
-					r->res->stage = STAGE_OPEN;
-					return -errno;
-				}
-				ALLOC_GROW(r->ids[ev], r->nr_ids[ev] + 1, r->alloc_ids[ev]);
-				r->ids[ev][r->nr_ids[ev]++] = id;
-			}
-		}
-	}
-	return 0;
-}
-
 /* ---- draining ----------------------------------------------------------- */
 
 /* Count what the kernel wrote (r->cur's ring), note what the trailer needs from it. */
 static void note_record(struct rec *r, const struct perf_event_header *h)
 {
-	struct stoke_cpu_stats *st = &r->cur->st;
+	struct stoke_cpu_stats *st = r->cur;
 	const uint64_t *body = (const uint64_t *)(h + 1);
 
 	st->bytes += h->size;
@@ -372,10 +160,10 @@ static void drain_all(struct rec *r)
 {
 	int any = 0;
 	for (size_t c = 0; c < r->nr_cpus; c++) {
-		r->cur = &r->rbs[c];
-		long n = ring_drain(r->rbs[c].ring, on_record, r);
+		r->cur = &r->st[c];
+		long n = ring_drain(perfev_ring(r->ev, c), on_record, r);
 		if (n > 0) {
-			r->rbs[c].st.wakeups++;
+			r->st[c].wakeups++;
 			any = 1;
 		}
 	}
@@ -442,7 +230,7 @@ static int write_header_records(struct rec *r)
 		"callgraph", cg,
 		"stack-size", stack,
 		"page-size", pagesz,
-		"user-only", r->user_only ? "1" : "0",
+		"user-only", perfev_user_only(r->ev) ? "1" : "0",
 		NULL, NULL,
 	};
 	err = meta_write_info(r->w, kv);
@@ -450,8 +238,10 @@ static int write_header_records(struct rec *r)
 		err = meta_write_info(r->w, o->extra_info);
 	for (size_t ev = 0; !err && ev < o->nr_events; ev++) {
 		struct perf_event_attr a;
-		setup_attr(r, ev, ev == 0, &a);
-		err = meta_write_attr(r->w, &a, r->ids[ev], r->nr_ids[ev], o->events[ev].name);
+		size_t nr_ids;
+		const uint64_t *ids = perfev_ids(r->ev, ev, &nr_ids);
+		perfev_attr(r->ev, ev, &a);
+		err = meta_write_attr(r->w, &a, ids, nr_ids, o->events[ev].name);
 	}
 	return err;
 }
@@ -460,7 +250,7 @@ static int emit_synth(void *ctx, const struct perf_event_header *h)
 {
 	struct rec *r = ctx;
 	if (h->type == PERF_RECORD_MMAP2) {
-		r->cur = &r->rbs[0];
+		r->cur = &r->st[0];
 		note_record(r, h);
 		keep_record(r, h);
 		return r->write_err;
@@ -496,14 +286,14 @@ static int write_trailer_records(struct rec *r, uint64_t end_ns)
 		if (kerr && kerr != -ENOENT && kerr != -EACCES)
 			err = kerr;
 		else if (kerr)
-			notice(r, "cannot read /proc/kallsyms (%s); kernel frames will show as [kernel]",
-			       stoke_strerror(kerr));
-		else if (hidden && !r->user_only)
-			notice(r, "kernel addresses are hidden (kernel.kptr_restrict); "
-				  "kernel frames will show as [kernel.kallsyms]");
+			record_notice(r->o, "cannot read /proc/kallsyms (%s); kernel frames will "
+					    "show as [kernel]", stoke_strerror(kerr));
+		else if (hidden && !perfev_user_only(r->ev))
+			record_notice(r->o, "kernel addresses are hidden (kernel.kptr_restrict); "
+					    "kernel frames will show as [kernel.kallsyms]");
 	}
 	for (size_t c = 0; c < r->nr_cpus && !err; c++) {
-		struct stoke_cpu_stats *st = &r->rbs[c].st;
+		struct stoke_cpu_stats *st = &r->st[c];
 		err = fmt_writer_add(r->w, STOKE_REC_CPU_STATS, 0, st, sizeof(*st));
 		res->samples += st->samples;
 		res->lost += st->lost_samples;
@@ -663,8 +453,7 @@ static void stop_target(struct rec *r)
 
 int record_run(struct record_opts *o, struct record_result *res)
 {
-	struct rec rr = { .o = o, .res = res, .epfd = -1, .sigfd = -1,
-			  .use_build_id = !o->no_mmap_build_id };
+	struct rec rr = { .o = o, .res = res, .epfd = -1, .sigfd = -1 };
 	struct rec *r = &rr;
 	sigset_t mask, old;
 	int err, n;
@@ -687,9 +476,6 @@ int record_run(struct record_opts *o, struct record_result *res)
 	if (offcpu_needs_kernel(o->events, o->nr_events))
 		r->offcpu = offcpu_track_new(r->sample_type);
 	r->kaddrs = kaddrs_new(r->sample_type, o->callgraph == CALLGRAPH_DWARF ? STOKE_REGS_USER_MASK : 0);
-	r->ids = xcalloc(o->nr_events, sizeof(*r->ids));
-	r->nr_ids = xcalloc(o->nr_events, sizeof(*r->nr_ids));
-	r->alloc_ids = xcalloc(o->nr_events, sizeof(*r->alloc_ids));
 	r->bids = buildids_new();
 
 	/* Signals arrive through a descriptor in the poll set: no race with epoll_wait. */
@@ -717,19 +503,20 @@ int record_run(struct record_opts *o, struct record_result *res)
 	if (n <= 0)
 		goto out;
 	r->nr_cpus = (size_t)n;
-	r->pages = o->mmap_pages ? o->mmap_pages : default_pages(o, r->nr_cpus);
+	r->st = xcalloc(r->nr_cpus, sizeof(*r->st));
+	for (size_t c = 0; c < r->nr_cpus; c++)
+		r->st[c].cpu = (uint32_t)r->cpus[c];
 
 	err = setup_tasks(r);
 	if (err)
 		goto out;
 
 	res->stage = STAGE_OPEN;
-	for (size_t ev = 0; ev < o->nr_events; ev++) {
-		err = probe_event(r, ev);
-		if (err)
-			goto out;
-	}
-	err = open_all(r);
+	r->ev = perfev_new(o, r->sample_type, r->cpus, r->nr_cpus, r->tasks, r->nr_tasks,
+			   o->mmap_pages ? o->mmap_pages : default_pages(o, r->nr_cpus));
+	err = perfev_probe(r->ev, res);
+	if (!err)
+		err = perfev_open(r->ev, res);
 	if (err)
 		goto out;
 	res->nr_rings = r->nr_cpus;
@@ -748,7 +535,8 @@ int record_run(struct record_opts *o, struct record_result *res)
 	if (err)
 		goto out;
 	if (o->nr_pids || o->system_wide) {
-		struct synth *s = synth_new(r->sample_type, r->ids[0][0]);
+		size_t nr_ids;
+		struct synth *s = synth_new(r->sample_type, perfev_ids(r->ev, 0, &nr_ids)[0]);
 		for (size_t i = 0; !err && i < o->nr_pids; i++)
 			err = synth_process(s, o->pids[i], emit_synth, r);
 		if (!err && o->system_wide)
@@ -768,14 +556,13 @@ int record_run(struct record_opts *o, struct record_result *res)
 	struct epoll_event pe = { .events = EPOLLIN, .data.fd = r->sigfd };
 	epoll_ctl(r->epfd, EPOLL_CTL_ADD, r->sigfd, &pe);
 	for (size_t c = 0; c < r->nr_cpus; c++) {
-		pe.data.fd = r->rbs[c].fd;
-		epoll_ctl(r->epfd, EPOLL_CTL_ADD, r->rbs[c].fd, &pe);
+		pe.data.fd = perfev_ring_fd(r->ev, c);
+		epoll_ctl(r->epfd, EPOLL_CTL_ADD, pe.data.fd, &pe);
 	}
 
 	r->start_ns = now_ns();
 	if (!r->target)
-		for (size_t i = 0; i < r->nr_fds; i++)
-			ioctl(r->fds[i], PERF_EVENT_IOC_ENABLE, 0);
+		perfev_enable(r->ev, 1);
 	if (r->target) {
 		res->stage = STAGE_EXEC;
 		err = target_start(r->target);
@@ -784,8 +571,7 @@ int record_run(struct record_opts *o, struct record_result *res)
 	}
 	res->stage = STAGE_OUTPUT;
 	err = run_loop(r);
-	for (size_t i = 0; i < r->nr_fds; i++)
-		ioctl(r->fds[i], PERF_EVENT_IOC_DISABLE, 0);
+	perfev_enable(r->ev, 0);
 	stop_target(r);
 	drain_all(r);
 	uint64_t end_ns = now_ns();
@@ -809,22 +595,13 @@ out:
 		res->frames = ws.frames;
 		res->fast_frames = ws.fast_frames;
 	}
-	for (size_t c = 0; r->rbs && c < r->nr_cpus; c++)
-		ring_free(r->rbs[c].ring);
-	for (size_t i = 0; i < r->nr_fds; i++)
-		close(r->fds[i]);
+	perfev_free(r->ev);
 	target_free(r->target); /* kills and reaps a child that never ran */
 	if (r->epfd >= 0)
 		close(r->epfd);
 	if (r->sigfd >= 0)
 		close(r->sigfd);
-	for (size_t ev = 0; ev < o->nr_events; ev++)
-		free(r->ids[ev]);
-	free(r->ids);
-	free(r->nr_ids);
-	free(r->alloc_ids);
-	free(r->rbs);
-	free(r->fds);
+	free(r->st);
 	free(r->cpus);
 	free(r->tasks);
 	buildids_free(r->bids);

@@ -5,6 +5,7 @@
 #include "common/strbuf.h"
 #include "common/util.h"
 #include "report/export_model.h"
+#include "report/replay.h"
 #include "report/resolve.h"
 #include "report/sample_filter.h"
 #include "report/session.h"
@@ -69,6 +70,7 @@ static void ptrcache_release(struct ptrcache *c)
 struct exporter {
 	const struct profile_opts *o;
 	struct export_profile *p;
+	struct replay *rp;              /* the file read back: owns s and res */
 	struct session *s;
 	struct resolver *res;
 	struct sample_filter filter;
@@ -299,7 +301,6 @@ static int on_record(void *ctx, const struct perf_event_header *h, const struct 
 	(void)id;
 	if (h->type == PERF_RECORD_MMAP2)
 		note_mmap2(x, h);
-	resolver_record(x->res, h);
 	return 0;
 }
 
@@ -311,15 +312,7 @@ static int on_meta(void *ctx, const struct perf_event_header *h)
 	if (h->type == STOKE_REC_BUILD_ID && blen > 32 && body[0] <= 24 &&
 	    strnlen((const char *)body + 32, blen - 32) < blen - 32)
 		set_build_id(x, (const char *)body + 32, body + 8, body[0]);
-	resolver_meta(x->res, h);
 	return 0;
-}
-
-static void forward_warning(void *ctx, const char *msg)
-{
-	const struct profile_opts *o = ctx;
-	if (o->warn)
-		o->warn(o->warn_ctx, msg);
 }
 
 /* ---- the profile's header ----------------------------------------------------------- */
@@ -396,29 +389,19 @@ static const char *main_file(struct exporter *x)
 
 static int load_stoke(const char *path, const struct profile_opts *o, struct export_profile *p)
 {
-	struct sym_opts so = {
-		.demangle = 0, /* names are system names; export demangles them (function_of) */
-		.inline_frames = !o->no_inline,
-		.lines = !o->no_lines,
-		.perf_map_dir = o->perf_map_dir,
-		.cache_dir = o->cache_dir,
-		.cache_max_bytes = o->cache_max_bytes,
-		.libunwind_only = o->unwinder == PROFILE_UNWIND_LIBUNWIND,
-		.no_unwind_memo = o->unwinder == PROFILE_UNWIND_FRESH,
-		.warn = forward_warning,
-		.warn_ctx = (void *)o,
-	};
 	struct exporter x = { .o = o, .p = p };
 	p->has_lines = !o->no_lines;
 	p->has_inlines = !o->no_inline;
 	struct session_handlers hd = { on_sample, on_record, on_meta, &x };
 
-	x.s = session_new();
-	x.res = resolver_new(&so, x.s);
+	/* Names are system names: export demangles them itself (function_of). */
+	x.rp = replay_new(o, 0, !o->no_lines);
+	x.s = replay_session(x.rp);
+	x.res = replay_resolver(x.rp);
 	x.stacks = stackcache_new();
 	strbuf_init(&x.name);
 	sample_filter_init(&x.filter, o, x.s);
-	int ret = session_read(x.s, path, &hd);
+	int ret = replay_read(x.rp, path, &hd);
 	if (ret < 0)
 		goto out;
 	if (x.filter.event == -1)
@@ -438,8 +421,7 @@ static int load_stoke(const char *path, const struct profile_opts *o, struct exp
 	ret = 0;
 out:
 	stackcache_free(x.stacks);
-	resolver_free(x.res);
-	session_free(x.s);
+	replay_free(x.rp);
 	strbuf_release(&x.name);
 	ptrcache_release(&x.functions);
 	ptrcache_release(&x.mappings);

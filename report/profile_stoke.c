@@ -4,6 +4,7 @@
 #include "common/strbuf.h"
 #include "common/swpair.h"
 #include "common/util.h"
+#include "report/replay.h"
 #include "report/session.h"
 #include "report/resolve.h"
 #include "report/sample_filter.h"
@@ -73,6 +74,7 @@ struct loader {
 	const struct profile_opts *o;
 	struct profile_info *info;
 	struct tree *t;
+	struct replay *rp;        /* the file read back: owns s and res */
 	struct session *s;
 	struct resolver *res;
 	struct sample_filter filter;
@@ -514,7 +516,6 @@ static int on_record(void *ctx, const struct perf_event_header *h, const struct 
 	struct loader *l = ctx;
 	struct swpair_switch sw;
 	(void)id;
-	resolver_record(l->res, h);
 	if (!l->mode_ready && (h->type == PERF_RECORD_SWITCH || h->type == PERF_RECORD_SWITCH_CPU_WIDE))
 		setup_mode(l);
 	if (l->mode == MODE_SAMPLES)
@@ -524,20 +525,6 @@ static int on_record(void *ctx, const struct perf_event_header *h, const struct 
 	else if (swpair_decode(h, session_sample_type(l->s), &sw) == 1)
 		offcpu_view_switch(l->offcpu, &sw);
 	return 0;
-}
-
-static int on_meta(void *ctx, const struct perf_event_header *h)
-{
-	struct loader *l = ctx;
-	resolver_meta(l->res, h);
-	return 0;
-}
-
-static void forward_warning(void *ctx, const char *msg)
-{
-	const struct profile_opts *o = ctx;
-	if (o->warn)
-		o->warn(o->warn_ctx, msg);
 }
 
 /*
@@ -564,25 +551,13 @@ static char *dup_or_null(const char *s)
 int profile_load_stoke(const char *path, const struct profile_opts *o, struct tree *t,
 		       struct profile_info *info)
 {
-	struct sym_opts so = {
-		.demangle = !o->no_demangle,
-		.inline_frames = !o->no_inline,
-		.lines = !o->no_lines,
-		.perf_map_dir = o->perf_map_dir,
-		.kallsyms_path = o->kallsyms_path,
-		.cache_dir = o->cache_dir,
-		.cache_max_bytes = o->cache_max_bytes,
-		.libunwind_only = o->unwinder == PROFILE_UNWIND_LIBUNWIND,
-		.no_unwind_memo = o->unwinder == PROFILE_UNWIND_FRESH,
-		.warn = forward_warning,
-		.warn_ctx = (void *)o,
-	};
 	struct loader l = { .o = o, .info = info, .t = t };
-	struct session_handlers hd = { on_sample, on_record, on_meta, &l };
+	struct session_handlers hd = { on_sample, on_record, NULL, &l };
 	int ret;
 
-	l.s = session_new();
-	l.res = resolver_new(&so, l.s);
+	l.rp = replay_new(o, !o->no_demangle, !o->no_lines);
+	l.s = replay_session(l.rp);
+	l.res = replay_resolver(l.rp);
 	sample_filter_init(&l.filter, o, l.s);
 	l.stacks = stackcache_new();
 	l.ids = htab_new(sizeof(struct id_ent), ID_KEY_SIZE, 4096, NULL, NULL);
@@ -590,7 +565,7 @@ int profile_load_stoke(const char *path, const struct profile_opts *o, struct tr
 	l.recent = xcalloc(RECENT, sizeof(*l.recent));
 	l.seq_index = htab_new(sizeof(struct seq_ent), 0, 1024, seq_match, &l);
 	strbuf_init(&l.name);
-	ret = session_read(l.s, path, &hd);
+	ret = replay_read(l.rp, path, &hd);
 	if (ret < 0)
 		goto out;
 	if (!l.mode_ready)
@@ -670,8 +645,7 @@ out:
 	offcpu_view_free(l.offcpu);
 	free(l.join);
 	stackcache_free(l.stacks);
-	resolver_free(l.res);
-	session_free(l.s);
+	replay_free(l.rp);
 	strbuf_release(&l.name);
 	htab_free(l.ids);
 	htab_free(l.addrs);

@@ -1,6 +1,7 @@
 #include "report/script.h"
 #include "common/strbuf.h"
 #include "common/util.h"
+#include "report/replay.h"
 #include "report/resolve.h"
 #include "report/sample_filter.h"
 #include "report/session.h"
@@ -11,6 +12,7 @@
 
 struct writer {
 	const struct profile_opts *o;
+	struct replay *rp;      /* the file read back: owns s and res */
 	struct session *s;
 	struct resolver *res;
 	struct sample_filter filter;
@@ -135,7 +137,6 @@ static int on_record(void *ctx, const struct perf_event_header *h, const struct 
 	struct swpair_switch sw;
 	struct swpair_interval iv;
 	(void)id;
-	resolver_record(w->res, h);
 	if (w->filter.event == -1 && (h->type == PERF_RECORD_SWITCH ||
 				      h->type == PERF_RECORD_SWITCH_CPU_WIDE))
 		sample_filter_select_event(&w->filter);
@@ -160,41 +161,20 @@ static int on_record(void *ctx, const struct perf_event_header *h, const struct 
 	return w->err ? 1 : 0;
 }
 
-static int on_meta(void *ctx, const struct perf_event_header *h)
-{
-	struct writer *w = ctx;
-	resolver_meta(w->res, h);
-	return 0;
-}
-
-static void forward_warning(void *ctx, const char *msg)
-{
-	const struct profile_opts *o = ctx;
-	if (o->warn)
-		o->warn(o->warn_ctx, msg);
-}
-
 int script_write(const char *path, const struct profile_opts *o, int srcline, int fd,
 		 struct script_stats *st)
 {
-	struct sym_opts so = {
-		.demangle = !o->no_demangle, .inline_frames = !o->no_inline, .lines = srcline,
-		.perf_map_dir = o->perf_map_dir, .kallsyms_path = o->kallsyms_path,
-		.cache_dir = o->cache_dir, .cache_max_bytes = o->cache_max_bytes,
-		.libunwind_only = o->unwinder == PROFILE_UNWIND_LIBUNWIND,
-		.no_unwind_memo = o->unwinder == PROFILE_UNWIND_FRESH,
-		.warn = forward_warning, .warn_ctx = (void *)o,
-	};
 	struct writer w = { .o = o, .fd = fd, .st = st, .srcline = srcline };
-	struct session_handlers hd = { on_sample, on_record, on_meta, &w };
+	struct session_handlers hd = { on_sample, on_record, NULL, &w };
 
 	memset(st, 0, sizeof(*st));
 	strbuf_init(&w.out);
-	w.s = session_new();
-	w.res = resolver_new(&so, w.s);
+	w.rp = replay_new(o, !o->no_demangle, srcline);
+	w.s = replay_session(w.rp);
+	w.res = replay_resolver(w.rp);
 	sample_filter_init(&w.filter, o, w.s);
 	w.pair = swpair_new();
-	int ret = session_read(w.s, path, &hd);
+	int ret = replay_read(w.rp, path, &hd);
 	if (ret >= 0 && w.offcpu) {
 		struct stoke_end end;
 		swpair_finish(w.pair, !session_end(w.s, &end) ? end.end_ns : session_last_time(w.s),
@@ -222,8 +202,7 @@ int script_write(const char *path, const struct profile_opts *o, int srcline, in
 	free(w.head);
 	free(w.fresh);
 	swpair_free(w.pair);
-	resolver_free(w.res);
-	session_free(w.s);
+	replay_free(w.rp);
 	strbuf_release(&w.out);
 	return ret;
 }
