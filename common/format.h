@@ -19,7 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STOKE_FORMAT_VERSION 1
+#define STOKE_FORMAT_VERSION 2
+#define STOKE_FORMAT_OLDEST 1 /* the oldest version a reader still reads */
 #define STOKE_MAGIC "STOKE\0\0\0"
 #define STOKE_HEADER_SIZE 24
 #define STOKE_SKIPPABLE_MAGIC 0x184D2A5EU
@@ -46,9 +47,12 @@ enum stoke_rec_type {
 	STOKE_REC_FINISHED_ROUND,
 	/* struct stoke_end */
 	STOKE_REC_END,
-	/* A DWARF-mode sample whose stack copy is partly the thread's previous one
-	 * (common/stackref.h). */
+	/* A DWARF-mode sample whose stack copy's top is the thread's previous one's
+	 * (common/stackref.h); written by format version 1. */
 	STOKE_REC_SAMPLE_DELTA,
+	/* A DWARF-mode sample whose stack copy is the thread's previous one but for runs
+	 * of bytes (common/stackref.h); format version 2. */
+	STOKE_REC_SAMPLE_PATCH,
 };
 
 struct stoke_cpu_stats {

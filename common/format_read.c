@@ -39,7 +39,7 @@ static int reader_init(struct fmt_reader *r)
 	if (magic != STOKE_SKIPPABLE_MAGIC || size != 16 || memcmp(p + 8, STOKE_MAGIC, 8))
 		return -STOKE_EBADMAGIC;
 	memcpy(&r->version, p + 16, 4);
-	if (r->version != STOKE_FORMAT_VERSION)
+	if (r->version < STOKE_FORMAT_OLDEST || r->version > STOKE_FORMAT_VERSION)
 		return -STOKE_EVERSION;
 	r->next_frame = STOKE_HEADER_SIZE;
 	r->dctx = ZSTD_createDCtx();

@@ -186,7 +186,7 @@ int sample_stack_read(const struct sample *s, uint64_t off, void *out, size_t n)
 	if (off > s->stack_dyn_size || n > s->stack_dyn_size - off)
 		return -EFAULT;
 	if (s->stack_img)
-		return stackref_img_read(s->stack_img, off, out, n);
+		return stackimg_read(s->stack_img, off, out, n);
 	memcpy(out, s->stack + off, n);
 	return 0;
 }

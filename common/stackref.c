@@ -10,6 +10,9 @@
 
 enum { PERF_REG_SP = 7 };   /* perf_regs.h, x86-64 */
 enum { MIN_SAVING = 32 };   /* bytes a reference must save to be worth its footer */
+enum { RUN_GAP = 512 };     /* equal bytes between two runs that make them two: fewer runs
+					* read faster, and the bytes kept are mostly the previous
+					* copy's, which compress to little */
 
 /* A thread's last whole copy (an entry of the table, keyed by tid). */
 struct copy {
@@ -19,38 +22,20 @@ struct copy {
 	unsigned char *bytes;
 };
 
-/*
- * A reader's copy, put back together without copying what it shares: its own
- * low part, then the image it refers to, which holds the rest at the same
- * addresses.  Chains are cut at MAX_DEPTH by making one image whole.
- */
-struct stack_img {
-	unsigned refs;
-	unsigned depth;           /* images above it in its chain */
-	uint64_t sp;              /* address of byte 0 of the copy */
-	size_t len;               /* bytes of the whole copy */
-	size_t lit;               /* bytes held here: [sp, sp + lit) */
-	struct stack_img *parent; /* holds [sp + lit, sp + len); NULL when lit == len */
-	struct stack_img *prev;   /* the thread's previous image, until this one is done */
-	size_t shared;            /* [sp + shared, sp + len) holds the previous image's bytes */
-	void *aux;                /* what a reader attached (freed with aux_free) */
-	void (*aux_free)(void *);
-	unsigned char bytes[];
+struct stackref {
+	struct htab *copies;    /* struct copy by tid; the bytes are ours */
+	size_t max_bytes, bytes; /* bound (0: none) and what the copies hold */
+	struct htab *imgs;      /* reader: struct thread_img by tid */
+	unsigned char *out;     /* the decoders' record */
+	struct stackimg_run *runs; /* scratch: a copy's runs */
+	size_t alloc_runs;
 };
-enum { MAX_DEPTH = 16 };
 
 /* A reader's thread: its last image (the table holds a reference). */
 struct thread_img {
 	uint32_t tid;
 	uint64_t time;
 	struct stack_img *img;
-};
-
-struct stackref {
-	struct htab *copies;    /* struct copy by tid; the bytes are ours */
-	size_t max_bytes, bytes; /* bound (0: none) and what the copies hold */
-	struct htab *imgs;      /* reader: struct thread_img by tid */
-	unsigned char *out;     /* the decoders' record */
 };
 
 struct stackref *stackref_new(size_t max_bytes)
@@ -79,9 +64,10 @@ void stackref_free(struct stackref *s)
 	htab_free(s->copies);
 	size_t pos = 0;
 	for (struct thread_img *t; (t = htab_next(s->imgs, &pos));)
-		stackref_img_put(t->img);
+		stackimg_put(t->img);
 	htab_free(s->imgs);
 	free(s->out);
+	free(s->runs);
 	free(s);
 }
 
@@ -147,6 +133,49 @@ static size_t close_stack(unsigned char *rec, size_t off, uint64_t n)
 	return off + (size_t)size + 8;
 }
 
+/*
+ * The runs in which a copy (dyn bytes at sp) differs from prev at the same
+ * addresses, 8 bytes at a time (bytes prev does not hold differ), gaps under
+ * RUN_GAP kept inside a run; at least one run.  Returns the count, the runs in
+ * s->runs and their bytes in *held.
+ */
+static size_t diff_runs(struct stackref *s, const unsigned char *stack, uint64_t sp, size_t dyn,
+			const struct copy *prev, size_t *held)
+{
+	size_t nr = 0, total = 0;
+	for (size_t o = 0; o < dyn; o += 8) {
+		size_t k = dyn - o < 8 ? dyn - o : 8;
+		uint64_t a = sp + o, x, y;
+		if (a >= prev->sp && a - prev->sp <= prev->len && prev->len - (a - prev->sp) >= k) {
+			const unsigned char *p = prev->bytes + (a - prev->sp);
+			if (k == 8) {
+				memcpy(&x, stack + o, 8);
+				memcpy(&y, p, 8);
+				if (x == y)
+					continue;
+			} else if (!memcmp(stack + o, p, k)) {
+				continue;
+			}
+		}
+		struct stackimg_run *last = nr ? &s->runs[nr - 1] : NULL;
+		if (last && o - (last->off + last->len) < RUN_GAP) {
+			total += o + k - (last->off + last->len);
+			last->len = (uint32_t)(o + k - last->off);
+			continue;
+		}
+		ALLOC_GROW(s->runs, nr + 1, s->alloc_runs);
+		s->runs[nr++] = (struct stackimg_run){ (uint32_t)o, (uint32_t)k };
+		total += k;
+	}
+	if (!nr) { /* the same copy: keep 8 bytes (a stack section of size 0 has no count) */
+		ALLOC_GROW(s->runs, 1, s->alloc_runs);
+		s->runs[nr++] = (struct stackimg_run){ 0, (uint32_t)(dyn < 8 ? dyn : 8) };
+		total = s->runs[0].len;
+	}
+	*held = total;
+	return nr;
+}
+
 size_t stackref_encode(struct stackref *s, const struct perf_event_header *h, uint64_t st,
 		       uint64_t regs_mask, void *out)
 {
@@ -158,23 +187,20 @@ size_t stackref_encode(struct stackref *s, const struct perf_event_header *h, ui
 		return h->size;
 	}
 	const unsigned char *stack = smp.stack;
-	size_t off = stack_offset(h, &smp), dyn = (size_t)smp.stack_dyn_size, lit = dyn;
+	size_t off = stack_offset(h, &smp), dyn = (size_t)smp.stack_dyn_size, nr = 0, held = dyn;
 	uint64_t ref_time = 0;
 
 	if (!sample_sp(&smp, &sp)) {
-		/* Compare 8 bytes at a time down from the top of the copy, while the previous
-		 * copy holds the same addresses; keep at least 8 (a stack section of size 0
-		 * has no room for the byte count). */
 		const struct copy *prev = find(s, smp.tid);
-		if (off && prev && sp + dyn >= sp && sp + dyn <= prev->sp + prev->len) {
-			uint64_t low = sp > prev->sp ? sp : prev->sp;
-			while (lit >= 16 && sp + lit - 8 >= low &&
-			       !memcmp(stack + lit - 8, prev->bytes + (sp + lit - 8 - prev->sp), 8))
-				lit -= 8;
-			if (dyn - lit >= MIN_SAVING)
+		if (off && prev && dyn && sp + dyn >= sp) {
+			nr = diff_runs(s, stack, sp, dyn, prev, &held);
+			/* Worth it when the runs, their table and the footer save enough. */
+			size_t patch = ALIGN8(held) + nr * sizeof(struct stackimg_run) +
+				       sizeof(struct stackref_patch_footer);
+			if (patch + MIN_SAVING <= ALIGN8(dyn))
 				ref_time = prev->time;
 			else
-				lit = dyn;
+				nr = 0;
 		}
 		remember(s, smp.tid, sp, smp.time, stack, dyn);
 	}
@@ -182,124 +208,29 @@ size_t stackref_encode(struct stackref *s, const struct perf_event_header *h, ui
 		memmove(rec, h, h->size); /* fields after the copy: left as it is */
 		return h->size;
 	}
-	memmove(rec, h, off + lit); /* the sample up to the kept part of its copy */
 	struct perf_event_header *oh = out;
-	size_t size = close_stack(rec, off, lit);
-	if (lit < dyn) {
-		struct stackref_footer f = { .dyn_size = dyn, .ref_time = ref_time };
-		memcpy(rec + size, &f, sizeof(f));
-		size += sizeof(f);
-		oh->type = STOKE_REC_SAMPLE_DELTA;
+	if (!nr) {
+		memmove(rec, h, off + dyn); /* the sample up to the filled part of its copy */
+		oh->size = (uint16_t)close_stack(rec, off, dyn);
+		return oh->size;
 	}
+	/* The sample up to its copy, then the runs' bytes one after another (each lies at or
+	 * past where it goes: out may be h), the table and the footer. */
+	memmove(rec, h, off);
+	for (size_t i = 0, pos = 0; i < nr; pos += s->runs[i].len, i++)
+		memmove(rec + off + pos, stack + s->runs[i].off, s->runs[i].len);
+	size_t size = close_stack(rec, off, held);
+	memcpy(rec + size, s->runs, nr * sizeof(*s->runs));
+	size += nr * sizeof(*s->runs);
+	struct stackref_patch_footer f = { .dyn_size = dyn, .ref_time = ref_time, .nr_runs = nr };
+	memcpy(rec + size, &f, sizeof(f));
+	size += sizeof(f);
+	oh->type = STOKE_REC_SAMPLE_PATCH;
 	oh->size = (uint16_t)size;
 	return size;
 }
 
-/* ---- reader: images ---------------------------------------------------------- */
-
-void stackref_img_put(struct stack_img *img)
-{
-	while (img && !--img->refs) {
-		struct stack_img *up = img->parent;
-		stackref_img_done(img);
-		if (img->aux_free)
-			img->aux_free(img->aux);
-		free(img);
-		img = up;
-	}
-}
-
-/* The cache beside an image's bytes is changed through const pointers (see stackref.h). */
-static struct stack_img *mut(const struct stack_img *img)
-{
-	return (struct stack_img *)(uintptr_t)img;
-}
-
-void stackref_img_done(const struct stack_img *img)
-{
-	struct stack_img *m = mut(img), *prev = m->prev;
-	m->prev = NULL;
-	stackref_img_put(prev);
-}
-
-void stackref_img_attach(const struct stack_img *img, void *data, void (*free_fn)(void *))
-{
-	struct stack_img *m = mut(img);
-	if (m->aux_free)
-		m->aux_free(m->aux);
-	m->aux = data;
-	m->aux_free = free_fn;
-}
-
-void *stackref_img_take_prev(const struct stack_img *img, uint64_t *shared)
-{
-	struct stack_img *prev = img->prev;
-	void *data = prev ? prev->aux : NULL;
-	*shared = img->shared;
-	if (prev) {
-		prev->aux = NULL;
-		prev->aux_free = NULL;
-	}
-	return data;
-}
-
-size_t stackref_img_len(const struct stack_img *img)
-{
-	return img->len;
-}
-
-const unsigned char *stackref_img_bytes(const struct stack_img *img, size_t *n)
-{
-	*n = img->lit;
-	return img->bytes;
-}
-
-int stackref_img_read(const struct stack_img *img, uint64_t off, void *out, size_t n)
-{
-	if (off > img->len || n > img->len - off)
-		return -EFAULT;
-	uint64_t a = img->sp + off; /* a parent's addresses do not wrap (checked when made) */
-	unsigned char *o = out;
-	while (n) {
-		if (a - img->sp < img->lit) { /* a >= img->sp: each parent starts at or below a */
-			size_t k = img->lit - (size_t)(a - img->sp);
-			if (k > n)
-				k = n;
-			memcpy(o, img->bytes + (a - img->sp), k);
-			o += k;
-			a += k;
-			n -= k;
-		} else if (!(img = img->parent)) {
-			return -EFAULT;
-		}
-	}
-	return 0;
-}
-
-/* An image of len bytes at sp: lit bytes from bytes, the rest from parent (a new reference
- * taken), or the whole copy here when the chain is long. */
-static struct stack_img *img_new(uint64_t sp, const unsigned char *bytes, size_t lit, size_t len,
-				 struct stack_img *parent)
-{
-	int whole = lit == len || parent->depth + 1 >= MAX_DEPTH;
-	struct stack_img *img = xmalloc(sizeof(*img) + (whole ? len : lit));
-	*img = (struct stack_img){ .refs = 1, .sp = sp, .len = len, .lit = whole ? len : lit,
-				   .shared = len };
-	if (parent) {
-		img->prev = parent;
-		parent->refs++;
-		img->shared = lit;
-	}
-	memcpy(img->bytes, bytes, lit);
-	if (whole && lit < len) /* cannot fail: the parent holds these addresses */
-		stackref_img_read(parent, sp + lit - parent->sp, img->bytes + lit, len - lit);
-	if (!whole) {
-		img->parent = parent;
-		img->depth = parent->depth + 1;
-		parent->refs++;
-	}
-	return img;
-}
+/* ---- reader ---------------------------------------------------------------------- */
 
 /* The thread's last image is now img (the table takes the caller's reference). */
 static void remember_img(struct stackref *s, uint32_t tid, uint64_t time, struct stack_img *img)
@@ -309,18 +240,73 @@ static void remember_img(struct stackref *s, uint32_t tid, uint64_t time, struct
 	if (added)
 		t->tid = tid;
 	else
-		stackref_img_put(t->img);
+		stackimg_put(t->img);
 	t->img = img;
 	t->time = time;
+}
+
+/* A PATCH's or DELTA's body: the sample (its first size bytes), its stack pointer, the place
+ * of its copy's bytes, the runs (in s->runs) and the footer's facts. */
+struct body {
+	struct sample smp;
+	uint64_t sp, dyn, ref_time;
+	size_t size, off, nr;
+};
+
+static int parse_body(struct stackref *s, const struct perf_event_header *h, uint64_t st,
+		      uint64_t regs_mask, struct body *b)
+{
+	if (h->type == STOKE_REC_SAMPLE_DELTA) {
+		struct stackref_footer f;
+		if (h->size < sizeof(*h) + sizeof(f))
+			return -EINVAL;
+		b->size = h->size - sizeof(f);
+		memcpy(&f, (const unsigned char *)h + b->size, sizeof(f));
+		b->dyn = f.dyn_size;
+		b->ref_time = f.ref_time;
+		b->nr = 1;
+	} else {
+		struct stackref_patch_footer f;
+		if (h->size < sizeof(*h) + sizeof(f))
+			return -EINVAL;
+		memcpy(&f, (const unsigned char *)h + h->size - sizeof(f), sizeof(f));
+		size_t table = h->size - sizeof(*h) - sizeof(f);
+		if (!f.nr_runs || f.nr_runs > table / sizeof(struct stackimg_run))
+			return -EINVAL;
+		b->nr = (size_t)f.nr_runs;
+		b->size = h->size - sizeof(f) - b->nr * sizeof(struct stackimg_run);
+		b->dyn = f.dyn_size;
+		b->ref_time = f.ref_time;
+	}
+	if (sample_parse_n(h, b->size, st, regs_mask, &b->smp) || !b->smp.stack ||
+	    sample_sp(&b->smp, &b->sp))
+		return -EINVAL;
+	b->off = (size_t)(b->smp.stack - (const unsigned char *)h);
+	if (b->off + b->smp.stack_size + 8 != b->size || b->off + ALIGN8(b->dyn) + 8 > UINT16_MAX)
+		return -EINVAL;
+	size_t held = (size_t)b->smp.stack_dyn_size, sum = 0;
+	ALLOC_GROW(s->runs, b->nr, s->alloc_runs);
+	if (h->type == STOKE_REC_SAMPLE_DELTA) {
+		s->runs[0] = (struct stackimg_run){ 0, (uint32_t)held };
+	} else {
+		memcpy(s->runs, (const unsigned char *)h + b->size, b->nr * sizeof(*s->runs));
+	}
+	/* Sorted, apart, inside the copy, and holding exactly the bytes given. */
+	for (size_t i = 0; i < b->nr; i++) {
+		const struct stackimg_run *r = &s->runs[i];
+		if ((uint64_t)r->off + r->len > b->dyn ||
+		    (i && r->off < (uint64_t)s->runs[i - 1].off + s->runs[i - 1].len))
+			return -EINVAL;
+		sum += r->len;
+	}
+	return sum == held ? 0 : -EINVAL;
 }
 
 int stackref_decode_img(struct stackref *s, const struct perf_event_header *h, uint64_t st,
 			uint64_t regs_mask, struct stack_img **imgp, size_t *head)
 {
 	struct sample smp;
-	struct stackref_footer f;
 	uint64_t sp;
-	size_t off;
 
 	*imgp = NULL;
 	*head = 0;
@@ -329,47 +315,54 @@ int stackref_decode_img(struct stackref *s, const struct perf_event_header *h, u
 			return 0;
 		size_t dyn = (size_t)smp.stack_dyn_size;
 		const struct thread_img *prev = htab_find(s->imgs, tid_hash(smp.tid), &smp.tid);
-		struct stack_img *img = img_new(sp, smp.stack, dyn, dyn, NULL);
-		if (prev) { /* nothing known to be shared, but the previous frames may still help */
-			img->prev = prev->img;
-			prev->img->refs++;
-		}
+		struct stackimg_run all = { 0, (uint32_t)dyn };
+		/* Nothing known to be shared, but the previous frames may still help. */
+		struct stack_img *img = stackimg_new(sp, dyn, &all, dyn ? 1 : 0, smp.stack, NULL,
+						     prev ? prev->img : NULL);
 		remember_img(s, smp.tid, smp.time, img);
-		img->refs++;
-		*imgp = img;
-		off = stack_offset(h, &smp);
+		*imgp = stackimg_get(img);
+		size_t off = stack_offset(h, &smp);
 		*head = off ? off - 8 : 0;
 		return 1;
 	}
-	if (h->type != STOKE_REC_SAMPLE_DELTA)
+	if (h->type != STOKE_REC_SAMPLE_DELTA && h->type != STOKE_REC_SAMPLE_PATCH)
 		return 0;
-	if (h->size < sizeof(*h) + sizeof(f))
+	struct body b;
+	if (parse_body(s, h, st, regs_mask, &b))
 		return -EINVAL;
-	/* The record without its footer is a sample whose copy is the low part. */
-	size_t size = h->size - sizeof(f);
-	memcpy(&f, (const unsigned char *)h + size, sizeof(f));
-	if (sample_parse_n(h, size, st, regs_mask, &smp) || !smp.stack || sample_sp(&smp, &sp))
-		return -EINVAL;
-	off = (size_t)(smp.stack - (const unsigned char *)h);
-	if (off + smp.stack_size + 8 != size)
-		return -EINVAL;
-	size_t lit = (size_t)smp.stack_dyn_size;
-	if (f.dyn_size < lit || off + ALIGN8(f.dyn_size) + 8 > UINT16_MAX)
-		return -EINVAL;
-	size_t dyn = lit;
-	const struct thread_img *prev = htab_find(s->imgs, tid_hash(smp.tid), &smp.tid);
+	const struct thread_img *prev = htab_find(s->imgs, tid_hash(b.smp.tid), &b.smp.tid);
 	struct stack_img *parent = NULL;
-	/* The rest comes from the thread's previous copy, if it is the one the recorder had. */
-	if (prev && prev->time == f.ref_time && sp + lit >= prev->img->sp &&
-	    sp + f.dyn_size <= prev->img->sp + prev->img->len && sp + f.dyn_size >= sp) {
-		dyn = (size_t)f.dyn_size;
-		parent = prev->img;
+	size_t len = (size_t)b.dyn, nr = b.nr;
+	/* The bytes between the runs come from the thread's previous copy, if it is the one
+	 * the recorder had and holds them; otherwise the copy ends at its first byte that is
+	 * not here. */
+	uint64_t lo = 0, hi = 0; /* the span of the bytes no run holds */
+	for (size_t i = 0, gap = 0; i <= nr; i++) {
+		uint64_t end = i < nr ? s->runs[i].off : b.dyn;
+		if (end > gap) {
+			if (hi == lo)
+				lo = gap;
+			hi = end;
+		}
+		if (i < nr)
+			gap = (size_t)s->runs[i].off + s->runs[i].len;
 	}
-	struct stack_img *img = img_new(sp, smp.stack, lit, dyn, parent);
-	remember_img(s, smp.tid, smp.time, img);
-	img->refs++;
-	*imgp = img;
-	*head = off - 8;
+	if (hi == lo) {
+		len = (size_t)b.dyn; /* the runs hold it all */
+	} else if (prev && prev->time == b.ref_time && b.sp + b.dyn >= b.sp &&
+		   b.sp + lo >= stackimg_sp(prev->img) &&
+		   b.sp + hi <= stackimg_sp(prev->img) + stackimg_len(prev->img)) {
+		parent = prev->img;
+	} else {
+		len = (size_t)lo;
+		for (nr = 0; nr < b.nr && s->runs[nr].off < len; nr++)
+			;
+	}
+	struct stack_img *img = stackimg_new(b.sp, len, s->runs, nr, b.smp.stack, parent,
+					     parent);
+	remember_img(s, b.smp.tid, b.smp.time, img);
+	*imgp = stackimg_get(img);
+	*head = b.off - 8;
 	return 1;
 }
 
@@ -392,17 +385,17 @@ int stackref_decode(struct stackref *s, const struct perf_event_header *h, uint6
 	size_t head;
 	int r = stackref_decode_img(s, h, st, regs_mask, &img, &head);
 	if (r <= 0 || h->type == PERF_RECORD_SAMPLE) {
-		stackref_img_put(img);
+		stackimg_put(img);
 		return r < 0 ? r : 0; /* left as it is */
 	}
 	/* The sample without its copy, then the whole copy. */
 	if (!s->out)
 		s->out = xmalloc(UINT16_MAX + 1);
 	unsigned char *b = s->out;
-	size_t off = stackref_strip(h, head, b);
-	stackref_img_read(img, 0, b + off, img->len);
-	((struct perf_event_header *)b)->size = (uint16_t)close_stack(b, off, img->len);
-	stackref_img_put(img);
+	size_t off = stackref_strip(h, head, b), len = stackimg_len(img);
+	stackimg_read(img, 0, b + off, len);
+	((struct perf_event_header *)b)->size = (uint16_t)close_stack(b, off, len);
+	stackimg_put(img);
 	*out = (const struct perf_event_header *)b;
 	return 1;
 }

@@ -123,7 +123,7 @@ static void dump_sample(struct dump *d, const struct perf_event_header *h, int d
 			    s.regs ? s.regs[sample_reg_index(s.regs_mask, 8)] : 0);
 	if (s.stack_size)
 		strbuf_addf(out, "    stack %" PRIu64 " bytes, %" PRIu64 " valid%s\n", s.stack_size,
-			    s.stack_dyn_size, delta ? ", the top from the thread's previous sample" : "");
+			    s.stack_dyn_size, delta ? ", what did not change from the thread's previous sample" : "");
 }
 
 void dump_record(struct dump *d, const struct perf_event_header *h, uint64_t offset,
@@ -134,7 +134,8 @@ void dump_record(struct dump *d, const struct perf_event_header *h, uint64_t off
 	size_t blen = h->size - sizeof(*h);
 
 	d->records++;
-	if (h->type == STOKE_REC_SAMPLE_DELTA || h->type == PERF_RECORD_SAMPLE) {
+	if (h->type == STOKE_REC_SAMPLE_DELTA || h->type == STOKE_REC_SAMPLE_PATCH ||
+	    h->type == PERF_RECORD_SAMPLE) {
 		/* Shown rebuilt, as a SAMPLE; a delta says so on its stack line. */
 		const struct perf_event_header *full = h;
 		int r = -1;
@@ -145,7 +146,7 @@ void dump_record(struct dump *d, const struct perf_event_header *h, uint64_t off
 		}
 		d->counts[PERF_RECORD_SAMPLE]++;
 		strbuf_addf(out, "%#" PRIx64 " SAMPLE size %u misc %#x", offset, h->size, h->misc);
-		if (h->type == STOKE_REC_SAMPLE_DELTA && r <= 0) {
+		if (h->type != PERF_RECORD_SAMPLE && r <= 0) {
 			strbuf_adds(out, " (stack delta: cannot decode)\n");
 			return;
 		}

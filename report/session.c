@@ -164,7 +164,7 @@ static void deliver(struct session *s, const struct perf_event_header *h,
 			return; /* a damaged sample: skip it, keep the rest */
 		if (img) {
 			smp.stack_img = img;
-			smp.stack_dyn_size = stackref_img_len(img);
+			smp.stack_dyn_size = stackimg_len(img);
 		}
 		long ev = find_event(s, smp.id);
 		if (ev < 0)
@@ -267,8 +267,8 @@ static void flush(struct session *s, uint64_t limit)
 	while (n < s->nr_q && s->q[n].time <= limit) {
 		deliver(s, (const struct perf_event_header *)(s->qbuf + s->q[n].off), s->q[n].img);
 		if (s->q[n].img)
-			stackref_img_done(s->q[n].img);
-		stackref_img_put(s->q[n].img);
+			stackimg_done(s->q[n].img);
+		stackimg_put(s->q[n].img);
 		n++;
 	}
 	if (n == s->nr_q) {
@@ -404,7 +404,7 @@ int session_read(struct session *s, const char *path, const struct session_handl
 			if (stackref_decode_img(s->stackref, h, s->sample_type, s->regs_mask, &img,
 						&head) < 0)
 				continue; /* a malformed delta: its sample is dropped */
-		} else if (h->type == STOKE_REC_SAMPLE_DELTA) {
+		} else if (h->type == STOKE_REC_SAMPLE_DELTA || h->type == STOKE_REC_SAMPLE_PATCH) {
 			continue;
 		}
 		enqueue(s, h, img, head);
@@ -465,7 +465,7 @@ void session_free(struct session *s)
 	free(s->qbuf);
 	free(s->qspare);
 	for (size_t i = 0; i < s->nr_q; i++)
-		stackref_img_put(s->q[i].img);
+		stackimg_put(s->q[i].img);
 	stackref_free(s->stackref);
 	free(s->q);
 	free(s);

@@ -726,7 +726,7 @@ int unwind_sample(struct unwinder *u, const struct sample *s, uint64_t *ips, int
 	struct walk w = { .u = u, .s = s };
 	struct umemo *prev = NULL;
 	long at = -1;
-	uint64_t ip, shared = 0;
+	uint64_t ip;
 	int n = 0, exact = 1;
 
 	*truncated = 0;
@@ -736,7 +736,7 @@ int unwind_sample(struct unwinder *u, const struct sample *s, uint64_t *ips, int
 	struct as_entry *e = process(u, s->pid);
 	sample_regs(s, &w.regs);
 	if (s->stack_img)
-		w.low = stackref_img_bytes(s->stack_img, &w.nr_low);
+		w.low = stackimg_bytes(s->stack_img, &w.nr_low);
 	else if (s->stack) {
 		w.low = s->stack;
 		w.nr_low = (size_t)s->stack_dyn_size;
@@ -746,7 +746,7 @@ int unwind_sample(struct unwinder *u, const struct sample *s, uint64_t *ips, int
 	if (s->stack_img && !(u->flags & (UNWIND_LIBUNWIND_ONLY | UNWIND_NO_MEMO))) {
 		w.mb = &u->memo;
 		umemo_begin(w.mb);
-		prev = stackref_img_take_prev(s->stack_img, &shared);
+		prev = stackimg_take_prev(s->stack_img);
 		if (prev && !umemo_valid(prev, s->pid, e->epoch)) {
 			umemo_free(prev);
 			prev = NULL;
@@ -757,7 +757,7 @@ int unwind_sample(struct unwinder *u, const struct sample *s, uint64_t *ips, int
 	while (!(u->flags & UNWIND_LIBUNWIND_ONLY) && s->stack_dyn_size) {
 		if (w.mb) {
 			umemo_state(w.mb, &w.regs, exact);
-			if (prev && (at = umemo_find(prev, w.mb, s, w.sp, shared)) >= 0)
+			if (prev && (at = umemo_find(prev, w.mb, s, w.sp)) >= 0)
 				goto done;
 		}
 		const struct rule_slot *rule = rule_for(&w, e, w.regs.val[CFI_RIP], exact);
@@ -799,7 +799,7 @@ done:
 					       e->epoch);
 		u->stats.frames_reused += (uint64_t)(n - own + (at >= 0));
 		if (m)
-			stackref_img_attach(s->stack_img, m, umemo_free);
+			stackimg_attach(s->stack_img, m, umemo_free);
 	}
 	cfi_frame_free(w.pending);
 	return n;

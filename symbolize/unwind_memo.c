@@ -1,4 +1,5 @@
 #include "symbolize/unwind_memo.h"
+#include "common/stackimg.h"
 #include "common/util.h"
 
 #include <stdlib.h>
@@ -7,15 +8,24 @@
 enum { MAX_NOTED = 4096 };           /* frames of one sample worth keeping (reads: 4x) */
 #define STACK_SPAN (64ull << 20)     /* the unwinder's "in the stack": see read_word */
 
+/* A memo's read, with what is known of it and every read before it (frames further out):
+ * the lowest address of a read from the stack copy (0 after any other kind) and the end of
+ * the highest. */
+struct mread {
+	struct umemo_rd r;
+	uint64_t lo, hi;
+};
+
 /* Frames outermost first: states[i] is the frame whose address is ips[i]. */
 struct umemo {
 	uint32_t pid;
 	uint64_t epoch;
 	int truncated;
-	size_t nr, alloc_states, alloc_ips;
+	size_t nr, alloc;       /* frames; room in states, ips and sps */
 	struct umemo_state *states;
 	uint64_t *ips;
-	struct umemo_rd *reads; /* frame by frame, outermost first */
+	uint64_t *sps;          /* states[i]'s stack pointer, together for the search */
+	struct mread *reads;    /* frame by frame, outermost first */
 	size_t nr_reads, alloc_reads;
 };
 
@@ -39,6 +49,7 @@ void umemo_free(void *p)
 		return;
 	free(m->states);
 	free(m->ips);
+	free(m->sps);
 	free(m->reads);
 	free(m);
 }
@@ -65,7 +76,7 @@ void umemo_step(struct umemo_builder *b, uint32_t own, uint32_t keep)
 	b->states[b->nr_states - 1].keep = keep;
 }
 
-void umemo_read(struct umemo_builder *b, uint64_t addr, uint64_t val, enum umemo_read kind)
+void umemo_read_slow(struct umemo_builder *b, uint64_t addr, uint64_t val, enum umemo_read kind)
 {
 	if (b->off)
 		return;
@@ -82,10 +93,8 @@ int umemo_valid(const struct umemo *m, uint32_t pid, uint64_t epoch)
 	return m->pid == pid && m->epoch == epoch;
 }
 
-/* Would sample s (copy at sp, the previous sample's bytes from sp + shared on) read what r
- * read, the same way? */
-static int same_read(const struct umemo_rd *r, const struct sample *s, uint64_t sp,
-		     uint64_t shared)
+/* Would sample s (copy at sp) read what r read, the same way? */
+static int same_read(const struct umemo_rd *r, const struct sample *s, uint64_t sp)
 {
 	uint64_t a = r->addr, dyn = s->stack_dyn_size, v;
 	int in_stack = a >= sp && a - sp < STACK_SPAN;
@@ -94,7 +103,7 @@ static int same_read(const struct umemo_rd *r, const struct sample *s, uint64_t 
 	case UMEMO_READ_OK:
 		if (!in_copy)
 			return 0;
-		if (a - sp >= shared)
+		if (s->stack_img && stackimg_unchanged(s->stack_img, a - sp, sizeof(v)))
 			return 1; /* the same bytes: this copy holds the previous one's there */
 		return !sample_stack_read(s, a - sp, &v, sizeof(v)) && v == r->val;
 	case UMEMO_READ_MISS:
@@ -105,7 +114,7 @@ static int same_read(const struct umemo_rd *r, const struct sample *s, uint64_t 
 }
 
 long umemo_find(const struct umemo *m, const struct umemo_builder *b, const struct sample *s,
-		uint64_t sp, uint64_t shared)
+		uint64_t sp)
 {
 	if (b->off || !b->nr_states || !m->nr)
 		return -1;
@@ -114,26 +123,33 @@ long umemo_find(const struct umemo *m, const struct umemo_builder *b, const stru
 	size_t lo = 0, hi = m->nr; /* stack pointers fall from the outermost frame in */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (m->states[mid].regs.val[CFI_RSP] > want)
+		if (m->sps[mid] > want)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	if (lo == m->nr)
+	if (lo == m->nr || m->sps[lo] != want || m->ips[lo] != cur->regs.val[CFI_RIP])
 		return -1;
 	const struct umemo_state *st = &m->states[lo];
 	uint32_t need = st->needed;
-	if (st->regs.val[CFI_RSP] != want || st->exact != cur->exact ||
-	    ((st->regs.valid ^ cur->regs.valid) & need))
+	if (st->exact != cur->exact || ((st->regs.valid ^ cur->regs.valid) & need))
 		return -1;
 	for (uint32_t v = need & cur->regs.valid; v; v &= v - 1) {
 		int i = __builtin_ctz(v);
 		if (st->regs.val[i] != cur->regs.val[i])
 			return -1;
 	}
-	for (size_t i = st->rd; i-- > 0;) /* the innermost first: those differ most often */
-		if (!same_read(&m->reads[i], s, sp, shared))
+	/* The innermost first (those differ most often), until every read left lies where the two
+	 * copies share their bytes. */
+	uint64_t dyn = s->stack_dyn_size;
+	uint64_t shared = s->stack_img ? stackimg_changed_end(s->stack_img) : dyn;
+	for (size_t i = st->rd; i-- > 0;) {
+		const struct mread *r = &m->reads[i];
+		if (r->lo >= sp && r->lo - sp >= shared && r->hi - sp <= dyn)
+			break;
+		if (!same_read(&r->r, s, sp))
 			return -1;
+	}
 	return (long)lo;
 }
 
@@ -143,15 +159,25 @@ static void add_frame(struct umemo *m, const struct umemo_builder *b, size_t i, 
 	const struct umemo_state *src = &b->states[i];
 	size_t r0 = src->rd, r1 = i + 1 < b->nr_states ? b->states[i + 1].rd : b->nr_reads;
 	uint32_t outer = m->nr ? m->states[m->nr - 1].needed : 0;
-	ALLOC_GROW(m->states, m->nr + 1, m->alloc_states);
-	ALLOC_GROW(m->ips, m->nr + 1, m->alloc_ips);
 	ALLOC_GROW(m->reads, m->nr_reads + (r1 - r0), m->alloc_reads);
-	memcpy(m->reads + m->nr_reads, b->reads + r0, (r1 - r0) * sizeof(*m->reads));
-	m->nr_reads += r1 - r0;
+	for (size_t k = r0; k < r1; k++) {
+		const struct umemo_rd *r = &b->reads[k];
+		struct mread *d = &m->reads[m->nr_reads];
+		uint64_t lo = r->kind == UMEMO_READ_OK ? r->addr : 0, hi = r->addr + 8;
+		if (r->kind != UMEMO_READ_OK)
+			hi = UINT64_MAX;
+		if (m->nr_reads) {
+			lo = lo < d[-1].lo ? lo : d[-1].lo;
+			hi = hi > d[-1].hi ? hi : d[-1].hi;
+		}
+		*d = (struct mread){ *r, lo, hi };
+		m->nr_reads++;
+	}
 	struct umemo_state *d = &m->states[m->nr];
 	*d = *src;
 	d->needed = src->own | (src->keep & outer) | 1u << CFI_RSP | 1u << CFI_RIP;
 	d->rd = (uint32_t)m->nr_reads;
+	m->sps[m->nr] = src->regs.val[CFI_RSP];
 	m->ips[m->nr++] = ip;
 }
 
@@ -181,6 +207,12 @@ struct umemo *umemo_finish(struct umemo_builder *b, struct umemo *m, long at, ui
 	if (!m) {
 		m = xcalloc(1, sizeof(*m));
 		m->truncated = *truncated;
+	}
+	if (m->nr + b->nr_states > m->alloc) {
+		m->alloc = (m->nr + b->nr_states) * 2;
+		m->states = xrealloc(m->states, m->alloc * sizeof(*m->states));
+		m->ips = xrealloc(m->ips, m->alloc * sizeof(*m->ips));
+		m->sps = xrealloc(m->sps, m->alloc * sizeof(*m->sps));
 	}
 	for (size_t i = b->nr_states; i-- > 0;)
 		add_frame(m, b, i, ips[i]);

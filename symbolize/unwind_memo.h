@@ -62,19 +62,28 @@ void umemo_state(struct umemo_builder *b, const struct cfi_regs *regs, int exact
  * caller unchanged (UMEMO_ALL_REGS, UMEMO_ALL_REGS: anything may matter). */
 void umemo_step(struct umemo_builder *b, uint32_t own, uint32_t keep);
 
-/* A read made by the step of the last frame. */
-void umemo_read(struct umemo_builder *b, uint64_t addr, uint64_t val, enum umemo_read kind);
+void umemo_read_slow(struct umemo_builder *b, uint64_t addr, uint64_t val, enum umemo_read kind);
+
+/* A read made by the step of the last frame (on every read: kept inline). */
+static inline void umemo_read(struct umemo_builder *b, uint64_t addr, uint64_t val,
+			      enum umemo_read kind)
+{
+	if (!b->off && b->nr_reads < b->alloc_reads)
+		b->reads[b->nr_reads++] = (struct umemo_rd){ addr, val, kind };
+	else
+		umemo_read_slow(b, addr, val, kind);
+}
 
 /* m was made in pid's address space as it was at epoch. */
 int umemo_valid(const struct umemo *m, uint32_t pid, uint64_t epoch);
 
 /*
- * Can the last frame noted (of sample s, whose copy starts at sp and holds
- * the previous sample's bytes from sp + shared on) take the rest from m?
- * Its frame in m, or -1.
+ * Can the last frame noted (of sample s, whose copy starts at sp: its image
+ * says which bytes are the previous sample's) take the rest from m?  Its
+ * frame in m, or -1.
  */
 long umemo_find(const struct umemo *m, const struct umemo_builder *b, const struct sample *s,
-		uint64_t sp, uint64_t shared);
+		uint64_t sp);
 
 /*
  * The sample's memo, made from what was noted and m (the previous sample's,

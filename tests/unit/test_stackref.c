@@ -96,7 +96,7 @@ int main(void)
 		size_t n = stackref_encode(w, h, ST, STOKE_REGS_USER_MASK, h);
 		raw += len;
 		stored += n;
-		deltas += h->type == STOKE_REC_SAMPLE_DELTA;
+		deltas += h->type == STOKE_REC_SAMPLE_PATCH;
 		if (n != h->size || n > len || n % 8)
 			T_OK(0, "sample %d: encoded size %zu (record says %u, was %zu)", i, n, h->size, len);
 	}
@@ -133,7 +133,7 @@ int main(void)
 			struct sample qs;
 			size_t head;
 			int ret = stackref_decode_img(ri, h, ST, STOKE_REGS_USER_MASK, &imgs[i], &head);
-			chained += ret == 1 && imgs[i] && h->type == STOKE_REC_SAMPLE_DELTA;
+			chained += ret == 1 && imgs[i] && h->type == STOKE_REC_SAMPLE_PATCH;
 			/* The sample without its copy keeps everything else. */
 			if (ret == 1 && head) {
 				stackref_strip(h, head, q);
@@ -154,7 +154,7 @@ int main(void)
 			if (imgs[i]) {
 				v.stack = NULL;
 				v.stack_img = imgs[i];
-				v.stack_dyn_size = stackref_img_len(imgs[i]);
+				v.stack_dyn_size = stackimg_len(imgs[i]);
 			}
 			same += v.stack_dyn_size == orig[i].dyn &&
 				!sample_stack_read(&v, 0, got, orig[i].dyn) && !memcmp(got, o.stack, orig[i].dyn);
@@ -164,7 +164,7 @@ int main(void)
 		T_EQ_INT(same, N, "every image reads back byte for byte, after all were decoded");
 		T_EQ_INT(refused, N, "a read past an image's end is refused");
 		for (int i = 0; i < N; i++)
-			stackref_img_put(imgs[i]);
+			stackimg_put(imgs[i]);
 		stackref_free(ri);
 	}
 
@@ -192,7 +192,7 @@ int main(void)
 	/* Damaged deltas are refused, not read past. */
 	int first_delta = -1;
 	for (int i = 0; i < N && first_delta < 0; i++)
-		if (((struct perf_event_header *)enc[i])->type == STOKE_REC_SAMPLE_DELTA)
+		if (((struct perf_event_header *)enc[i])->type == STOKE_REC_SAMPLE_PATCH)
 			first_delta = i;
 	if (first_delta >= 0) {
 		unsigned char bad[COPY + 256];
@@ -205,12 +205,12 @@ int main(void)
 		memcpy(bad, enc[first_delta], ((struct perf_event_header *)enc[first_delta])->size);
 		h = (struct perf_event_header *)bad;
 		uint64_t huge = 70000;
-		memcpy(bad + h->size - 16, &huge, 8);
+		memcpy(bad + h->size - 24, &huge, 8); /* the footer's dyn_size */
 		T_EQ_INT(stackref_decode(r, h, ST, STOKE_REGS_USER_MASK, &out), -EINVAL,
 			 "a delta claiming a copy larger than a record can hold is refused");
 		memcpy(bad, enc[first_delta], ((struct perf_event_header *)enc[first_delta])->size);
 		uint64_t tiny = 8;
-		memcpy(bad + h->size - 16, &tiny, 8);
+		memcpy(bad + h->size - 24, &tiny, 8);
 		T_EQ_INT(stackref_decode(r, h, ST, STOKE_REGS_USER_MASK, &out), -EINVAL,
 			 "a delta whose copy is smaller than its own bytes is refused");
 	}
@@ -232,7 +232,7 @@ int main(void)
 			memcpy(copy, same[i].rec, ((struct perf_event_header *)same[i].rec)->size);
 			stackref_encode(w2, h, ST, STOKE_REGS_USER_MASK, h);
 			if (i == 1)
-				T_OK(h->type == STOKE_REC_SAMPLE_DELTA && h->size < 200,
+				T_OK(h->type == STOKE_REC_SAMPLE_PATCH && h->size <= 208,
 				     "a repeated copy is a delta of %u bytes", h->size);
 			const struct perf_event_header *o = h;
 			struct sample s, want;
