@@ -81,3 +81,19 @@ for mode in default fp; do
 	lost=$(sed -n 's/.*stoke record: \([0-9]*\) samples, \([0-9]*\) lost.*/\2/p' "$W/a.err")
 	printf '%-18s %10s %10s %10s\n' "stoke -a $mode" "$kept" "$lost" "$(bps "$W/a.data" "$kept")"
 done
+
+# Deep stacks: the same program recursing 90 frames deep (24 KiB of stack, the outer frames'
+# locals changing as it goes): what a copy costs when most of it is old.
+printf '# deep stacks: testdata/nofp.c recurse 90 at 999 Hz for %s s\n' "$SECS"
+printf '%-18s %10s %10s %10s\n' mode bytes/smp report_s truncated%
+for mode in "stoke default" "perf -z dwarf"; do
+	case $mode in
+	stoke*) "$STOKE" record -q -F 999 -o "$W/d.data" -- "$W/nofp" "$SECS" recurse 90 >/dev/null 2>&1
+		n=$(nstoke "$W/d.data"); rt=$(for i in $(seq "$RUNS"); do wall "'$STOKE' report --folded '$W/d.data'"; done | median)
+		tr=$("$STOKE" report --folded "$W/d.data" 2>/dev/null | awk '{ n += $NF; if (/\[truncated\]/) t += $NF } END { printf "%.1f", n ? 100 * t / n : 0 }') ;;
+	perf*) perf record -q -F 999 -z --call-graph dwarf -o "$W/d.data" -- "$W/nofp" "$SECS" recurse 90 >/dev/null 2>&1
+		n=$(nperf "$W/d.data"); rt=$(for i in $(seq "$RUNS"); do wall "perf script -i '$W/d.data'"; done | median)
+		tr=- ;;
+	esac
+	printf '%-18s %10s %10s %10s\n' "$mode" "$(bps "$W/d.data" "$n")" "$rt" "$tr"
+done
