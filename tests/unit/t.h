@@ -58,4 +58,13 @@ static inline __attribute__((format(printf, 1, 2), unused)) int t_sh(const char 
 	return system(cmd);
 }
 
+/* A fixed pseudo-random sequence (xorshift64): tests stay the same from run to run. */
+static inline unsigned long long t_rand(unsigned long long *state)
+{
+	*state ^= *state << 13;
+	*state ^= *state >> 7;
+	*state ^= *state << 17;
+	return *state;
+}
+
 #endif

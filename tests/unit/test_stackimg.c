@@ -13,14 +13,11 @@
 #define SPAN 12288
 #define N 60
 
-static uint64_t rng = 0x9e3779b97f4a7c15ULL;
+static unsigned long long rng = 0x9e3779b97f4a7c15ULL;
 
 static uint64_t next_rand(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
+	return t_rand(&rng);
 }
 
 int main(void)

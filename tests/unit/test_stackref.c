@@ -19,14 +19,11 @@
 
 /* A thread's whole stack memory below TOP, changed a little between samples. */
 static unsigned char mem[2][8192];
-static uint64_t rng = 88172645463325252ULL;
+static unsigned long long rng = 88172645463325252ULL;
 
 static uint64_t next_rand(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
+	return t_rand(&rng);
 }
 
 struct built {
