@@ -35,6 +35,9 @@ struct func_sym {
 
 struct dso {
 	struct objfile *obj;      /* the file: path, descriptor, load segments, debug file */
+	const char *path, *name;  /* the object's, kept here for every frame */
+	const GElf_Phdr *loads;   /* the object's PT_LOAD headers, once opened */
+	size_t nr_loads;
 	int opened;               /* tried to open */
 	int usable;
 	Dwfl *dwfl;
@@ -167,9 +170,10 @@ static const Dwfl_Callbacks callbacks = {
 
 static void open_dso(struct dso_set *d, struct dso *f)
 {
-	const char *path = objfile_path(f->obj);
+	const char *path = f->path;
 	f->opened = 1;
 	int err = objfile_open(f->obj);
+	f->nr_loads = objfile_loads(f->obj, &f->loads);
 	if (err == -ENOEXEC)
 		return; /* not ELF: [vdso] copies, data files, ... */
 	if (err) {
@@ -186,7 +190,7 @@ static void open_dso(struct dso_set *d, struct dso *f)
 		return;
 	}
 	/* Base 0: module addresses are the file's virtual addresses (fd consumed). */
-	f->mod = dwfl_report_elf(f->dwfl, objfile_name(f->obj), path, fd, 0, false);
+	f->mod = dwfl_report_elf(f->dwfl, f->name, path, fd, 0, false);
 	dwfl_report_end(f->dwfl, NULL, NULL);
 	if (!f->mod)
 		return;
@@ -218,26 +222,21 @@ static void open_dso(struct dso_set *d, struct dso *f)
 	f->usable = 1;
 }
 
-struct dso *dso_get(struct dso_set *d, struct objfile *obj)
+static struct dso *dso_get(struct dso_set *d, struct objfile *obj)
 {
 	struct dso *f = objfile_slot(obj, OBJFILE_SYMBOLS);
 	if (f)
 		return f;
 	f = xcalloc(1, sizeof(*f));
 	f->obj = obj;
+	f->path = objfile_path(obj);
+	f->name = objfile_name(obj);
 	f->set = d;
 	f->cache = htab_new(sizeof(struct cached), sizeof(uint64_t), 256, NULL, NULL);
 	objfile_set_slot(obj, OBJFILE_SYMBOLS, f);
 	ALLOC_GROW(d->all, d->nr_all + 1, d->alloc_all);
 	d->all[d->nr_all++] = f;
 	return f;
-}
-
-int dso_offset_to_vaddr(struct dso_set *d, struct dso *f, uint64_t off, uint64_t *vaddr)
-{
-	if (!f->opened)
-		open_dso(d, f);
-	return objfile_off_to_vaddr(f->obj, off, vaddr);
 }
 
 static const char *name_of(struct dso_set *d, const char *raw)
@@ -478,15 +477,14 @@ static int fde_start(struct dso *f, uint64_t addr, uint64_t *start)
 	return 0;
 }
 
-int dso_lookup(struct dso_set *d, struct dso *f, uint64_t vaddr, int caller,
-	       struct sym_frame *out, int max)
+/* The frames of vaddr in f (see dso_lookup): the count, 0 when nothing is known. */
+static int lookup_vaddr(struct dso_set *d, struct dso *f, uint64_t vaddr, int caller,
+			struct sym_frame *out, int max)
 {
-	if (!f->opened)
-		open_dso(d, f);
 	if (!f->usable || max <= 0)
 		return 0;
 	uint64_t key = (vaddr << 1) | (caller ? 1 : 0);
-	struct cached *c = htab_find(f->cache, hash64(key), &key);
+	struct cached *c = htab_find(f->cache, hash_addr(key), &key);
 	if (!c) {
 		struct sym_frame tmp[MAX_FRAMES];
 		/* A return address may be one past the end of its function: look at the call. */
@@ -497,7 +495,7 @@ int dso_lookup(struct dso_set *d, struct dso *f, uint64_t vaddr, int caller,
 			tmp[0] = (struct sym_frame){ .rel = start };
 			n = 1;
 		}
-		c = htab_insert(f->cache, hash64(key), &key, NULL);
+		c = htab_insert(f->cache, hash_addr(key), &key, NULL);
 		c->key = key;
 		c->nr = (uint32_t)n;
 		c->frames = n ? arena_alloc(d->arena, sizeof(*tmp) * (size_t)n) : NULL;
@@ -514,13 +512,43 @@ int dso_lookup(struct dso_set *d, struct dso *f, uint64_t vaddr, int caller,
 		memcpy(out, c->frames, sizeof(*out) * (size_t)n);
 	}
 	for (int i = 0; i < n; i++) {
-		out[i].module = objfile_name(f->obj);
-		out[i].path = objfile_path(f->obj);
+		out[i].module = f->name;
+		out[i].path = f->path;
 		if (out[i].name)
 			out[i].rel = vaddr; /* unnamed frames keep their function's start */
 		out[i].kind = SYM_USER;
 	}
 	return n;
+}
+
+int dso_lookup(struct dso_set *d, struct objfile *obj, uint64_t off, int caller,
+	       struct sym_frame *out, int max)
+{
+	struct dso *f = dso_get(d, obj);
+	uint64_t addr = out->addr, vaddr;
+	if (max <= 0)
+		return 0;
+	out->module = f->name;
+	out->path = f->path;
+	out->rel = off;
+	if (!f->opened)
+		open_dso(d, f);
+	/* File offset → ELF virtual address, through the runtime file's PT_LOAD headers. */
+	size_t i = 0;
+	for (; i < f->nr_loads; i++) {
+		const GElf_Phdr *ph = &f->loads[i];
+		if (off >= ph->p_offset && off < ph->p_offset + ph->p_filesz) {
+			vaddr = off - ph->p_offset + ph->p_vaddr;
+			break;
+		}
+	}
+	if (i == f->nr_loads)
+		return 1; /* [libfoo.so+0x1a2b] */
+	out->rel = vaddr;
+	int n = lookup_vaddr(d, f, vaddr, caller, out, max);
+	for (int k = 0; k < n; k++)
+		out[k].addr = addr;
+	return n ? n : 1;
 }
 
 void dso_stats(const struct dso_set *d, struct sym_stats *st)

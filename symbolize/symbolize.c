@@ -26,6 +26,9 @@ struct symbolizer {
 	struct dso_set *dsos;
 	struct ksyms *ksyms;
 	struct htab *jits;        /* struct jit_ent by pid */
+	const struct as_proc *last; /* the process of the last lookup (processes are never
+				     * freed before the address space), and its pid */
+	uint32_t last_pid;
 	const char *kernel_module, *jit_module;
 	int warned_hidden;
 	struct sym_stats stats;
@@ -132,25 +135,16 @@ int sym_lookup(struct symbolizer *s, uint32_t pid, uint64_t addr, int kernel, in
 	if (kernel)
 		return lookup_kernel(s, addr, out);
 
-	const struct as_proc *p = addrspace_proc(s->as, pid);
+	/* A sample's frames are all of one process: one table lookup for them all. */
+	const struct as_proc *p = s->last && s->last_pid == pid ? s->last : addrspace_proc(s->as, pid);
+	if (p) {
+		s->last = p;
+		s->last_pid = pid;
+	}
 	const struct as_map *m = p ? as_proc_find(p, addr) : NULL;
 	*out = (struct sym_frame){ .addr = addr, .kind = SYM_UNKNOWN, .rel = addr };
-	if (m && m->obj) {
-		uint64_t vaddr;
-		struct dso *dso = dso_get(s->dsos, m->obj);
-		out->module = objfile_name(m->obj);
-		out->path = objfile_path(m->obj);
-		out->rel = addr - m->start + m->pgoff;
-		if (!dso_offset_to_vaddr(s->dsos, dso, addr - m->start + m->pgoff, &vaddr)) {
-			out->rel = vaddr;
-			int n = dso_lookup(s->dsos, dso, vaddr, caller, out, max);
-			for (int i = 0; i < n; i++)
-				out[i].addr = addr;
-			if (n)
-				return n;
-		}
-		return 1; /* [libfoo.so+0x1a2b] */
-	}
+	if (m && m->obj)
+		return dso_lookup(s->dsos, m->obj, addr - m->start + m->pgoff, caller, out, max);
 	/* Anonymous executable memory (or none known): JIT code, if the process left a map. */
 	if (p && (!m || m->path[0] != '[' || !strcmp(m->path, "[anon]"))) {
 		struct perfmap *jm = jit_map(s, pid);

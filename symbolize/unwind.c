@@ -19,67 +19,48 @@ enum { PR_AX, PR_BX, PR_CX, PR_DX, PR_SI, PR_DI, PR_BP, PR_SP, PR_IP, PR_FLAGS,
        PR_CS, PR_SS, PR_DS, PR_ES, PR_FS, PR_GS, PR_R8 };
 
 /*
- * Rules by lookup address: open addressing, keys stored + 1 so that 0 is an empty slot.  The
- * kind is cfi_rule's, or RULE_NONE (no CFI: libunwind decides), or RULE_FRAME: rules not of
- * cfi_rule's form (PLT stubs, signal frames, realigned stacks), evaluated from libdw's frame.
+ * Rules by lookup address (common/htab.h).  The kind is cfi_rule's, or RULE_NONE (no CFI:
+ * libunwind decides), or RULE_FRAME: rules not of cfi_rule's form (PLT stubs, signal frames,
+ * realigned stacks), evaluated from libdw's frame.
  */
 enum { RULE_NONE = 0, RULE_FRAME = 3 };
 
 struct rule_slot {
-	uint64_t key;
+	uint64_t key;            /* the lookup address */
 	struct cfi_rule rule;
 	struct cfi_frame *frame; /* RULE_FRAME; owned by the file's table */
 	int signal;              /* a signal frame: the caller's IP is exact, not a return address */
 };
 
 struct rule_table {
-	struct rule_slot *slots;
-	size_t cap, used; /* cap: 0 or a power of two */
+	struct htab *slots;      /* struct rule_slot by key; NULL until the first rule */
 };
-
-static struct rule_slot *rt_slot(const struct rule_table *t, uint64_t key)
-{
-	size_t mask = t->cap - 1, i = (size_t)((key * 0x9e3779b97f4a7c15ULL) >> 20) & mask;
-	while (t->slots[i].key && t->slots[i].key != key)
-		i = (i + 1) & mask;
-	return &t->slots[i];
-}
 
 static const struct rule_slot *rt_find(const struct rule_table *t, uint64_t addr)
 {
-	if (!t->cap)
-		return NULL;
-	struct rule_slot *sl = rt_slot(t, addr + 1);
-	return sl->key ? sl : NULL;
+	return t->slots ? htab_find(t->slots, hash_addr(addr), &addr) : NULL;
 }
 
 static const struct rule_slot *rt_put(struct rule_table *t, uint64_t addr,
 				      const struct rule_slot *r)
 {
-	if ((t->used + 1) * 4 > t->cap * 3) {
-		struct rule_table bigger = { .cap = t->cap ? t->cap * 2 : 256, .used = t->used };
-		bigger.slots = xcalloc(bigger.cap, sizeof(*bigger.slots));
-		for (size_t i = 0; i < t->cap; i++)
-			if (t->slots[i].key)
-				*rt_slot(&bigger, t->slots[i].key) = t->slots[i];
-		free(t->slots);
-		*t = bigger;
-	}
-	struct rule_slot *sl = rt_slot(t, addr + 1);
-	if (!sl->key)
-		t->used++;
+	if (!t->slots)
+		t->slots = htab_new(sizeof(struct rule_slot), sizeof(uint64_t), 256, NULL, NULL);
+	struct rule_slot *sl = htab_insert(t->slots, hash_addr(addr), &addr, NULL);
 	*sl = *r;
-	sl->key = addr + 1;
+	sl->key = addr;
 	return sl;
 }
 
 /* owner: the table owns the frames of its slots. */
 static void rt_release(struct rule_table *t, int owner)
 {
-	for (size_t i = 0; owner && i < t->cap; i++)
-		cfi_frame_free(t->slots[i].frame);
-	free(t->slots);
-	memset(t, 0, sizeof(*t));
+	size_t pos = 0;
+	struct rule_slot *sl;
+	while (owner && t->slots && (sl = htab_next(t->slots, &pos)))
+		cfi_frame_free(sl->frame);
+	htab_free(t->slots);
+	t->slots = NULL;
 }
 
 /* The unwinder's part of an object file, hung on its OBJFILE_UNWIND slot. */
