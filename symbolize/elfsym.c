@@ -1,5 +1,4 @@
 #include "symbolize/elfsym.h"
-#include "common/elfinit.h"
 #include "common/arena.h"
 #include "common/htab.h"
 #include "common/util.h"
@@ -75,7 +74,6 @@ struct dso_set *dso_set_new(const struct sym_opts *opts, struct strtab *strings)
 	if (opts->cache_dir && (opts->inline_frames || opts->lines))
 		d->dcache = debugcache_new(opts->cache_dir, opts->cache_max_bytes, opts->warn,
 					   opts->warn_ctx);
-	elfinit();
 	return d;
 }
 
@@ -477,14 +475,15 @@ static int fde_start(struct dso *f, uint64_t addr, uint64_t *start)
 	return 0;
 }
 
-/* The frames of vaddr in f (see dso_lookup): the count, 0 when nothing is known. */
-static int lookup_vaddr(struct dso_set *d, struct dso *f, uint64_t vaddr, int caller,
-			struct sym_frame *out, int max)
+/* The frames of vaddr in f, the address addr of the process (see dso_lookup): the count, 0
+ * when nothing is known. */
+static inline int lookup_vaddr(struct dso_set *d, struct dso *f, uint64_t addr, uint64_t vaddr,
+			       int caller, struct sym_frame *out, int max)
 {
-	if (!f->usable || max <= 0)
+	if (!f->usable)
 		return 0;
 	uint64_t key = (vaddr << 1) | (caller ? 1 : 0);
-	struct cached *c = htab_find(f->cache, hash_addr(key), &key);
+	struct cached *c = htab_find_u64(f->cache, hash_addr(key), key);
 	if (!c) {
 		struct sym_frame tmp[MAX_FRAMES];
 		/* A return address may be one past the end of its function: look at the call. */
@@ -514,6 +513,7 @@ static int lookup_vaddr(struct dso_set *d, struct dso *f, uint64_t vaddr, int ca
 	for (int i = 0; i < n; i++) {
 		out[i].module = f->name;
 		out[i].path = f->path;
+		out[i].addr = addr;
 		if (out[i].name)
 			out[i].rel = vaddr; /* unnamed frames keep their function's start */
 		out[i].kind = SYM_USER;
@@ -545,9 +545,7 @@ int dso_lookup(struct dso_set *d, struct objfile *obj, uint64_t off, int caller,
 	if (i == f->nr_loads)
 		return 1; /* [libfoo.so+0x1a2b] */
 	out->rel = vaddr;
-	int n = lookup_vaddr(d, f, vaddr, caller, out, max);
-	for (int k = 0; k < n; k++)
-		out[k].addr = addr;
+	int n = lookup_vaddr(d, f, addr, vaddr, caller, out, max);
 	return n ? n : 1;
 }
 

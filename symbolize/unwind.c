@@ -38,7 +38,7 @@ struct rule_table {
 
 static const struct rule_slot *rt_find(const struct rule_table *t, uint64_t addr)
 {
-	return t->slots ? htab_find(t->slots, hash_addr(addr), &addr) : NULL;
+	return t->slots ? htab_find_u64(t->slots, hash_addr(addr), addr) : NULL;
 }
 
 static const struct rule_slot *rt_put(struct rule_table *t, uint64_t addr,
@@ -83,6 +83,7 @@ struct elf_file {
 struct as_entry {
 	uint32_t pid;
 	uint32_t gen;
+	const struct as_proc *proc; /* the address space's process, once it has one */
 	unw_addr_space_t as;
 	struct rule_table rules;
 };
@@ -98,6 +99,7 @@ struct unwinder {
 	struct elf_file **files;  /* every elf_file made, to free */
 	size_t nr_files, alloc_files;
 	struct htab *spaces;      /* struct space_ent by pid */
+	struct as_entry *last;    /* the last sample's (consecutive samples are mostly of one) */
 };
 
 /* What the accessors need during one sample's unwinding. */
@@ -429,16 +431,20 @@ void unwind_free(struct unwinder *u)
  */
 static struct as_entry *process(struct unwinder *u, uint32_t pid)
 {
-	int added;
-	struct space_ent *se = htab_insert(u->spaces, hash64(pid), &pid, &added);
-	uint32_t gen = addrspace_generation(u->as, pid);
-	if (added) {
-		se->pid = pid;
-		se->e = xcalloc(1, sizeof(*se->e));
-		se->e->pid = pid;
-		se->e->gen = gen;
+	struct as_entry *e = u->last;
+	if (!e || e->pid != pid) {
+		int added;
+		struct space_ent *se = htab_insert(u->spaces, hash64(pid), &pid, &added);
+		if (added) {
+			se->pid = pid;
+			se->e = xcalloc(1, sizeof(*se->e));
+			se->e->pid = pid;
+		}
+		u->last = e = se->e;
 	}
-	struct as_entry *e = se->e;
+	if (!e->proc)
+		e->proc = addrspace_proc(u->as, pid); /* never freed before the address space */
+	uint32_t gen = e->proc ? as_proc_generation(e->proc) : 0;
 	if (e->gen != gen) {
 		e->gen = gen;
 		if (e->as)
