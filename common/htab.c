@@ -89,6 +89,22 @@ void *htab_find(const struct htab *t, uint64_t hash, const void *key)
 	return HASH(t, i) ? ENTRY(t, i) : NULL;
 }
 
+void *htab_find_u64(const struct htab *t, uint64_t hash, uint64_t key)
+{
+	uint64_t h = stored(hash);
+	size_t mask = t->cap - 1, i = h & mask;
+	for (;; i = (i + 1) & mask) {
+		const unsigned char *slot = t->slots + i * t->slot_size;
+		uint64_t sh, k;
+		memcpy(&sh, slot, sizeof(sh));
+		if (!sh)
+			return NULL;
+		memcpy(&k, slot + sizeof(sh), sizeof(k));
+		if (sh == h && k == key)
+			return (void *)(slot + sizeof(sh));
+	}
+}
+
 static void grow(struct htab *t)
 {
 	struct htab old = *t;

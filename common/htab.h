@@ -37,6 +37,9 @@ void htab_free(struct htab *t); /* NULL is a no-op */
 
 /* The entry holding key (whose hash is hash), or NULL. */
 void *htab_find(const struct htab *t, uint64_t hash, const void *key);
+/* The same for a table whose key is the entries' first 8 bytes (key_size 8, match NULL), by
+ * value: the lookups of code addresses on the report's hottest paths. */
+void *htab_find_u64(const struct htab *t, uint64_t hash, uint64_t key);
 
 /*
  * The entry holding key, added when there was none: then *added (when not

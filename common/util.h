@@ -66,6 +66,16 @@ static inline uint64_t hash64(uint64_t x)
 	return x;
 }
 
+/*
+ * One multiply, for keys whose low bits already vary (code addresses) on the
+ * hottest paths; the high bits of the product come down to the low ones a
+ * table takes.  hash64 where keys may differ only in high bits.
+ */
+static inline uint64_t hash_addr(uint64_t x)
+{
+	return (x * 0x9e3779b97f4a7c15ULL) >> 20;
+}
+
 /* Fold n 64-bit words into h, a word at a time (hash64 the result before use as a key). */
 static inline uint64_t hash_words(uint64_t h, const uint64_t *w, size_t n)
 {

@@ -4,6 +4,7 @@
 #include "common/htab.h"
 #include "common/strbuf.h"
 #include "common/util.h"
+#include "symbolize/addrspace.h"
 #include "symbolize/unwind.h"
 
 #include <errno.h>
@@ -24,6 +25,7 @@ struct comm_ent {
 
 struct resolver {
 	struct session *s;
+	struct addrspace *as;      /* processes and maps, fed once per record; read by both */
 	struct symbolizer *sym;
 	struct unwinder *unwinder; /* created for the first DWARF sample */
 	int unwind_flags;          /* unwind_new's */
@@ -51,7 +53,8 @@ struct resolver *resolver_new(const struct sym_opts *so, struct session *s)
 {
 	struct resolver *r = xcalloc(1, sizeof(*r));
 	r->s = s;
-	r->sym = sym_new(so);
+	r->as = addrspace_new();
+	r->sym = sym_new(so, r->as);
 	r->unwind_flags = (so->libunwind_only ? UNWIND_LIBUNWIND_ONLY : 0) |
 			  (so->no_unwind_memo ? UNWIND_NO_MEMO : 0);
 	r->kallsyms_path = so->kallsyms_path;
@@ -69,6 +72,7 @@ void resolver_free(struct resolver *r)
 		return;
 	unwind_free(r->unwinder);
 	sym_free(r->sym);
+	addrspace_free(r->as); /* after its readers */
 	arena_free(r->arena);
 	strbuf_release(&r->kallsyms);
 	free(r->ips);
@@ -106,13 +110,20 @@ static const char *comm_get(struct resolver *r, uint32_t tid)
 
 uint32_t resolver_generation(struct resolver *r, uint32_t pid)
 {
-	return sym_generation(r->sym, pid);
+	return addrspace_generation(r->as, pid);
 }
 
 int resolver_find_map(struct resolver *r, uint32_t pid, uint64_t addr, uint64_t *start,
 		      uint64_t *end, uint64_t *pgoff, const char **path)
 {
-	return sym_find_map(r->sym, pid, addr, start, end, pgoff, path);
+	const struct as_map *m = addrspace_find(r->as, pid, addr);
+	if (!m)
+		return -ENOENT;
+	*start = m->start;
+	*end = m->end;
+	*pgoff = m->pgoff;
+	*path = m->path;
+	return 0;
 }
 
 const char *resolver_comm(struct resolver *r, uint32_t pid, uint32_t tid)
@@ -141,9 +152,8 @@ void resolver_record(struct resolver *r, const struct perf_event_header *h)
 			const char *comm = arena_strndup(r->arena, c, strnlen(c, blen - 8));
 			int exec = !!(h->misc & PERF_RECORD_MISC_COMM_EXEC);
 			comm_set(r, v[1], comm);
-			sym_comm(r->sym, v[0], v[1], comm, exec);
-			if (exec && r->unwinder)
-				unwind_flush(r->unwinder, v[0]);
+			if (exec)
+				addrspace_exec(r->as, v[0]);
 		}
 		break;
 	case PERF_RECORD_FORK:
@@ -152,16 +162,10 @@ void resolver_record(struct resolver *r, const struct perf_event_header *h)
 			const char *parent = comm_get(r, v[3]);
 			if (parent)
 				comm_set(r, v[2], parent);
-			sym_fork(r->sym, v[1], v[0]);
+			addrspace_fork(r->as, v[1], v[0]);
 		}
 		break;
-	case PERF_RECORD_EXIT:
-		if (blen >= 16) {
-			memcpy(v, body, 16);
-			if (v[0] == v[2])
-				sym_exit(r->sym, v[0]);
-		}
-		break;
+	/* PERF_RECORD_EXIT changes nothing: samples may be ordered after it. */
 	case PERF_RECORD_MMAP2:
 		if (blen > sizeof(struct mmap2_body)) {
 			const struct mmap2_body *m = (const void *)body;
@@ -171,10 +175,8 @@ void resolver_record(struct resolver *r, const struct perf_event_header *h)
 				break;
 			int has_id = h->misc & PERF_RECORD_MISC_MMAP_BUILD_ID;
 			size_t id_len = has_id && m->build_id_size <= 20 ? m->build_id_size : 0;
-			sym_mmap(r->sym, m->pid, m->addr, m->len, m->pgoff, m->prot, path,
-				 id_len ? m->build_id : NULL, id_len);
-			if (r->unwinder)
-				unwind_flush(r->unwinder, m->pid);
+			addrspace_mmap(r->as, m->pid, m->addr, m->len, m->pgoff, m->prot, path,
+				       id_len ? m->build_id : NULL, id_len);
 		}
 		break;
 	case PERF_RECORD_MMAP:
@@ -184,7 +186,7 @@ void resolver_record(struct resolver *r, const struct perf_event_header *h)
 			memcpy(a, body + 8, 24);
 			const char *path = (const char *)body + 32;
 			if (strnlen(path, blen - 32) < blen - 32)
-				sym_mmap(r->sym, v[0], a[0], a[1], a[2], 5, path, NULL, 0);
+				addrspace_mmap(r->as, v[0], a[0], a[1], a[2], 5, path, NULL, 0);
 		}
 		break;
 	}
@@ -304,12 +306,6 @@ size_t resolver_address(struct resolver *r, uint32_t pid, const struct raddr *a,
 	return n;
 }
 
-static int find_map_cb(void *ctx, uint32_t pid, uint64_t addr, struct unwind_map *out)
-{
-	struct resolver *r = ctx;
-	return sym_find_map(r->sym, pid, addr, &out->start, &out->end, &out->pgoff, &out->path);
-}
-
 static void add_raddr(struct resolver *r, size_t *n, uint64_t addr, int kernel, int caller)
 {
 	ALLOC_GROW(r->addrs, *n + 1, r->alloc_addrs);
@@ -321,7 +317,7 @@ static void add_raddr(struct resolver *r, size_t *n, uint64_t addr, int kernel, 
 static void unwound_user(struct resolver *r, const struct sample *s, size_t *n, int *truncated)
 {
 	if (!r->unwinder) {
-		r->unwinder = unwind_new(find_map_cb, r, r->unwind_flags);
+		r->unwinder = unwind_new(r->as, r->unwind_flags);
 		r->ips = xmalloc(sizeof(*r->ips) * MAX_USER_FRAMES);
 	}
 	int k = unwind_sample(r->unwinder, s, r->ips, MAX_USER_FRAMES, truncated);

@@ -1,7 +1,8 @@
 /* resolve.h — samples of a stoke file to symbolized frames (shared by report, flamegraph, script).
  *
- * Owns the symbolizer, the DWARF unwinder and the thread → command-name map,
- * fed from the session's records in time order.
+ * Owns the address space (processes and maps, fed once from the session's
+ * process records in time order), the symbolizer and the DWARF unwinder that
+ * both read it, and the thread → command-name map.
  */
 #ifndef STOKE_RESOLVE_H
 #define STOKE_RESOLVE_H
@@ -30,10 +31,10 @@ void resolver_record(struct resolver *r, const struct perf_event_header *h);
 /* stoke metadata records (KALLSYMS is used). */
 void resolver_meta(struct resolver *r, const struct perf_event_header *h);
 
-/* Address-space generation of pid (see sym_generation). */
+/* Address-space generation of pid (see as_proc_generation). */
 uint32_t resolver_generation(struct resolver *r, uint32_t pid);
 
-/* The mapping of addr in pid (see sym_find_map): 0, or -ENOENT. */
+/* The mapping of addr in pid (see addrspace_find): 0, or -ENOENT. */
 int resolver_find_map(struct resolver *r, uint32_t pid, uint64_t addr, uint64_t *start,
 		      uint64_t *end, uint64_t *pgoff, const char **path);
 

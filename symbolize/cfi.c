@@ -1,23 +1,17 @@
 #include "symbolize/cfi.h"
-#include "symbolize/elfsym.h"
-#include "common/elfinit.h"
 #include "common/util.h"
 
 #include <dwarf.h>
 #include <elfutils/libdw.h>
-#include <elfutils/libdwelf.h>
-#include <elfutils/libdwfl.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <gelf.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 struct cfi {
-	char *path;
-	int fd;                 /* the file */
-	Elf *elf;
+	struct objfile *obj;    /* the file (its descriptor, Elf and debug-file search) */
+	Elf *elf;               /* the object's */
 	Dwarf_CFI *eh;          /* its .eh_frame (dwarf_getcfi_elf); NULL when none */
 	int debug_tried;        /* .debug_frame is looked for once, on the first miss */
 	int debug_fd;           /* a separate debug file, -1 when none is used */
@@ -31,25 +25,15 @@ struct cfi_frame {
 	Dwarf_Frame *frame;     /* malloc'd by libdw; its expressions live in the Dwarf_CFI */
 };
 
-struct cfi *cfi_open(const char *path)
+struct cfi *cfi_new(struct objfile *obj)
 {
-	elfinit();
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (objfile_open(obj))
 		return NULL;
-	Elf *elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	if (!elf || elf_kind(elf) != ELF_K_ELF) {
-		if (elf)
-			elf_end(elf);
-		close(fd);
-		return NULL;
-	}
 	struct cfi *c = xcalloc(1, sizeof(*c));
-	c->path = xstrdup(path);
-	c->fd = fd;
-	c->elf = elf;
+	c->obj = obj;
+	c->elf = objfile_elf(obj);
 	c->debug_fd = -1;
-	c->eh = dwarf_getcfi_elf(elf); /* .eh_frame_hdr's table when there is one, else .eh_frame */
+	c->eh = dwarf_getcfi_elf(c->elf); /* .eh_frame_hdr's table when there is one, else .eh_frame */
 	return c;
 }
 
@@ -65,9 +49,6 @@ void cfi_free(struct cfi *c)
 		elf_end(c->debug_elf);
 	if (c->debug_fd >= 0)
 		close(c->debug_fd);
-	elf_end(c->elf);
-	close(c->fd);
-	free(c->path);
 	free(c);
 }
 
@@ -102,39 +83,16 @@ static uint64_t first_load_vaddr(Elf *elf)
 }
 
 
-/*
- * An open descriptor on c's separate debug file, found by libdwfl's standard search (build-id
- * under /usr/lib/debug/.build-id, then .gnu_debuglink next to the file, in .debug/, under
- * /usr/lib/debug; the candidate is checked against the build-id or the link's CRC).  Only the
- * search is borrowed: letting libdwfl load the DWARF would decompress every debug section of
- * the file (7 ms for ld.so's, 45 ms for libc's), though most have no .debug_frame.  -1 when none.
- */
-static int find_debug_file(struct cfi *c)
-{
-	Dwfl *dwfl = dwfl_begin(elfsym_dwfl_callbacks());
-	if (!dwfl)
-		return -1;
-	int fd = -1;
-	Dwfl_Module *mod = dwfl_report_elf(dwfl, c->path, c->path, -1, 0, true);
-	dwfl_report_end(dwfl, NULL, NULL);
-	if (mod) {
-		GElf_Word crc = 0;
-		const char *link = dwelf_elf_gnu_debuglink(c->elf, &crc);
-		char *found = NULL;
-		fd = dwfl_standard_find_debuginfo(mod, NULL, c->path, 0, c->path, link, crc, &found);
-		free(found);
-	}
-	dwfl_end(dwfl); /* the descriptor is ours; libdwfl's handles on it are gone */
-	return fd;
-}
-
 /* Find and open the .debug_frame of the file or of its separate debug file; once. */
 static void open_debug_frame(struct cfi *c)
 {
 	c->debug_tried = 1;
 	Elf *elf = c->elf;
 	if (!has_debug_frame(elf)) {
-		int fd = find_debug_file(c);
+		/* Only the search is shared: letting libdwfl load the DWARF would inflate
+		 * every debug section of the file (7 ms for ld.so's, 45 ms for libc's),
+		 * though most have no .debug_frame. */
+		int fd = objfile_debug_fd(c->obj, NULL);
 		if (fd < 0)
 			return;
 		Elf *debug = elf_begin(fd, ELF_C_READ_MMAP, NULL);
@@ -147,7 +105,9 @@ static void open_debug_frame(struct cfi *c)
 		c->debug_fd = fd;
 		c->debug_elf = elf = debug;
 		/* objcopy --only-keep-debug keeps the addresses; a prelinked file would not. */
-		c->debug_bias = first_load_vaddr(c->elf) - first_load_vaddr(debug);
+		const GElf_Phdr *loads;
+		uint64_t first = objfile_loads(c->obj, &loads) ? loads[0].p_vaddr : 0;
+		c->debug_bias = first - first_load_vaddr(debug);
 	}
 	c->dwarf = dwarf_begin_elf(elf, DWARF_C_READ, NULL);
 	if (c->dwarf)

@@ -3,13 +3,15 @@
  * The unwinder's fallback for code that libunwind has no table for (a file
  * without .eh_frame_hdr, or an address its table does not cover).  The rules
  * come from the file's .eh_frame, read without a header, or else from the
- * .debug_frame of the file or of its separate debug file, found the way the
- * symbolizer finds debuginfo (libdwfl's standard lookup: build-id under
+ * .debug_frame of the file or of its separate debug file, the one the
+ * object file's search found (objfile_debug_fd: build-id under
  * /usr/lib/debug/.build-id, .gnu_debuglink next to the file, in its .debug/,
  * under /usr/lib/debug).  Library code: nothing is printed.
  */
 #ifndef STOKE_CFI_H
 #define STOKE_CFI_H
+
+#include "symbolize/objfile.h"
 
 #include <stdint.h>
 
@@ -30,12 +32,13 @@ struct cfi;       /* one file's CFI; the Dwarf_CFI tables are built once and kep
 struct cfi_frame; /* the rules at one address */
 
 /*
- * The CFI of the ELF file at path.  Opens nothing yet beyond the file
- * itself; the separate debug file is looked for on the first address that
- * .eh_frame does not cover.  NULL when the file cannot be read as ELF.
- * The caller frees the result with cfi_free.
+ * The CFI of the object file obj (opened if it was not), which must outlive
+ * the result.  Reads nothing yet beyond the file itself; the object's
+ * separate debug file is asked for on the first address that .eh_frame does
+ * not cover.  NULL when the file cannot be read as ELF.  The caller frees the
+ * result with cfi_free.
  */
-struct cfi *cfi_open(const char *path);
+struct cfi *cfi_new(struct objfile *obj);
 void cfi_free(struct cfi *c); /* NULL is a no-op */
 
 /*

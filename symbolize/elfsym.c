@@ -1,6 +1,6 @@
 #include "symbolize/elfsym.h"
-#include "common/elfinit.h"
 #include "common/arena.h"
+#include "common/htab.h"
 #include "common/util.h"
 #include "symbolize/debugcache.h"
 #include "symbolize/demangle.h"
@@ -19,7 +19,7 @@
 #define MAX_FRAMES 32 /* inline depth kept per address */
 
 struct cached {
-	uint64_t key;          /* vaddr << 1 | caller; 0 empty (vaddr 0 is never code) */
+	uint64_t key;          /* vaddr << 1 | caller */
 	uint32_t nr;
 	struct sym_frame *frames;
 };
@@ -33,37 +33,33 @@ struct func_sym {
 };
 
 struct dso {
-	const char *path, *name;  /* interned */
-	unsigned char build_id[20];
-	size_t build_id_len;
+	struct objfile *obj;      /* the file: path, descriptor, load segments, debug file */
+	const char *path, *name;  /* the object's, kept here for every frame */
+	const GElf_Phdr *loads;   /* the object's PT_LOAD headers, once opened */
+	size_t nr_loads;
 	int opened;               /* tried to open */
 	int usable;
 	Dwfl *dwfl;
 	Dwfl_Module *mod;
-	GElf_Phdr *loads;         /* runtime file's PT_LOAD headers */
-	size_t nr_loads;
 	struct func_sym *syms;    /* sorted by start; built on the first lookup */
 	size_t nr_syms, alloc_syms;
 	int syms_built;
 	const unsigned char *fde_table; /* .eh_frame_hdr search table: {start, fde} pairs of
-					 * datarel sdata4, sorted by start (owned by libelf) */
+					 * datarel sdata4, sorted by start (in the objfile's image) */
 	uint32_t nr_fdes;
 	uint64_t hdr_vaddr;       /* what the table's values are relative to */
 	int fdes_read;
 	int dwarf_tried;          /* its DWARF was asked for (lines, inline frames) */
 	struct dso_set *set;      /* the module's libdwfl userdata points here */
-	struct cached *cache;     /* open addressing */
-	size_t cache_cap, cache_used;
-	struct dso *next;         /* hash chain */
+	struct htab *cache;       /* struct cached by key */
 };
-
-#define NR_BUCKETS 1024
 
 struct dso_set {
 	const struct sym_opts *opts;
 	struct strtab *strings;
 	struct arena *arena;      /* cached frame arrays */
-	struct dso *buckets[NR_BUCKETS];
+	struct dso **all;         /* every dso made (each hung on its objfile) */
+	size_t nr_all, alloc_all;
 	uint64_t files, debug_files, dwarf_modules, hits;
 	struct debugcache *dcache; /* NULL: none (no cache directory, or DWARF not needed) */
 };
@@ -78,7 +74,6 @@ struct dso_set *dso_set_new(const struct sym_opts *opts, struct strtab *strings)
 	if (opts->cache_dir && (opts->inline_frames || opts->lines))
 		d->dcache = debugcache_new(opts->cache_dir, opts->cache_max_bytes, opts->warn,
 					   opts->warn_ctx);
-	elfinit();
 	return d;
 }
 
@@ -86,17 +81,16 @@ void dso_set_free(struct dso_set *d)
 {
 	if (!d)
 		return;
-	for (size_t b = 0; b < NR_BUCKETS; b++) {
-		for (struct dso *f = d->buckets[b], *next; f; f = next) {
-			next = f->next;
-			if (f->dwfl)
-				dwfl_end(f->dwfl);
-			free(f->loads);
-			free(f->syms);
-			free(f->cache);
-			free(f);
-		}
+	for (size_t i = 0; i < d->nr_all; i++) {
+		struct dso *f = d->all[i];
+		if (f->dwfl)
+			dwfl_end(f->dwfl);
+		free(f->syms);
+		htab_free(f->cache);
+		objfile_set_slot(f->obj, OBJFILE_SYMBOLS, NULL);
+		free(f);
 	}
+	free(d->all);
 	arena_free(d->arena);
 	debugcache_free(d->dcache);
 	free(d);
@@ -120,37 +114,34 @@ static void hex(char *out, const unsigned char *p, size_t n)
 
 static char *debuginfo_path_default = NULL;
 
-/* libdwfl's search for a separate debug file; for a module of a dso_set (its userdata), the
- * file is counted and, where DWARF will be read, swapped for its inflated cached copy. */
+/* libdwfl's search for a separate debug file: the file's own search (objfile_debug_fd, done
+ * once per file), counted and, where DWARF will be read, swapped for its inflated cached copy. */
 static int find_debuginfo(Dwfl_Module *mod, void **userdata, const char *modname, Dwarf_Addr base,
 			  const char *file, const char *debuglink, GElf_Word crc, char **name)
 {
 	struct dso *f = userdata ? *userdata : NULL;
-	struct debugcache *dc = f ? f->set->dcache : NULL;
+	if (!f)
+		return dwfl_standard_find_debuginfo(mod, userdata, modname, base, file, debuglink,
+						    crc, name);
+	struct debugcache *dc = f->set->dcache;
 	const unsigned char *id = NULL;
 	GElf_Addr id_vaddr;
 	int id_len = dc ? dwfl_module_build_id(mod, &id, &id_vaddr) : 0;
-	int fd = -1;
-	if (id_len > 0 && id_len <= 20) {
-		/* The standard search's build-id step keeps the file it opens inside libdwfl,
-		 * whatever descriptor is returned: that step is done here instead. */
+	int has_id = id_len > 0 && id_len <= 20;
+	const char *found = NULL;
+	int fd = has_id ? debugcache_lookup(dc, id, (size_t)id_len) : -1;
+	if (fd >= 0) {
+		/* Where a dwz file's relative name starts from: the build-id path. */
 		char path[96];
 		int n = snprintf(path, sizeof(path), "/usr/lib/debug/.build-id/%02x/", id[0]);
 		for (int i = 1; i < id_len; i++)
 			n += snprintf(path + n, sizeof(path) - (size_t)n, "%02x", id[i]);
 		snprintf(path + n, sizeof(path) - (size_t)n, ".debug");
-		fd = debugcache_lookup(dc, id, (size_t)id_len);
-		if (fd < 0 && (fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0)
-			fd = debugcache_substitute(dc, fd, id, (size_t)id_len);
-		if (fd >= 0)
-			*name = xstrdup(path); /* where a dwz file's relative name starts from */
-	}
-	if (fd < 0) {
-		fd = dwfl_standard_find_debuginfo(mod, userdata, modname, base, file, debuglink, crc,
-						  name);
-		/* Found by .gnu_debuglink (the build-id file is not there): a plain descriptor,
-		 * kept when it has no build-id to file it under. */
-		if (fd >= 0 && id_len > 0 && id_len <= 20) {
+		*name = xstrdup(path);
+	} else if ((fd = objfile_debug_fd(f->obj, &found)) >= 0) {
+		if (has_id) {
+			/* A file found by .gnu_debuglink may have no build-id to file it
+			 * under: then it is used as it is. */
 			int keep = dup(fd);
 			int sub = debugcache_substitute(dc, fd, id, (size_t)id_len);
 			if (sub < 0) {
@@ -160,8 +151,10 @@ static int find_debuginfo(Dwfl_Module *mod, void **userdata, const char *modname
 			}
 			fd = sub;
 		}
+		if (fd >= 0 && found)
+			*name = xstrdup(found);
 	}
-	if (fd >= 0 && f)
+	if (fd >= 0)
 		f->set->debug_files++;
 	return fd;
 }
@@ -173,41 +166,29 @@ static const Dwfl_Callbacks callbacks = {
 	.debuginfo_path = &debuginfo_path_default,
 };
 
-const Dwfl_Callbacks *elfsym_dwfl_callbacks(void) { return &callbacks; }
-
 static void open_dso(struct dso_set *d, struct dso *f)
 {
+	const char *path = f->path;
 	f->opened = 1;
-	int fd = open(f->path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		warn(d, "cannot open %s (%s): its frames show as [module+offset]", f->path,
-		     strerror(errno));
+	int err = objfile_open(f->obj);
+	f->nr_loads = objfile_loads(f->obj, &f->loads);
+	if (err == -ENOEXEC)
+		return; /* not ELF: [vdso] copies, data files, ... */
+	if (err) {
+		warn(d, "cannot open %s (%s): its frames show as [module+offset]", path,
+		     strerror(-err));
 		return;
 	}
-	Elf *elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	size_t n = 0;
-	if (!elf || elf_kind(elf) != ELF_K_ELF || elf_getphdrnum(elf, &n)) {
-		if (elf)
-			elf_end(elf);
-		close(fd);
-		return; /* not ELF: [vdso] copies, data files, ... */
-	}
-	for (size_t i = 0; i < n; i++) {
-		GElf_Phdr ph;
-		if (gelf_getphdr(elf, (int)i, &ph) && ph.p_type == PT_LOAD) {
-			f->loads = xrealloc(f->loads, (f->nr_loads + 1) * sizeof(*f->loads));
-			f->loads[f->nr_loads++] = ph;
-		}
-	}
-	elf_end(elf);
-
+	int fd = dup(objfile_fd(f->obj));
+	if (fd < 0)
+		return;
 	f->dwfl = dwfl_begin(&callbacks);
 	if (!f->dwfl) {
 		close(fd);
 		return;
 	}
 	/* Base 0: module addresses are the file's virtual addresses (fd consumed). */
-	f->mod = dwfl_report_elf(f->dwfl, f->name, f->path, fd, 0, false);
+	f->mod = dwfl_report_elf(f->dwfl, f->name, path, fd, 0, false);
 	dwfl_report_end(f->dwfl, NULL, NULL);
 	if (!f->mod)
 		return;
@@ -219,64 +200,41 @@ static void open_dso(struct dso_set *d, struct dso *f)
 		*userdata = f;
 	}
 
-	if (f->build_id_len) {
+	size_t want_len;
+	const unsigned char *want_id = objfile_build_id(f->obj, &want_len);
+	if (want_len) {
 		const unsigned char *bits;
 		GElf_Addr vaddr;
 		int len = dwfl_module_build_id(f->mod, &bits, &vaddr);
-		if (len > 0 && ((size_t)len != f->build_id_len || memcmp(bits, f->build_id, f->build_id_len))) {
+		if (len > 0 && ((size_t)len != want_len || memcmp(bits, want_id, want_len))) {
 			char want[41], have[41];
-			hex(want, f->build_id, f->build_id_len);
+			hex(want, want_id, want_len);
 			hex(have, bits, (size_t)len < 20 ? (size_t)len : 20);
 			char msg[160];
 			snprintf(msg, sizeof(msg), "build-id %s, recorded %s", have, want);
 			warn(d, "%s changed since the recording (%s): not trusting its symbols",
-			     f->path, msg);
+			     path, msg);
 			return;
 		}
 	}
 	f->usable = 1;
 }
 
-struct dso *dso_get(struct dso_set *d, const char *path, const unsigned char *build_id,
-		    size_t build_id_len)
+static struct dso *dso_get(struct dso_set *d, struct objfile *obj)
 {
-	uint64_t h = fnv1a(FNV_INIT, path, strlen(path));
-	if (build_id_len)
-		h = fnv1a(h, build_id, build_id_len);
-	size_t b = h % NR_BUCKETS;
-	if (build_id_len > 20)
-		build_id_len = 20;
-	for (struct dso *f = d->buckets[b]; f; f = f->next)
-		if (!strcmp(f->path, path) && f->build_id_len == build_id_len &&
-		    (!build_id_len || !memcmp(f->build_id, build_id, build_id_len)))
-			return f;
-	struct dso *f = xcalloc(1, sizeof(*f));
-	f->path = strtab_intern(d->strings, path);
-	const char *slash = strrchr(path, '/');
-	f->name = strtab_intern(d->strings, slash ? slash + 1 : path);
-	if (build_id_len)
-		memcpy(f->build_id, build_id, build_id_len);
-	f->build_id_len = build_id_len;
-	f->next = d->buckets[b];
-	d->buckets[b] = f;
+	struct dso *f = objfile_slot(obj, OBJFILE_SYMBOLS);
+	if (f)
+		return f;
+	f = xcalloc(1, sizeof(*f));
+	f->obj = obj;
+	f->path = objfile_path(obj);
+	f->name = objfile_name(obj);
+	f->set = d;
+	f->cache = htab_new(sizeof(struct cached), sizeof(uint64_t), 256, NULL, NULL);
+	objfile_set_slot(obj, OBJFILE_SYMBOLS, f);
+	ALLOC_GROW(d->all, d->nr_all + 1, d->alloc_all);
+	d->all[d->nr_all++] = f;
 	return f;
-}
-
-const char *dso_name(const struct dso *f) { return f->name; }
-const char *dso_path(const struct dso *f) { return f->path; }
-
-int dso_offset_to_vaddr(struct dso_set *d, struct dso *f, uint64_t off, uint64_t *vaddr)
-{
-	if (!f->opened)
-		open_dso(d, f);
-	for (size_t i = 0; i < f->nr_loads; i++) {
-		const GElf_Phdr *ph = &f->loads[i];
-		if (off >= ph->p_offset && off < ph->p_offset + ph->p_filesz) {
-			*vaddr = off - ph->p_offset + ph->p_vaddr;
-			return 0;
-		}
-	}
-	return -ENOENT;
 }
 
 static const char *name_of(struct dso_set *d, const char *raw)
@@ -459,41 +417,27 @@ static int resolve(struct dso_set *d, struct dso *f, uint64_t addr, struct sym_f
 	return n;
 }
 
-static struct cached *cache_slot(struct dso *f, uint64_t key)
-{
-	size_t i = (size_t)hash64(key) & (f->cache_cap - 1);
-	while (f->cache[i].key && f->cache[i].key != key)
-		i = (i + 1) & (f->cache_cap - 1);
-	return &f->cache[i];
-}
-
 /* The .eh_frame_hdr binary-search table of f, when it has the usual encoding. */
 static void read_fde_table(struct dso *f)
 {
-	GElf_Addr bias;
-	Elf *elf = dwfl_module_getelf(f->mod, &bias);
-	size_t n;
+	uint64_t size, off, vaddr = objfile_eh_frame_hdr(f->obj, &size);
+	size_t image_size;
+	const unsigned char *image = objfile_image(f->obj, &image_size);
 	f->fdes_read = 1;
-	if (!elf || elf_getphdrnum(elf, &n))
+	if (!vaddr || size < 12 || objfile_vaddr_to_off(f->obj, vaddr, &off) || off > image_size ||
+	    image_size - off < size)
 		return;
-	for (size_t i = 0; i < n; i++) {
-		GElf_Phdr ph;
-		if (!gelf_getphdr(elf, (int)i, &ph) || ph.p_type != PT_GNU_EH_FRAME || ph.p_filesz < 12)
-			continue;
-		Elf_Data *d = elf_getdata_rawchunk(elf, (int64_t)ph.p_offset, ph.p_filesz, ELF_T_BYTE);
-		const unsigned char *h = d ? d->d_buf : NULL;
-		/* version 1; eh_frame_ptr any 4-byte form; fde_count udata4; table datarel sdata4 */
-		if (!h || h[0] != 1 || (h[1] & 0x0f) != 0x0b || h[2] != 0x03 || h[3] != 0x3b)
-			return;
-		uint32_t count;
-		memcpy(&count, h + 8, 4);
-		if ((uint64_t)count * 8 > ph.p_filesz - 12)
-			return;
-		f->fde_table = h + 12;
-		f->nr_fdes = count;
-		f->hdr_vaddr = ph.p_vaddr;
+	const unsigned char *h = image + off;
+	/* version 1; eh_frame_ptr any 4-byte form; fde_count udata4; table datarel sdata4 */
+	if (h[0] != 1 || (h[1] & 0x0f) != 0x0b || h[2] != 0x03 || h[3] != 0x3b)
 		return;
-	}
+	uint32_t count;
+	memcpy(&count, h + 8, 4);
+	if ((uint64_t)count * 8 > size - 12)
+		return;
+	f->fde_table = h + 12;
+	f->nr_fdes = count;
+	f->hdr_vaddr = vaddr;
 }
 
 /*
@@ -531,28 +475,16 @@ static int fde_start(struct dso *f, uint64_t addr, uint64_t *start)
 	return 0;
 }
 
-int dso_lookup(struct dso_set *d, struct dso *f, uint64_t vaddr, int caller,
-	       struct sym_frame *out, int max)
+/* The frames of vaddr in f, the address addr of the process (see dso_lookup): the count, 0
+ * when nothing is known. */
+static inline int lookup_vaddr(struct dso_set *d, struct dso *f, uint64_t addr, uint64_t vaddr,
+			       int caller, struct sym_frame *out, int max)
 {
-	if (!f->opened)
-		open_dso(d, f);
-	if (!f->usable || max <= 0)
+	if (!f->usable)
 		return 0;
 	uint64_t key = (vaddr << 1) | (caller ? 1 : 0);
-	if (!key)
-		key = 2;
-	if ((f->cache_used + 1) * 2 > f->cache_cap) {
-		struct cached *old = f->cache;
-		size_t old_cap = f->cache_cap;
-		f->cache_cap = old_cap ? old_cap * 2 : 256;
-		f->cache = xcalloc(f->cache_cap, sizeof(*f->cache));
-		for (size_t i = 0; i < old_cap; i++)
-			if (old[i].key)
-				*cache_slot(f, old[i].key) = old[i];
-		free(old);
-	}
-	struct cached *c = cache_slot(f, key);
-	if (!c->key) {
+	struct cached *c = htab_find_u64(f->cache, hash_addr(key), key);
+	if (!c) {
 		struct sym_frame tmp[MAX_FRAMES];
 		/* A return address may be one past the end of its function: look at the call. */
 		uint64_t at = caller && vaddr ? vaddr - 1 : vaddr, start;
@@ -562,12 +494,12 @@ int dso_lookup(struct dso_set *d, struct dso *f, uint64_t vaddr, int caller,
 			tmp[0] = (struct sym_frame){ .rel = start };
 			n = 1;
 		}
+		c = htab_insert(f->cache, hash_addr(key), &key, NULL);
 		c->key = key;
 		c->nr = (uint32_t)n;
 		c->frames = n ? arena_alloc(d->arena, sizeof(*tmp) * (size_t)n) : NULL;
 		if (n)
 			memcpy(c->frames, tmp, sizeof(*tmp) * (size_t)n);
-		f->cache_used++;
 	} else {
 		d->hits++;
 	}
@@ -581,11 +513,40 @@ int dso_lookup(struct dso_set *d, struct dso *f, uint64_t vaddr, int caller,
 	for (int i = 0; i < n; i++) {
 		out[i].module = f->name;
 		out[i].path = f->path;
+		out[i].addr = addr;
 		if (out[i].name)
 			out[i].rel = vaddr; /* unnamed frames keep their function's start */
 		out[i].kind = SYM_USER;
 	}
 	return n;
+}
+
+int dso_lookup(struct dso_set *d, struct objfile *obj, uint64_t off, int caller,
+	       struct sym_frame *out, int max)
+{
+	struct dso *f = dso_get(d, obj);
+	uint64_t addr = out->addr, vaddr;
+	if (max <= 0)
+		return 0;
+	out->module = f->name;
+	out->path = f->path;
+	out->rel = off;
+	if (!f->opened)
+		open_dso(d, f);
+	/* File offset → ELF virtual address, through the runtime file's PT_LOAD headers. */
+	size_t i = 0;
+	for (; i < f->nr_loads; i++) {
+		const GElf_Phdr *ph = &f->loads[i];
+		if (off >= ph->p_offset && off < ph->p_offset + ph->p_filesz) {
+			vaddr = off - ph->p_offset + ph->p_vaddr;
+			break;
+		}
+	}
+	if (i == f->nr_loads)
+		return 1; /* [libfoo.so+0x1a2b] */
+	out->rel = vaddr;
+	int n = lookup_vaddr(d, f, addr, vaddr, caller, out, max);
+	return n ? n : 1;
 }
 
 void dso_stats(const struct dso_set *d, struct sym_stats *st)

@@ -1,5 +1,6 @@
-/* Process address spaces and the dispatch of a lookup: kernel, ELF file, JIT map. */
+/* The dispatch of a lookup: kernel, ELF file, JIT map. */
 #include "symbolize/symbolize.h"
+#include "common/htab.h"
 #include "common/util.h"
 #include "symbolize/elfsym.h"
 #include "symbolize/kallsyms.h"
@@ -11,42 +12,36 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct map {
-	uint64_t start, end, pgoff;
-	uint32_t prot;
-	const char *path;  /* interned */
-	struct dso *dso;   /* NULL when not a file ("//anon", "[heap]", ...) */
+/* A process's JIT map, /tmp/perf-PID.map: loaded on the first address that needs it. */
+struct jit_ent {
+	uint32_t pid;         /* the key */
+	int tried;
+	struct perfmap *map;  /* NULL: none, or not trusted */
 };
-
-struct proc {
-	uint32_t pid;
-	struct map *maps;  /* sorted by start, not overlapping */
-	size_t nr, alloc;
-	struct perfmap *jit; /* perf-PID.map, loaded on first need */
-	int jit_tried;
-	uint32_t gen;        /* bumped when the maps change */
-	struct proc *next;
-};
-
-#define NR_BUCKETS 1024
 
 struct symbolizer {
 	struct sym_opts opts;
-	struct strtab *strings;
+	const struct addrspace *as; /* the processes and their maps (the caller's) */
+	struct strtab *strings;   /* the address space's */
 	struct dso_set *dsos;
 	struct ksyms *ksyms;
-	struct proc *procs[NR_BUCKETS];
+	struct htab *jits;        /* struct jit_ent by pid */
+	const struct as_proc *last; /* the process of the last lookup (processes are never
+				     * freed before the address space), and its pid */
+	uint32_t last_pid;
 	const char *kernel_module, *jit_module;
 	int warned_hidden;
 	struct sym_stats stats;
 };
 
-struct symbolizer *sym_new(const struct sym_opts *opts)
+struct symbolizer *sym_new(const struct sym_opts *opts, struct addrspace *as)
 {
 	struct symbolizer *s = xcalloc(1, sizeof(*s));
 	s->opts = *opts;
-	s->strings = strtab_new();
+	s->as = as;
+	s->strings = addrspace_strings(as);
 	s->dsos = dso_set_new(&s->opts, s->strings);
+	s->jits = htab_new(sizeof(struct jit_ent), sizeof(uint32_t), 64, NULL, NULL);
 	s->kernel_module = strtab_intern(s->strings, "[kernel.kallsyms]");
 	s->jit_module = strtab_intern(s->strings, "[jit]");
 	return s;
@@ -56,17 +51,13 @@ void sym_free(struct symbolizer *s)
 {
 	if (!s)
 		return;
-	for (size_t b = 0; b < NR_BUCKETS; b++) {
-		for (struct proc *p = s->procs[b], *next; p; p = next) {
-			next = p->next;
-			free(p->maps);
-			perfmap_free(p->jit);
-			free(p);
-		}
-	}
+	size_t pos = 0;
+	struct jit_ent *j;
+	while ((j = htab_next(s->jits, &pos)))
+		perfmap_free(j->map);
+	htab_free(s->jits);
 	ksyms_free(s->ksyms);
 	dso_set_free(s->dsos);
-	strtab_free(s->strings);
 	free(s);
 }
 
@@ -76,142 +67,10 @@ static void warn(struct symbolizer *s, const char *msg)
 		s->opts.warn(s->opts.warn_ctx, msg);
 }
 
-static struct proc *proc_get(struct symbolizer *s, uint32_t pid, int create)
-{
-	size_t b = pid % NR_BUCKETS;
-	for (struct proc *p = s->procs[b]; p; p = p->next)
-		if (p->pid == pid)
-			return p;
-	if (!create)
-		return NULL;
-	struct proc *p = xcalloc(1, sizeof(*p));
-	p->pid = pid;
-	p->next = s->procs[b];
-	s->procs[b] = p;
-	return p;
-}
-
-void sym_comm(struct symbolizer *s, uint32_t pid, uint32_t tid, const char *comm, int exec)
-{
-	(void)tid;
-	(void)comm;
-	if (!exec)
-		return;
-	struct proc *p = proc_get(s, pid, 0);
-	if (p) {
-		p->nr = 0; /* a new program: the old maps are gone */
-		p->gen++;
-	}
-}
-
-void sym_fork(struct symbolizer *s, uint32_t ppid, uint32_t pid)
-{
-	if (ppid == pid)
-		return;
-	struct proc *parent = proc_get(s, ppid, 0);
-	struct proc *child = proc_get(s, pid, 1);
-	child->nr = 0;
-	child->gen++;
-	if (!parent)
-		return;
-	ALLOC_GROW(child->maps, parent->nr, child->alloc);
-	memcpy(child->maps, parent->maps, parent->nr * sizeof(*parent->maps));
-	child->nr = parent->nr;
-}
-
-void sym_exit(struct symbolizer *s, uint32_t pid)
-{
-	(void)s;
-	(void)pid;
-}
-
-void sym_mmap(struct symbolizer *s, uint32_t pid, uint64_t start, uint64_t len, uint64_t pgoff,
-	      uint32_t prot, const char *path, const unsigned char *build_id, size_t build_id_len)
-{
-	if (!len || start + len < start)
-		return;
-	struct proc *p = proc_get(s, pid, 1);
-	struct map m = { start, start + len, pgoff, prot, strtab_intern(s->strings, path), NULL };
-	if (path[0] == '/' && path[1] != '/') /* "//anon" is anonymous memory */
-		m.dso = dso_get(s->dsos, path, build_id, build_id_len);
-
-	/* Cut the parts of older maps that the new one covers. */
-	struct map *out = NULL;
-	size_t n = 0, alloc = 0;
-	for (size_t i = 0; i < p->nr; i++) {
-		struct map o = p->maps[i];
-		if (o.end <= m.start || o.start >= m.end) {
-			ALLOC_GROW(out, n + 1, alloc);
-			out[n++] = o;
-			continue;
-		}
-		if (o.start < m.start) {
-			struct map left = o;
-			left.end = m.start;
-			ALLOC_GROW(out, n + 1, alloc);
-			out[n++] = left;
-		}
-		if (o.end > m.end) {
-			struct map right = o;
-			right.pgoff += m.end - o.start;
-			right.start = m.end;
-			ALLOC_GROW(out, n + 1, alloc);
-			out[n++] = right;
-		}
-	}
-	size_t at = 0;
-	while (at < n && out[at].start < m.start)
-		at++;
-	ALLOC_GROW(out, n + 1, alloc);
-	memmove(out + at + 1, out + at, (n - at) * sizeof(*out));
-	out[at] = m;
-	n++;
-	free(p->maps);
-	p->maps = out;
-	p->nr = n;
-	p->alloc = alloc;
-	p->gen++;
-}
-
 int sym_set_kallsyms(struct symbolizer *s, const char *text, size_t len)
 {
 	ksyms_free(s->ksyms);
 	s->ksyms = ksyms_parse(text, len);
-	return 0;
-}
-
-static const struct map *find_map(const struct proc *p, uint64_t addr)
-{
-	size_t lo = 0, hi = p->nr;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (p->maps[mid].end <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < p->nr && p->maps[lo].start <= addr)
-		return &p->maps[lo];
-	return NULL;
-}
-
-uint32_t sym_generation(struct symbolizer *s, uint32_t pid)
-{
-	struct proc *p = proc_get(s, pid, 0);
-	return p ? p->gen : 0;
-}
-
-int sym_find_map(struct symbolizer *s, uint32_t pid, uint64_t addr, uint64_t *start,
-		 uint64_t *end, uint64_t *pgoff, const char **path)
-{
-	struct proc *p = proc_get(s, pid, 0);
-	const struct map *m = p ? find_map(p, addr) : NULL;
-	if (!m)
-		return -ENOENT;
-	*start = m->start;
-	*end = m->end;
-	*pgoff = m->pgoff;
-	*path = m->path;
 	return 0;
 }
 
@@ -241,16 +100,19 @@ static int lookup_kernel(struct symbolizer *s, uint64_t addr, struct sym_frame *
 	return 1;
 }
 
-static struct perfmap *jit_map(struct symbolizer *s, struct proc *p)
+static struct perfmap *jit_map(struct symbolizer *s, uint32_t pid)
 {
-	if (p->jit_tried)
-		return p->jit;
-	p->jit_tried = 1;
+	int added;
+	struct jit_ent *j = htab_insert(s->jits, hash64(pid), &pid, &added);
+	if (!added)
+		return j->map;
+	j->pid = pid;
+	j->tried = 1;
 	char path[4096], msg[4200];
 	size_t malformed = 0;
 	snprintf(path, sizeof(path), "%s/perf-%u.map", s->opts.perf_map_dir ? s->opts.perf_map_dir : "/tmp",
-		 p->pid);
-	int err = perfmap_load(path, &p->jit, &malformed);
+		 pid);
+	int err = perfmap_load(path, &j->map, &malformed);
 	if (err == -STOKE_ENOTREG) {
 		snprintf(msg, sizeof(msg), "%s is not a regular file (a symlink?): not trusting it", path);
 		warn(s, msg);
@@ -261,7 +123,7 @@ static struct perfmap *jit_map(struct symbolizer *s, struct proc *p)
 		snprintf(msg, sizeof(msg), "%s: %zu malformed line(s) ignored", path, malformed);
 		warn(s, msg);
 	}
-	return p->jit;
+	return j->map;
 }
 
 int sym_lookup(struct symbolizer *s, uint32_t pid, uint64_t addr, int kernel, int caller,
@@ -273,27 +135,19 @@ int sym_lookup(struct symbolizer *s, uint32_t pid, uint64_t addr, int kernel, in
 	if (kernel)
 		return lookup_kernel(s, addr, out);
 
-	struct proc *p = proc_get(s, pid, 0);
-	const struct map *m = p ? find_map(p, addr) : NULL;
-	*out = (struct sym_frame){ .addr = addr, .kind = SYM_UNKNOWN, .rel = addr };
-	if (m && m->dso) {
-		uint64_t vaddr;
-		out->module = dso_name(m->dso);
-		out->path = dso_path(m->dso);
-		out->rel = addr - m->start + m->pgoff;
-		if (!dso_offset_to_vaddr(s->dsos, m->dso, addr - m->start + m->pgoff, &vaddr)) {
-			out->rel = vaddr;
-			int n = dso_lookup(s->dsos, m->dso, vaddr, caller, out, max);
-			for (int i = 0; i < n; i++)
-				out[i].addr = addr;
-			if (n)
-				return n;
-		}
-		return 1; /* [libfoo.so+0x1a2b] */
+	/* A sample's frames are all of one process: one table lookup for them all. */
+	const struct as_proc *p = s->last && s->last_pid == pid ? s->last : addrspace_proc(s->as, pid);
+	if (p) {
+		s->last = p;
+		s->last_pid = pid;
 	}
+	const struct as_map *m = p ? as_proc_find(p, addr) : NULL;
+	*out = (struct sym_frame){ .addr = addr, .kind = SYM_UNKNOWN, .rel = addr };
+	if (m && m->obj)
+		return dso_lookup(s->dsos, m->obj, addr - m->start + m->pgoff, caller, out, max);
 	/* Anonymous executable memory (or none known): JIT code, if the process left a map. */
 	if (p && (!m || m->path[0] != '[' || !strcmp(m->path, "[anon]"))) {
-		struct perfmap *jm = jit_map(s, p);
+		struct perfmap *jm = jit_map(s, pid);
 		uint64_t start;
 		const char *name = jm ? perfmap_lookup(jm, addr, &start) : NULL;
 		if (name) {

@@ -1,15 +1,18 @@
 /* symbolize.h — (process, address) → frames: function, inline chain, source line, module.
  *
- * The caller replays a recording's process events in time order (sym_comm,
- * sym_fork, sym_exit, sym_mmap) and looks addresses up as samples come.
+ * Processes and their maps are the address space's (addrspace.h), which the
+ * caller feeds with the recording's process events in time order; the
+ * symbolizer reads it and looks addresses up as samples come.
  * Names come from ELF symbol tables and DWARF through libdwfl (separate debug
  * files by build-id and .gnu_debuglink included), from the kallsyms snapshot
  * for the kernel, and from /tmp/perf-PID.map files for JIT code.  Results are
  * cached per ELF file and address, so a report looks each address up once.
- * Every string returned lives until sym_free().  Nothing here prints.
+ * Every string returned lives until the address space is freed.  Nothing here prints.
  */
 #ifndef STOKE_SYMBOLIZE_H
 #define STOKE_SYMBOLIZE_H
+
+#include "symbolize/addrspace.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -19,8 +22,10 @@ struct sym_opts {
 	int inline_frames;        /* 1: expand inlined calls into frames */
 	int lines;                /* 1: source file:line */
 	const char *perf_map_dir; /* where perf-PID.map files are (NULL: /tmp) */
-	int libunwind_only;       /* DWARF stacks: every step by libunwind, no compiled rules */
-	int no_unwind_memo;       /* DWARF stacks: every frame unwound (UNWIND_NO_MEMO) */
+	int libunwind_only;       /* DWARF stacks: every step by libunwind, no compiled rules (read
+				   * by report/resolve.c for the unwinder, not by the symbolizer) */
+	int no_unwind_memo;       /* DWARF stacks: every frame unwound (UNWIND_NO_MEMO; read by
+				   * report/resolve.c too) */
 	const char *kallsyms_path; /* kernel symbols for a file without a snapshot (read by report/resolve.c) */
 	const char *cache_dir;    /* inflated debug files by build-id (symbolize/debugcache.h);
 				   * NULL: no cache */
@@ -46,18 +51,11 @@ struct sym_frame {
 
 struct symbolizer;
 
-struct symbolizer *sym_new(const struct sym_opts *opts);
+/* as: the processes and maps looked up in; it must outlive the symbolizer.  Every string
+ * the symbolizer returns is interned in as's strings. */
+struct symbolizer *sym_new(const struct sym_opts *opts, struct addrspace *as);
 void sym_free(struct symbolizer *s); /* NULL is a no-op */
 
-/* exec = 1: the process exec'd, its old maps are gone. */
-void sym_comm(struct symbolizer *s, uint32_t pid, uint32_t tid, const char *comm, int exec);
-/* A new process starts with a copy of its parent's maps (pid == ppid: a thread). */
-void sym_fork(struct symbolizer *s, uint32_t ppid, uint32_t pid);
-/* Maps are kept: samples of a process may be ordered after its exit. */
-void sym_exit(struct symbolizer *s, uint32_t pid);
-/* A mapping; replaces the parts of older ones it overlaps.  build_id may be NULL. */
-void sym_mmap(struct symbolizer *s, uint32_t pid, uint64_t start, uint64_t len, uint64_t pgoff,
-	      uint32_t prot, const char *path, const unsigned char *build_id, size_t build_id_len);
 /* The kallsyms snapshot (whole text; a second call replaces it).  0 or a negative errno. */
 int sym_set_kallsyms(struct symbolizer *s, const char *text, size_t len);
 
@@ -69,16 +67,6 @@ int sym_set_kallsyms(struct symbolizer *s, const char *text, size_t len);
  */
 int sym_lookup(struct symbolizer *s, uint32_t pid, uint64_t addr, int kernel, int caller,
 	       struct sym_frame *out, int max);
-
-/*
- * Address-space generation of pid: changes whenever its maps change (mmap,
- * exec, fork), so a caller may cache results of (pid, generation, address).
- */
-uint32_t sym_generation(struct symbolizer *s, uint32_t pid);
-
-/* The mapping of addr in pid (for the DWARF unwinder): 0, or -ENOENT. */
-int sym_find_map(struct symbolizer *s, uint32_t pid, uint64_t addr, uint64_t *start,
-		 uint64_t *end, uint64_t *pgoff, const char **path);
 
 /* Counters for benchmarks. */
 struct sym_stats {

@@ -1,20 +1,15 @@
 #include "symbolize/unwind.h"
-#include "common/elfinit.h"
+#include "common/htab.h"
 #include "common/util.h"
 #include "symbolize/cfi.h"
 #include "symbolize/unwind_memo.h"
 #include "common/stackref.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <gelf.h>
-#include <libelf.h>
 #include <libunwind.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 /* Not in libunwind's public headers, but exported: binary search of a remote .eh_frame_hdr table. */
 extern int _Ux86_64_dwarf_search_unwind_table(unw_addr_space_t as, unw_word_t ip,
@@ -26,101 +21,87 @@ enum { PR_AX, PR_BX, PR_CX, PR_DX, PR_SI, PR_DI, PR_BP, PR_SP, PR_IP, PR_FLAGS,
        PR_CS, PR_SS, PR_DS, PR_ES, PR_FS, PR_GS, PR_R8 };
 
 /*
- * Rules by lookup address: open addressing, keys stored + 1 so that 0 is an empty slot.  The
- * kind is cfi_rule's, or RULE_NONE (no CFI: libunwind decides), or RULE_FRAME: rules not of
- * cfi_rule's form (PLT stubs, signal frames, realigned stacks), evaluated from libdw's frame.
+ * Rules by lookup address (common/htab.h).  The kind is cfi_rule's, or RULE_NONE (no CFI:
+ * libunwind decides), or RULE_FRAME: rules not of cfi_rule's form (PLT stubs, signal frames,
+ * realigned stacks), evaluated from libdw's frame.
  */
 enum { RULE_NONE = 0, RULE_FRAME = 3 };
 
 struct rule_slot {
-	uint64_t key;
+	uint64_t key;            /* the lookup address */
 	struct cfi_rule rule;
 	struct cfi_frame *frame; /* RULE_FRAME; owned by the file's table */
 	int signal;              /* a signal frame: the caller's IP is exact, not a return address */
 };
 
 struct rule_table {
-	struct rule_slot *slots;
-	size_t cap, used; /* cap: 0 or a power of two */
+	struct htab *slots;      /* struct rule_slot by key; NULL until the first rule */
 };
-
-static struct rule_slot *rt_slot(const struct rule_table *t, uint64_t key)
-{
-	size_t mask = t->cap - 1, i = (size_t)((key * 0x9e3779b97f4a7c15ULL) >> 20) & mask;
-	while (t->slots[i].key && t->slots[i].key != key)
-		i = (i + 1) & mask;
-	return &t->slots[i];
-}
 
 static const struct rule_slot *rt_find(const struct rule_table *t, uint64_t addr)
 {
-	if (!t->cap)
-		return NULL;
-	struct rule_slot *sl = rt_slot(t, addr + 1);
-	return sl->key ? sl : NULL;
+	return t->slots ? htab_find_u64(t->slots, hash_addr(addr), addr) : NULL;
 }
 
 static const struct rule_slot *rt_put(struct rule_table *t, uint64_t addr,
 				      const struct rule_slot *r)
 {
-	if ((t->used + 1) * 4 > t->cap * 3) {
-		struct rule_table bigger = { .cap = t->cap ? t->cap * 2 : 256, .used = t->used };
-		bigger.slots = xcalloc(bigger.cap, sizeof(*bigger.slots));
-		for (size_t i = 0; i < t->cap; i++)
-			if (t->slots[i].key)
-				*rt_slot(&bigger, t->slots[i].key) = t->slots[i];
-		free(t->slots);
-		*t = bigger;
-	}
-	struct rule_slot *sl = rt_slot(t, addr + 1);
-	if (!sl->key)
-		t->used++;
+	if (!t->slots)
+		t->slots = htab_new(sizeof(struct rule_slot), sizeof(uint64_t), 256, NULL, NULL);
+	struct rule_slot *sl = htab_insert(t->slots, hash_addr(addr), &addr, NULL);
 	*sl = *r;
-	sl->key = addr + 1;
+	sl->key = addr;
 	return sl;
 }
 
 /* owner: the table owns the frames of its slots. */
 static void rt_release(struct rule_table *t, int owner)
 {
-	for (size_t i = 0; owner && i < t->cap; i++)
-		cfi_frame_free(t->slots[i].frame);
-	free(t->slots);
-	memset(t, 0, sizeof(*t));
+	size_t pos = 0;
+	struct rule_slot *sl;
+	while (owner && t->slots && (sl = htab_next(t->slots, &pos)))
+		cfi_frame_free(sl->frame);
+	htab_free(t->slots);
+	t->slots = NULL;
 }
 
+/* The unwinder's part of an object file, hung on its OBJFILE_UNWIND slot. */
 struct elf_file {
-	char *path;
-	const unsigned char *map; /* whole file, read-only */
+	struct objfile *obj;
+	const unsigned char *map; /* the object's image: the whole file, read-only */
 	size_t size;
-	int ok;                   /* opened and parsed */
+	int ok;                   /* opened, with load segments */
 	uint64_t hdr_vaddr;       /* .eh_frame_hdr (PT_GNU_EH_FRAME), 0 when none */
 	uint64_t hdr_size;
-	GElf_Phdr *loads;         /* PT_LOAD headers */
+	const GElf_Phdr *loads;   /* PT_LOAD headers (the object's) */
 	size_t nr_loads;
 	struct cfi *cfi;          /* libdw's view of its CFI, for what .eh_frame_hdr misses */
-	int cfi_tried;            /* cfi_open was called (cfi NULL: it failed) */
+	int cfi_tried;            /* cfi_new was called (cfi NULL: it failed) */
 	struct rule_table rules;  /* compiled rules by file address */
-	struct elf_file *next;    /* hash chain */
 };
 
-/* One process: libunwind's address space (made on first use) and the rules by runtime address. */
+/* One process: libunwind's address space (made on first use) and the rules by runtime address,
+ * both derived from the process's maps at generation gen. */
 struct as_entry {
 	uint32_t pid;
-	uint64_t epoch;         /* bumped when its maps change: memos of older epochs are stale */
+	uint32_t gen;
+	const struct as_proc *proc; /* the address space's process, once it has one */
 	unw_addr_space_t as;
 	struct rule_table rules;
-	struct as_entry *next;
 };
 
-#define NR_BUCKETS 256
+struct space_ent {
+	uint32_t pid;             /* the key */
+	struct as_entry *e;
+};
 
 struct unwinder {
-	unwind_find_map_fn find_map;
-	void *ctx;
+	const struct addrspace *as; /* the caller's */
 	int flags;
-	struct elf_file *files[NR_BUCKETS];
-	struct as_entry *spaces[NR_BUCKETS];
+	struct elf_file **files;  /* every elf_file made, to free */
+	size_t nr_files, alloc_files;
+	struct htab *spaces;      /* struct space_ent by pid */
+	struct as_entry *last;    /* the last sample's (consecutive samples are mostly of one) */
 	struct umemo_builder memo; /* the sample being unwound's (unwind_memo.h) */
 	struct unwind_stats stats;
 };
@@ -134,6 +115,8 @@ void unwind_get_stats(const struct unwinder *u, struct unwind_stats *st)
 struct walk {
 	struct unwinder *u;
 	const struct sample *s;
+	const struct as_proc *proc; /* the sample's process, looked up on the first need */
+	int proc_known;
 	uint64_t sp;         /* stack pointer at the sample: start of the copy */
 	int stack_miss;      /* a read just past the copy was refused */
 	/* The file whose unwind table is being searched, and its load bias: the
@@ -151,67 +134,30 @@ struct walk {
 	size_t nr_low;
 };
 
-static struct elf_file *elf_get(struct unwinder *u, const char *path)
+/* The unwinder's view of obj, made on first use; NULL when it cannot be read as ELF. */
+static struct elf_file *elf_get(struct unwinder *u, struct objfile *obj)
 {
-	size_t b = fnv1a(FNV_INIT, path, strlen(path)) % NR_BUCKETS;
-	for (struct elf_file *f = u->files[b]; f; f = f->next)
-		if (!strcmp(f->path, path))
-			return f->ok ? f : NULL;
-	struct elf_file *f = xcalloc(1, sizeof(*f));
-	f->path = xstrdup(path);
-	f->next = u->files[b];
-	u->files[b] = f;
-
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	if (fd < 0)
+	struct elf_file *f = objfile_slot(obj, OBJFILE_UNWIND);
+	if (f)
+		return f->ok ? f : NULL;
+	f = xcalloc(1, sizeof(*f));
+	f->obj = obj;
+	objfile_set_slot(obj, OBJFILE_UNWIND, f);
+	ALLOC_GROW(u->files, u->nr_files + 1, u->alloc_files);
+	u->files[u->nr_files++] = f;
+	if (objfile_open(obj))
 		return NULL;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < 64) {
-		close(fd);
-		return NULL;
-	}
-	void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	if (m == MAP_FAILED) {
-		close(fd);
-		return NULL;
-	}
-	f->map = m;
-	f->size = (size_t)st.st_size;
-	Elf *elf = elf_memory((char *)m, f->size);
-	size_t n = 0;
-	if (elf && elf_kind(elf) == ELF_K_ELF && !elf_getphdrnum(elf, &n)) {
-		for (size_t i = 0; i < n; i++) {
-			GElf_Phdr ph;
-			if (!gelf_getphdr(elf, (int)i, &ph))
-				continue;
-			if (ph.p_type == PT_LOAD) {
-				f->loads = xrealloc(f->loads, (f->nr_loads + 1) * sizeof(*f->loads));
-				f->loads[f->nr_loads++] = ph;
-			} else if (ph.p_type == PT_GNU_EH_FRAME) {
-				f->hdr_vaddr = ph.p_vaddr;
-				f->hdr_size = ph.p_memsz;
-			}
-		}
-		f->ok = f->nr_loads > 0;
-	}
-	if (elf)
-		elf_end(elf);
-	close(fd);
+	f->map = objfile_image(obj, &f->size);
+	f->nr_loads = objfile_loads(obj, &f->loads);
+	f->hdr_vaddr = objfile_eh_frame_hdr(obj, &f->hdr_size);
+	f->ok = f->nr_loads > 0;
 	return f->ok ? f : NULL;
 }
 
 /* Load bias of the file mapped by m: runtime address = vaddr + bias. */
-static int elf_bias(const struct elf_file *f, const struct unwind_map *m, uint64_t *bias)
+static int elf_bias(const struct elf_file *f, const struct as_map *m, uint64_t *bias)
 {
-	for (size_t i = 0; i < f->nr_loads; i++) {
-		const GElf_Phdr *ph = &f->loads[i];
-		uint64_t off = ph->p_offset & ~(uint64_t)0xfff;
-		if (m->pgoff >= off && m->pgoff < ph->p_offset + ph->p_filesz) {
-			*bias = m->start - m->pgoff - (ph->p_vaddr - ph->p_offset);
-			return 0;
-		}
-	}
-	return -ENOENT;
+	return objfile_bias(f->obj, m->start, m->pgoff, bias);
 }
 
 /* Read 8 bytes at file offset off. */
@@ -223,24 +169,21 @@ static int file_read(const struct elf_file *f, uint64_t off, unw_word_t *val)
 	return 0;
 }
 
-/* Map a runtime address to an offset in the file through its PT_LOAD headers. */
+/* Map a file address to an offset in the file through its PT_LOAD headers. */
 static int vaddr_to_off(const struct elf_file *f, uint64_t vaddr, uint64_t *off)
 {
-	for (size_t i = 0; i < f->nr_loads; i++) {
-		const GElf_Phdr *ph = &f->loads[i];
-		if (vaddr >= ph->p_vaddr && vaddr < ph->p_vaddr + ph->p_filesz) {
-			*off = vaddr - ph->p_vaddr + ph->p_offset;
-			return 0;
-		}
-	}
-	return -1;
+	return objfile_vaddr_to_off(f->obj, vaddr, off);
 }
 
-static int find_map(struct walk *w, uint64_t addr, struct unwind_map *m)
+/* The file mapped at addr in the sample's process, or NULL. */
+static const struct as_map *find_map(struct walk *w, uint64_t addr)
 {
-	if (w->u->find_map(w->u->ctx, w->s->pid, addr, m))
-		return -1;
-	return m->path && m->path[0] == '/' ? 0 : -1;
+	if (!w->proc_known) {
+		w->proc_known = 1;
+		w->proc = addrspace_proc(w->u->as, w->s->pid);
+	}
+	const struct as_map *m = w->proc ? as_proc_find(w->proc, addr) : NULL;
+	return m && m->obj ? m : NULL;
 }
 
 /* Read 8 bytes of the process: from the stack copy, or from the file mapped at addr. */
@@ -268,13 +211,13 @@ static int read_word(struct walk *w, uint64_t addr, uint64_t *valp)
 	}
 	if (w->mb)
 		umemo_read(w->mb, addr, 0, UMEMO_READ_FOREIGN);
-	struct unwind_map m;
+	const struct as_map *m;
 	struct elf_file *f;
 	uint64_t bias, off;
 	if (w->cur && addr >= w->cur_bias && !vaddr_to_off(w->cur, addr - w->cur_bias, &off) &&
 	    !file_read(w->cur, off, valp))
 		return 0;
-	if (find_map(w, addr, &m) || !(f = elf_get(w->u, m.path)) || elf_bias(f, &m, &bias) ||
+	if (!(m = find_map(w, addr)) || !(f = elf_get(w->u, m->obj)) || elf_bias(f, m, &bias) ||
 	    vaddr_to_off(f, addr - bias, &off) || file_read(f, off, valp))
 		return -EFAULT;
 	return 0;
@@ -378,7 +321,7 @@ static int hdr_u32(const struct elf_file *f, uint64_t off, uint32_t *v)
 /* libunwind's binary search of f's .eh_frame_hdr (f mapped by m with bias): -UNW_ENOINFO when
  * the file has no table, or none that covers ip. */
 static int search_eh_frame_hdr(unw_addr_space_t as, struct walk *w, struct elf_file *f,
-			       const struct unwind_map *m, uint64_t bias, unw_word_t ip,
+			       const struct as_map *m, uint64_t bias, unw_word_t ip,
 			       unw_proc_info_t *pi, int need_unwind_info)
 {
 	uint64_t hdr_off;
@@ -421,7 +364,7 @@ static struct cfi *file_cfi(struct elf_file *f)
 {
 	if (!f->cfi_tried) {
 		f->cfi_tried = 1;
-		f->cfi = cfi_open(f->path);
+		f->cfi = cfi_new(f->obj);
 	}
 	return f->cfi;
 }
@@ -447,16 +390,16 @@ static int find_proc_info(unw_addr_space_t as, unw_word_t ip, unw_proc_info_t *p
 			  int need_unwind_info, void *arg)
 {
 	struct walk *w = arg;
-	struct unwind_map m;
+	const struct as_map *m;
 	struct elf_file *f;
 	uint64_t bias;
 
 	/* A cursor restarted at a return address takes it for an exact IP: look at the call. */
 	if (w->ret_ip && ip == w->ret_ip)
 		ip--;
-	if (find_map(w, ip, &m) || !(f = elf_get(w->u, m.path)) || elf_bias(f, &m, &bias))
+	if (!(m = find_map(w, ip)) || !(f = elf_get(w->u, m->obj)) || elf_bias(f, m, &bias))
 		return -UNW_ENOINFO;
-	int r = search_eh_frame_hdr(as, w, f, &m, bias, ip, pi, need_unwind_info);
+	int r = search_eh_frame_hdr(as, w, f, m, bias, ip, pi, need_unwind_info);
 	return r == -UNW_ENOINFO ? find_cfi(w, f, bias, ip) : r;
 }
 
@@ -471,13 +414,12 @@ static unw_accessors_t accessors = {
 	.get_proc_name = get_proc_name,
 };
 
-struct unwinder *unwind_new(unwind_find_map_fn find_map_fn, void *ctx, int flags)
+struct unwinder *unwind_new(const struct addrspace *as, int flags)
 {
-	elfinit();
 	struct unwinder *u = xcalloc(1, sizeof(*u));
-	u->find_map = find_map_fn;
-	u->ctx = ctx;
+	u->as = as;
 	u->flags = flags;
+	u->spaces = htab_new(sizeof(struct space_ent), sizeof(uint32_t), 64, NULL, NULL);
 	return u;
 }
 
@@ -485,39 +427,55 @@ void unwind_free(struct unwinder *u)
 {
 	if (!u)
 		return;
-	for (size_t b = 0; b < NR_BUCKETS; b++) {
-		for (struct elf_file *f = u->files[b], *next; f; f = next) {
-			next = f->next;
-			if (f->map)
-				munmap((void *)f->map, f->size);
-			cfi_free(f->cfi);
-			rt_release(&f->rules, 1);
-			free(f->loads);
-			free(f->path);
-			free(f);
-		}
-		for (struct as_entry *e = u->spaces[b], *next; e; e = next) {
-			next = e->next;
-			if (e->as)
-				unw_destroy_addr_space(e->as);
-			rt_release(&e->rules, 0);
-			free(e);
-		}
+	for (size_t i = 0; i < u->nr_files; i++) {
+		struct elf_file *f = u->files[i];
+		cfi_free(f->cfi);
+		rt_release(&f->rules, 1);
+		objfile_set_slot(f->obj, OBJFILE_UNWIND, NULL);
+		free(f);
 	}
 	umemo_release(&u->memo);
+	free(u->files);
+	size_t pos = 0;
+	struct space_ent *se;
+	while ((se = htab_next(u->spaces, &pos))) {
+		if (se->e->as)
+			unw_destroy_addr_space(se->e->as);
+		rt_release(&se->e->rules, 0);
+		free(se->e);
+	}
+	htab_free(u->spaces);
 	free(u);
 }
 
+/*
+ * The process pid, with what was derived from its maps dropped when they
+ * changed since (mmap, exec, fork: the address space's generation moved).
+ */
 static struct as_entry *process(struct unwinder *u, uint32_t pid)
 {
-	size_t b = pid % NR_BUCKETS;
-	for (struct as_entry *e = u->spaces[b]; e; e = e->next)
-		if (e->pid == pid)
-			return e;
-	struct as_entry *e = xcalloc(1, sizeof(*e));
-	e->pid = pid;
-	e->next = u->spaces[b];
-	u->spaces[b] = e;
+	struct as_entry *e = u->last;
+	if (!e || e->pid != pid) {
+		int added;
+		struct space_ent *se = htab_insert(u->spaces, hash64(pid), &pid, &added);
+		if (added) {
+			se->pid = pid;
+			se->e = xcalloc(1, sizeof(*se->e));
+			se->e->pid = pid;
+		}
+		u->last = e = se->e;
+	}
+	if (!e->proc)
+		e->proc = addrspace_proc(u->as, pid); /* never freed before the address space */
+	uint32_t gen = e->proc ? as_proc_generation(e->proc) : 0;
+	if (e->gen != gen) {
+		e->gen = gen;
+		if (e->as)
+			unw_flush_cache(e->as, 0, 0);
+		/* Freed rather than cleared: a process that maps often (a JIT) would clear a
+		 * large table each time; the rules come back from the files' tables. */
+		rt_release(&e->rules, 0);
+	}
 	return e;
 }
 
@@ -535,21 +493,6 @@ static unw_addr_space_t space_for(struct as_entry *e)
 	if (e->as)
 		unw_set_caching_policy(e->as, UNW_CACHE_GLOBAL);
 	return e->as;
-}
-
-void unwind_flush(struct unwinder *u, uint32_t pid)
-{
-	size_t b = pid % NR_BUCKETS;
-	for (struct as_entry *e = u->spaces[b]; e; e = e->next) {
-		if (e->pid != pid)
-			continue;
-		e->epoch++;
-		if (e->as)
-			unw_flush_cache(e->as, 0, 0);
-		/* Freed rather than cleared: a process that maps often (a JIT) would clear a
-		 * large table each time; the rules come back from the files' tables. */
-		rt_release(&e->rules, 0);
-	}
 }
 
 /* Frame-pointer steps from bp, reading only the stack copy. */
@@ -677,12 +620,12 @@ static const struct rule_slot *rule_for(struct walk *w, struct as_entry *e, uint
 	uint64_t addr = exact ? pc : pc - 1, bias;
 	const struct rule_slot *r = rt_find(&e->rules, addr);
 	struct rule_slot rule = { .rule.kind = RULE_NONE };
-	struct unwind_map m;
+	const struct as_map *m;
 	struct elf_file *f;
 
 	if (r)
 		return r;
-	if (!find_map(w, addr, &m) && (f = elf_get(w->u, m.path)) && !elf_bias(f, &m, &bias) &&
+	if ((m = find_map(w, addr)) && (f = elf_get(w->u, m->obj)) && !elf_bias(f, m, &bias) &&
 	    addr >= bias) {
 		if ((r = rt_find(&f->rules, addr - bias))) {
 			rule = *r;
@@ -747,7 +690,7 @@ int unwind_sample(struct unwinder *u, const struct sample *s, uint64_t *ips, int
 		w.mb = &u->memo;
 		umemo_begin(w.mb);
 		prev = stackimg_take_prev(s->stack_img);
-		if (prev && !umemo_valid(prev, s->pid, e->epoch)) {
+		if (prev && !umemo_valid(prev, s->pid, e->gen)) {
 			umemo_free(prev);
 			prev = NULL;
 		}
@@ -796,7 +739,7 @@ done:
 	if (w.mb) {
 		int own = n;
 		struct umemo *m = umemo_finish(w.mb, prev, at, ips, &n, max, truncated, s->pid,
-					       e->epoch);
+					       e->gen);
 		u->stats.frames_reused += (uint64_t)(n - own + (at >= 0));
 		if (m)
 			stackimg_attach(s->stack_img, m, umemo_free);

@@ -12,25 +12,19 @@
  * With UNWIND_LIBUNWIND_ONLY libunwind steps every frame (slower: this
  * libunwind makes two system calls per step), a cross-check.  Memory reads
  * come from the copy (stack addresses) or from the mapped ELF files; nothing
- * outside the copy or the files is ever read.
+ * outside the copy or the files is ever read.  The maps are the address
+ * space's (addrspace.h); what the unwinder derives from a process's maps is
+ * dropped when their generation changes, and what it derives from a file
+ * (its CFI, its compiled rules) hangs on the file's object (OBJFILE_UNWIND).
  */
 #ifndef STOKE_UNWIND_H
 #define STOKE_UNWIND_H
 
 #include "common/sample.h"
+#include "symbolize/addrspace.h"
 
 #include <stddef.h>
 #include <stdint.h>
-
-/* Where an address is mapped in a process: what the caller's address-space model knows. */
-struct unwind_map {
-	uint64_t start, end; /* [start, end) */
-	uint64_t pgoff;      /* file offset of start */
-	const char *path;    /* mapped file; NULL or not "/..." when not a file */
-};
-
-/* Fill *out for addr in pid; 0 when found, a negative errno when not. */
-typedef int (*unwind_find_map_fn)(void *ctx, uint32_t pid, uint64_t addr, struct unwind_map *out);
 
 struct unwinder;
 
@@ -40,8 +34,10 @@ enum {
 	UNWIND_NO_MEMO = 2,        /* no frames taken from the thread's previous sample */
 };
 
-struct unwinder *unwind_new(unwind_find_map_fn find_map, void *ctx, int flags);
-void unwind_free(struct unwinder *u); /* NULL is a no-op */
+/* as: the processes and maps unwound in; it must outlive the unwinder. */
+struct unwinder *unwind_new(const struct addrspace *as, int flags);
+/* Frees what it hung on as's objects and clears their slots.  NULL is a no-op. */
+void unwind_free(struct unwinder *u);
 
 /* Counters: DWARF samples unwound, frames found by unwinding, and frames taken over from
  * the thread's previous sample (its memo) instead. */
@@ -49,9 +45,6 @@ struct unwind_stats {
 	uint64_t samples, frames, frames_reused;
 };
 void unwind_get_stats(const struct unwinder *u, struct unwind_stats *st);
-
-/* pid's maps changed (mmap, exec, exit): forget what libunwind cached for it. */
-void unwind_flush(struct unwinder *u, uint32_t pid);
 
 /*
  * Unwind the user stack of s (which must have user registers).  Writes up to

@@ -19,7 +19,7 @@ struct mread {
 /* Frames outermost first: states[i] is the frame whose address is ips[i]. */
 struct umemo {
 	uint32_t pid;
-	uint64_t epoch;
+	uint64_t gen;            /* the address-space generation of pid it was made at */
 	int truncated;
 	size_t nr, alloc;       /* frames; room in states, ips and sps */
 	struct umemo_state *states;
@@ -88,9 +88,9 @@ void umemo_read_slow(struct umemo_builder *b, uint64_t addr, uint64_t val, enum 
 	b->reads[b->nr_reads++] = (struct umemo_rd){ addr, val, kind };
 }
 
-int umemo_valid(const struct umemo *m, uint32_t pid, uint64_t epoch)
+int umemo_valid(const struct umemo *m, uint32_t pid, uint64_t gen)
 {
-	return m->pid == pid && m->epoch == epoch;
+	return m->pid == pid && m->gen == gen;
 }
 
 /* Would sample s (copy at sp) read what r read, the same way? */
@@ -182,7 +182,7 @@ static void add_frame(struct umemo *m, const struct umemo_builder *b, size_t i, 
 }
 
 struct umemo *umemo_finish(struct umemo_builder *b, struct umemo *m, long at, uint64_t *ips,
-			   int *n, int max, int *truncated, uint32_t pid, uint64_t epoch)
+			   int *n, int max, int *truncated, uint32_t pid, uint64_t gen)
 {
 	if (at >= 0) {
 		/* The last frame noted is m's frame at: the rest is m's, outward from it. */
@@ -217,6 +217,6 @@ struct umemo *umemo_finish(struct umemo_builder *b, struct umemo *m, long at, ui
 	for (size_t i = b->nr_states; i-- > 0;)
 		add_frame(m, b, i, ips[i]);
 	m->pid = pid;
-	m->epoch = epoch;
+	m->gen = gen;
 	return m;
 }

@@ -74,8 +74,8 @@ static inline void umemo_read(struct umemo_builder *b, uint64_t addr, uint64_t v
 		umemo_read_slow(b, addr, val, kind);
 }
 
-/* m was made in pid's address space as it was at epoch. */
-int umemo_valid(const struct umemo *m, uint32_t pid, uint64_t epoch);
+/* m was made in pid's address space at generation gen (its maps have not changed since). */
+int umemo_valid(const struct umemo *m, uint32_t pid, uint64_t gen);
 
 /*
  * Can the last frame noted (of sample s, whose copy starts at sp: its image
@@ -93,6 +93,6 @@ long umemo_find(const struct umemo *m, const struct umemo_builder *b, const stru
  * or NULL when nothing can be kept.
  */
 struct umemo *umemo_finish(struct umemo_builder *b, struct umemo *m, long at, uint64_t *ips,
-			   int *n, int max, int *truncated, uint32_t pid, uint64_t epoch);
+			   int *n, int max, int *truncated, uint32_t pid, uint64_t gen);
 
 #endif

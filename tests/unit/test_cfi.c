@@ -104,11 +104,16 @@ static void check_file(const char *label, const char *path, const char *file)
 {
 	char name[256];
 	struct cfi_regs in, out;
-	struct cfi *c = cfi_open(path);
-	snprintf(name, sizeof(name), "%s: cfi_open", label);
+	struct strtab *strings = strtab_new();
+	struct objfiles *objs = objfiles_new(strings);
+	struct cfi *c = cfi_new(objfiles_get(objs, path, NULL, 0));
+	snprintf(name, sizeof(name), "%s: cfi_new", label);
 	T_OK(c != NULL, "%s", name);
-	if (!c)
+	if (!c) {
+		objfiles_free(objs);
+		strtab_free(strings);
 		return;
+	}
 
 	/* Entry of f_push: CFA = rsp + 8, return address at rsp; rbx untouched. */
 	memset(stack, 0, sizeof(stack));
@@ -215,6 +220,8 @@ static void check_file(const char *label, const char *path, const char *file)
 	snprintf(name, sizeof(name), "%s: unreadable return address: -EFAULT", label);
 	T_EQ_INT(step_at(c, file, "f_push", &in, &out), -EFAULT, name);
 	cfi_free(c);
+	objfiles_free(objs);
+	strtab_free(strings);
 }
 
 int main(void)

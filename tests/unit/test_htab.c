@@ -49,6 +49,13 @@ int main(void)
 	T_EQ_INT(htab_count(t), N, "count");
 	uint64_t missing = 5;
 	T_OK(!htab_find(t, hash64(missing), &missing), "a key never added is not found");
+	int same_u64 = 1;
+	for (uint64_t k = 0; k < N; k++) {
+		uint64_t key = k * 7919;
+		same_u64 &= htab_find_u64(t, hash64(key), key) == htab_find(t, hash64(key), &key);
+	}
+	T_OK(same_u64 && !htab_find_u64(t, hash64(missing), missing),
+	     "htab_find_u64 finds what htab_find finds, and not an absent key");
 	int added = -1;
 	uint64_t again = 7919 * 3;
 	struct ient *e = htab_insert(t, hash64(again), &again, &added);

@@ -129,6 +129,26 @@ int main(void)
 	T_OK(resolver_find_map(r, 100, 0x10, &start, &end, &pgoff, &path) < 0,
 	     "find_map: nothing at 0x10");
 
+	/* The old PERF_RECORD_MMAP (perf.data files) changes the same address space, so it
+	 * moves the generation that the unwinder's and the report's caches are keyed on. */
+	{
+		_Alignas(8) unsigned char rec[64];
+		struct perf_event_header *mh = (void *)rec;
+		uint32_t ids[2] = { 100, 100 };
+		uint64_t where[3] = { 0x40000000, 0x1000, 0 };
+		memset(rec, 0, sizeof(rec));
+		memcpy(rec + sizeof(*mh), ids, sizeof(ids));
+		memcpy(rec + sizeof(*mh) + 8, where, sizeof(where));
+		memcpy(rec + sizeof(*mh) + 32, "/old/mmap", 10);
+		mh->type = PERF_RECORD_MMAP;
+		mh->misc = PERF_RECORD_MISC_USER;
+		mh->size = sizeof(*mh) + 32 + 16;
+		resolver_record(r, mh);
+		T_OK(resolver_generation(r, 100) != gen1 &&
+		     !resolver_find_map(r, 100, 0x40000800, &start, &end, &pgoff, &path) &&
+		     !strcmp(path, "/old/mmap"), "PERF_RECORD_MMAP: mapped, the generation moves");
+	}
+
 	const char ks[] = "ffffffff81000000 T _text\nffffffff81000100 T kfunc\n"
 			  "ffffffff81000200 T knext\n";
 	struct perf_event_header *h = (void *)buf;

@@ -65,7 +65,7 @@ static int addr2line(const char *bin, uint64_t vaddr, struct expect *e)
 }
 
 /* Map the executable PT_LOAD segments of bin at base, as the kernel would. */
-static int map_binary(struct symbolizer *s, uint32_t pid, const char *bin, uint64_t base)
+static int map_binary(struct addrspace *as, uint32_t pid, const char *bin, uint64_t base)
 {
 	int fd = open(bin, O_RDONLY);
 	Elf *elf = elf_begin(fd, ELF_C_READ, NULL);
@@ -79,7 +79,7 @@ static int map_binary(struct symbolizer *s, uint32_t pid, const char *bin, uint6
 			continue;
 		uint64_t start = base + (ph.p_vaddr & ~0xfffULL);
 		uint64_t end = (base + ph.p_vaddr + ph.p_memsz + 0xfff) & ~0xfffULL;
-		sym_mmap(s, pid, start, end - start, ph.p_offset & ~0xfffULL, 5, bin, NULL, 0);
+		addrspace_mmap(as, pid, start, end - start, ph.p_offset & ~0xfffULL, 5, bin, NULL, 0);
 		mapped++;
 	}
 	elf_end(elf);
@@ -118,11 +118,12 @@ static void compare(const char *variant, const char *bin, const char *truth, uin
 		    const char *const *funcs)
 {
 	struct sym_opts so = { .demangle = 1, .inline_frames = 1, .lines = 1 };
-	struct symbolizer *s = sym_new(&so);
+	struct addrspace *as = addrspace_new();
+	struct symbolizer *s = sym_new(&so, as);
 	char cmd[1024], line[512];
 	int checked = 0, agreed = 0, inlined_seen = 0;
 
-	T_OK(map_binary(s, 42, bin, base) > 0, "%s: mapped", variant);
+	T_OK(map_binary(as, 42, bin, base) > 0, "%s: mapped", variant);
 	snprintf(cmd, sizeof(cmd), "nm -S %s", truth);
 	FILE *p = popen(cmd, "r");
 	while (fgets(line, sizeof(line), p)) {
@@ -164,6 +165,7 @@ static void compare(const char *variant, const char *bin, const char *truth, uin
 	T_OK(sym_lookup(s, 42, base + 0x7fff0000, 0, 0, f, 4) == 1 && !f[0].name,
 	     "%s: an unmapped address stays unknown", variant);
 	sym_free(s);
+	addrspace_free(as);
 }
 
 int main(void)

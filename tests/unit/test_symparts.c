@@ -90,18 +90,22 @@ static void test_owner_rule(void)
 	snprintf(path, sizeof(path), "%s/perf-200.map", dir);
 	write_text(path, "10000 100 jit_func\n");
 	struct sym_opts so = { .perf_map_dir = dir };
-	struct symbolizer *s = sym_new(&so);
+	struct addrspace *as = addrspace_new();
+	struct symbolizer *s = sym_new(&so, as);
 	struct sym_frame f[2];
-	sym_mmap(s, 200, 0x10000, 0x1000, 0, 5, "//anon", NULL, 0);
+	addrspace_mmap(as, 200, 0x10000, 0x1000, 0, 5, "//anon", NULL, 0);
 	T_OK(sym_lookup(s, 200, 0x10010, 0, 0, f, 2) == 1 && f[0].name &&
 	     !strcmp(f[0].name, "jit_func") && f[0].kind == SYM_JIT, "JIT name from a map owned by root");
 	sym_free(s);
+	addrspace_free(as);
 	chown(path, 65534, 65534);
-	s = sym_new(&so);
-	sym_mmap(s, 200, 0x10000, 0x1000, 0, 5, "//anon", NULL, 0);
+	as = addrspace_new();
+	s = sym_new(&so, as);
+	addrspace_mmap(as, 200, 0x10000, 0x1000, 0, 5, "//anon", NULL, 0);
 	T_OK(sym_lookup(s, 200, 0x10010, 0, 0, f, 2) == 1 && !f[0].name,
 	     "a map owned by another user is not trusted");
 	sym_free(s);
+	addrspace_free(as);
 }
 
 static void test_kallsyms(void)
@@ -132,12 +136,14 @@ static void test_kallsyms(void)
 	ksyms_free(k);
 
 	struct sym_opts so = { 0 };
-	struct symbolizer *s = sym_new(&so);
+	struct addrspace *as = addrspace_new();
+	struct symbolizer *s = sym_new(&so, as);
 	struct sym_frame f[2];
 	sym_set_kallsyms(s, snap, strlen(snap));
 	T_OK(sym_lookup(s, 1, 0xffffffff81000210, 1, 0, f, 2) == 1 && !strcmp(f[0].name, "helper") &&
 	     f[0].kind == SYM_KERNEL, "symbolizer: kernel address named from the snapshot");
 	sym_free(s);
+	addrspace_free(as);
 }
 
 static int warnings;
@@ -151,7 +157,8 @@ static void count_warning(void *ctx, const char *msg)
 static void test_hidden_warning(void)
 {
 	struct sym_opts so = { .warn = count_warning };
-	struct symbolizer *s = sym_new(&so);
+	struct addrspace *as = addrspace_new();
+	struct symbolizer *s = sym_new(&so, as);
 	struct sym_frame f[2];
 	const char *hidden = "0000000000000000 T _text\n";
 	sym_set_kallsyms(s, hidden, strlen(hidden));
@@ -161,6 +168,7 @@ static void test_hidden_warning(void)
 	T_OK(!strcmp(f[0].name, "[kernel.kallsyms]"), "hidden kernel: frames show [kernel.kallsyms]");
 	T_EQ_INT(warnings, 1, "hidden kernel: said once");
 	sym_free(s);
+	addrspace_free(as);
 }
 
 static void test_demangle(void)
