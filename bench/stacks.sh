@@ -21,7 +21,8 @@ cc -O2 -g -fomit-frame-pointer -o "$W/nofp" "$ROOT/testdata/nofp.c"
 
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 cpu() { /usr/bin/time -f '%U %S' -o "$W/t" "$@" >/dev/null 2>&1; awk '{ print $1 + $2 }' "$W/t"; }
-wall() { /usr/bin/time -f '%e' -o "$W/t" sh -c "$1" >/dev/null 2>&1; cat "$W/t"; }
+# wall CMD: seconds of a shell command line, to the millisecond
+wall() { local t0 t1; t0=$(date +%s%N); sh -c "$1" >/dev/null 2>&1; t1=$(date +%s%N); awk -v ns=$((t1 - t0)) 'BEGIN { printf "%.3f", ns / 1e9 }'; }
 nstoke() { "$STOKE" report --top 1 "$1" 2>/dev/null | awk '/^# samples:/ { print $3 }'; }
 nperf() { perf script -i "$1" -F tid 2>/dev/null | wc -l; }
 bps() { awk -v b="$(stat -c %s "$1")" -v n="$2" 'BEGIN { printf "%.1f", n ? b / n : 0 }'; }

@@ -28,16 +28,18 @@ struct replay *replay_new(const struct profile_opts *o, int demangle, int lines)
 		.inline_frames = !o->no_inline,
 		.lines = lines,
 		.perf_map_dir = o->perf_map_dir,
-		.kallsyms_path = o->kallsyms_path,
 		.cache_dir = o->cache_dir,
 		.cache_max_bytes = o->cache_max_bytes,
-		.libunwind_only = o->unwinder == PROFILE_UNWIND_LIBUNWIND,
-		.no_unwind_memo = o->unwinder == PROFILE_UNWIND_FRESH,
 		.warn = forward_warning,
 		.warn_ctx = (void *)o,
 	};
 	rp->s = session_new();
-	rp->res = resolver_new(&rp->so, rp->s);
+	struct resolve_opts ro = {
+		.unwind_flags = o->unwinder == PROFILE_UNWIND_LIBUNWIND ? UNWIND_LIBUNWIND_ONLY :
+				o->unwinder == PROFILE_UNWIND_FRESH ? UNWIND_NO_MEMO : 0,
+		.kallsyms_path = o->kallsyms_path,
+	};
+	rp->res = resolver_new(&rp->so, &ro, rp->s);
 	return rp;
 }
 

@@ -49,15 +49,17 @@ const struct rframe resolver_truncated_frame = {
 	.sym = { .name = "[truncated]", .kind = SYM_UNKNOWN }, .truncated = 1,
 };
 
-struct resolver *resolver_new(const struct sym_opts *so, struct session *s)
+struct resolver *resolver_new(const struct sym_opts *so, const struct resolve_opts *ro,
+			      struct session *s)
 {
 	struct resolver *r = xcalloc(1, sizeof(*r));
 	r->s = s;
 	r->as = addrspace_new();
 	r->sym = sym_new(so, r->as);
-	r->unwind_flags = (so->libunwind_only ? UNWIND_LIBUNWIND_ONLY : 0) |
-			  (so->no_unwind_memo ? UNWIND_NO_MEMO : 0);
-	r->kallsyms_path = so->kallsyms_path;
+	if (ro) {
+		r->unwind_flags = ro->unwind_flags;
+		r->kallsyms_path = ro->kallsyms_path;
+	}
 	r->warn = so->warn;
 	r->warn_ctx = so->warn_ctx;
 	r->arena = arena_new();

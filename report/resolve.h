@@ -22,8 +22,16 @@ struct rframe {
 
 struct resolver;
 
-/* s is the session being read (for its INFO); both must outlive the resolver. */
-struct resolver *resolver_new(const struct sym_opts *so, struct session *s);
+/* What the resolver itself decides, beside the symbolizer's options. */
+struct resolve_opts {
+	int unwind_flags;          /* unwind_new's: UNWIND_LIBUNWIND_ONLY, UNWIND_NO_MEMO */
+	const char *kallsyms_path; /* kernel symbols for a file without a snapshot (--kallsyms) */
+};
+
+/* s is the session being read (for its INFO); both must outlive the resolver.  ro may be
+ * NULL (the defaults).  Warnings go through so's warn. */
+struct resolver *resolver_new(const struct sym_opts *so, const struct resolve_opts *ro,
+			      struct session *s);
 void resolver_free(struct resolver *r); /* NULL is a no-op */
 
 /* Timed process records (COMM, FORK, EXIT, MMAP, MMAP2), in time order. */

@@ -22,11 +22,6 @@ struct sym_opts {
 	int inline_frames;        /* 1: expand inlined calls into frames */
 	int lines;                /* 1: source file:line */
 	const char *perf_map_dir; /* where perf-PID.map files are (NULL: /tmp) */
-	int libunwind_only;       /* DWARF stacks: every step by libunwind, no compiled rules (read
-				   * by report/resolve.c for the unwinder, not by the symbolizer) */
-	int no_unwind_memo;       /* DWARF stacks: every frame unwound (UNWIND_NO_MEMO; read by
-				   * report/resolve.c too) */
-	const char *kallsyms_path; /* kernel symbols for a file without a snapshot (read by report/resolve.c) */
 	const char *cache_dir;    /* inflated debug files by build-id (symbolize/debugcache.h);
 				   * NULL: no cache */
 	uint64_t cache_max_bytes; /* its bound; 0: the default (1 GiB) */

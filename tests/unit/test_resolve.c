@@ -106,7 +106,7 @@ int main(void)
 
 	struct session *s = session_new();
 	struct sym_opts so = { .demangle = 1, .inline_frames = 1, .lines = 1 };
-	struct resolver *r = resolver_new(&so, s);
+	struct resolver *r = resolver_new(&so, NULL, s);
 
 	T_EQ_STR(resolver_comm(r, 100, 100), "[unknown]", "no COMM yet: [unknown]");
 	comm(r, 100, 100, "sh", 0);
