@@ -319,7 +319,14 @@ static void enqueue(struct session *s, const struct perf_event_header *h, struct
 		memcpy(q, h, size);
 	h = q;
 	layout(s, h, &st, &regs);
-	if (h->type == PERF_RECORD_SAMPLE) {
+	if (img && (st & PERF_SAMPLE_TIME)) {
+		/* Parsed whole when its image was made: the time is where the fixed-size fields
+		 * before it (identifier, IP, pid/tid) end. */
+		size_t at = sizeof(*h) + 8 * (size_t)__builtin_popcountll(
+			st & (PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_IP | PERF_SAMPLE_TID));
+		if (at + 8 <= h->size)
+			memcpy(&t, (const unsigned char *)h + at, 8);
+	} else if (h->type == PERF_RECORD_SAMPLE) {
 		struct sample smp;
 		if (!sample_parse(h, st, regs, &smp))
 			t = smp.time;
