@@ -319,17 +319,13 @@ static void enqueue(struct session *s, const struct perf_event_header *h, struct
 		memcpy(q, h, size);
 	h = q;
 	layout(s, h, &st, &regs);
-	if (img && (st & PERF_SAMPLE_TIME)) {
-		/* Parsed whole when its image was made: the time is where the fixed-size fields
-		 * before it (identifier, IP, pid/tid) end. */
+	if (h->type == PERF_RECORD_SAMPLE) {
+		/* Only the time, where the fixed-size fields before it (identifier, IP, pid/tid)
+		 * end: the sample is parsed when it is delivered (and a damaged one dropped). */
 		size_t at = sizeof(*h) + 8 * (size_t)__builtin_popcountll(
 			st & (PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_IP | PERF_SAMPLE_TID));
-		if (at + 8 <= h->size)
+		if ((st & PERF_SAMPLE_TIME) && at + 8 <= h->size)
 			memcpy(&t, (const unsigned char *)h + at, 8);
-	} else if (h->type == PERF_RECORD_SAMPLE) {
-		struct sample smp;
-		if (!sample_parse(h, st, regs, &smp))
-			t = smp.time;
 	} else {
 		struct sample_id sid;
 		if (!sample_id_parse(h, st, &sid))
