@@ -45,8 +45,21 @@ static uint64_t key_hash(const struct stack_key *k)
 		(uint64_t)(uintptr_t)k->root,
 	};
 	uint64_t h = hash_words(0, head, 3);
-	h = k->nr ? hash_words(h, k->chain, k->nr) : hash_words(h, &k->ip, 1);
-	return hash64(h);
+	if (!k->nr)
+		return hash64(hash_words(h, &k->ip, 1));
+	/* Two lanes: a callchain is tens of words, and one lane's multiplications wait for each
+	 * other (only the table's placement depends on the hash; the order is kept apart). */
+	uint64_t a = h, b = h ^ k->nr;
+	size_t i = 0;
+	for (; i + 1 < k->nr; i += 2) {
+		a = (a ^ k->chain[i]) * 0x9e3779b97f4a7c15ULL;
+		b = (b ^ k->chain[i + 1]) * 0xc2b2ae3d27d4eb4fULL;
+		a ^= a >> 29;
+		b ^= b >> 31;
+	}
+	if (i < k->nr)
+		a = (a ^ k->chain[i]) * 0x9e3779b97f4a7c15ULL;
+	return hash64(a ^ (b * 0x165667b19e3779f9ULL));
 }
 
 static int key_eq(const struct stack_key *a, const struct stack_key *b)
