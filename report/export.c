@@ -147,13 +147,7 @@ static const char *frame_name(struct exporter *x, const struct sym_frame *f)
 	if (f->name)
 		return f->name;
 	strbuf_reset(&x->name);
-	if (f->module && f->module[0] == '[') /* [vdso], [heap] */
-		strbuf_addf(&x->name, "%.*s+0x%llx]", (int)strlen(f->module) - 1, f->module,
-			    (unsigned long long)f->rel);
-	else if (f->module)
-		strbuf_addf(&x->name, "[%s+0x%llx]", f->module, (unsigned long long)f->rel);
-	else
-		strbuf_adds(&x->name, "[unknown]");
+	sym_frame_label(f, &x->name);
 	return x->name.buf;
 }
 

@@ -132,13 +132,7 @@ static uint32_t intern_frame(struct loader *l, const struct rframe *rf)
 		return id;
 	}
 	strbuf_reset(&l->name);
-	if (f->module && f->module[0] == '[') /* [vdso], [heap] */
-		strbuf_addf(&l->name, "%.*s+0x%llx]", (int)strlen(f->module) - 1, f->module,
-			    (unsigned long long)f->rel);
-	else if (f->module)
-		strbuf_addf(&l->name, "[%s+0x%llx]", f->module, (unsigned long long)f->rel);
-	else
-		strbuf_adds(&l->name, "[unknown]");
+	sym_frame_label(f, &l->name);
 	return tree_intern(l->t, l->name.buf, f->module, FRAME_UNKNOWN, NULL, 0);
 }
 

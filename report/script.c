@@ -45,13 +45,8 @@ static void add_frame(struct strbuf *out, const struct rframe *rf, int srcline)
 	strbuf_addf(out, "\t%16llx ", (unsigned long long)f->addr);
 	if (f->name)
 		strbuf_adds(out, f->name);
-	else if (f->module && f->module[0] == '[')
-		strbuf_addf(out, "%.*s+0x%llx]", (int)strlen(f->module) - 1, f->module,
-			    (unsigned long long)f->rel);
-	else if (f->module)
-		strbuf_addf(out, "[%s+0x%llx]", f->module, (unsigned long long)f->rel);
 	else
-		strbuf_adds(out, "[unknown]");
+		sym_frame_label(f, out);
 	if (f->inlined)
 		strbuf_adds(out, " (inlined)");
 	if (rf->truncated)

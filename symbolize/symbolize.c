@@ -1,5 +1,6 @@
 /* The dispatch of a lookup: kernel, ELF file, JIT map. */
 #include "symbolize/symbolize.h"
+#include "common/strbuf.h"
 #include "common/htab.h"
 #include "common/util.h"
 #include "symbolize/elfsym.h"
@@ -169,4 +170,15 @@ void sym_get_stats(const struct symbolizer *s, struct sym_stats *st)
 {
 	*st = s->stats;
 	dso_stats(s->dsos, st);
+}
+
+void sym_frame_label(const struct sym_frame *f, struct strbuf *out)
+{
+	if (f->module && f->module[0] == '[') /* [vdso], [heap] */
+		strbuf_addf(out, "%.*s+0x%llx]", (int)strlen(f->module) - 1, f->module,
+			    (unsigned long long)f->rel);
+	else if (f->module)
+		strbuf_addf(out, "[%s+0x%llx]", f->module, (unsigned long long)f->rel);
+	else
+		strbuf_adds(out, "[unknown]");
 }

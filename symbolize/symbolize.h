@@ -44,6 +44,12 @@ struct sym_frame {
 	int inlined;        /* 1: inlined into the next (outer) frame */
 };
 
+struct strbuf;
+
+/* Append the name of a frame no symbol names to out: "[libfoo.so+0x1a2b]" (rel, within the
+ * module), "[vdso+0x10]" for a bracketed module, or "[unknown]" without one. */
+void sym_frame_label(const struct sym_frame *f, struct strbuf *out);
+
 struct symbolizer;
 
 /* as: the processes and maps looked up in; it must outlive the symbolizer.  Every string
