@@ -175,8 +175,10 @@ static void open_dso(struct dso_set *d, struct dso *f)
 	if (err == -ENOEXEC)
 		return; /* not ELF: [vdso] copies, data files, ... */
 	if (err) {
-		warn(d, "cannot open %s (%s): its frames show as [module+offset]", path,
-		     strerror(-err));
+		/* A memfd (sealed code a process made in memory) never was a file to keep. */
+		if (strncmp(path, "/memfd:", 7))
+			warn(d, "cannot open %s (%s): its frames show as [module+offset]", path,
+			     strerror(-err));
 		return;
 	}
 	int fd = dup(objfile_fd(f->obj));
