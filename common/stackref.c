@@ -358,8 +358,10 @@ int stackref_decode_img(struct stackref *s, const struct perf_event_header *h, u
 		for (nr = 0; nr < b.nr && s->runs[nr].off < len; nr++)
 			;
 	}
+	/* The previous image is the memo's source even when it is not the parent: then the
+	 * runs hold every byte, and nothing is taken as unchanged. */
 	struct stack_img *img = stackimg_new(b.sp, len, s->runs, nr, b.smp.stack, parent,
-					     parent);
+					     prev ? prev->img : NULL);
 	remember_img(s, b.smp.tid, b.smp.time, img);
 	*imgp = stackimg_get(img);
 	*head = b.off - 8;
