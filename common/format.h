@@ -184,6 +184,8 @@ void fmt_reader_rewind(struct fmt_reader *r);
 uint64_t fmt_reader_offset(const struct fmt_reader *r);
 /* 1 when the file is a perf.data file. */
 int fmt_reader_is_perf(const struct fmt_reader *r);
+/* The file's format version (STOKE_FORMAT_OLDEST .. STOKE_FORMAT_VERSION; 0 for perf.data). */
+uint32_t fmt_reader_version(const struct fmt_reader *r);
 void fmt_reader_free(struct fmt_reader *r);
 
 #endif

@@ -239,6 +239,11 @@ uint64_t fmt_reader_offset(const struct fmt_reader *r)
 	return r->cur_frame;
 }
 
+uint32_t fmt_reader_version(const struct fmt_reader *r)
+{
+	return r->pd ? 0 : r->version;
+}
+
 int fmt_reader_is_perf(const struct fmt_reader *r)
 {
 	return r->pd != NULL;

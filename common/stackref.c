@@ -20,6 +20,7 @@ struct copy {
 	uint64_t sp, time;
 	size_t len, cap;
 	unsigned char *bytes;
+	int gone;          /* the thread exited: its copy is freed (stackref_forget) */
 };
 
 struct stackref {
@@ -78,7 +79,32 @@ static uint64_t tid_hash(uint32_t tid)
 
 static const struct copy *find(const struct stackref *s, uint32_t tid)
 {
-	return htab_find(s->copies, tid_hash(tid), &tid);
+	const struct copy *c = htab_find(s->copies, tid_hash(tid), &tid);
+	return c && !c->gone ? c : NULL;
+}
+
+/* The reader's thread tid, while it has an image. */
+static const struct thread_img *find_img(const struct stackref *s, uint32_t tid)
+{
+	const struct thread_img *t = htab_find(s->imgs, tid_hash(tid), &tid);
+	return t && t->img ? t : NULL;
+}
+
+void stackref_forget(struct stackref *s, uint32_t tid)
+{
+	struct copy *c = htab_find(s->copies, tid_hash(tid), &tid);
+	if (c && !c->gone) {
+		s->bytes -= c->cap;
+		free(c->bytes);
+		c->bytes = NULL;
+		c->cap = c->len = 0;
+		c->gone = 1;
+	}
+	struct thread_img *t = htab_find(s->imgs, tid_hash(tid), &tid);
+	if (t) {
+		stackimg_put(t->img);
+		t->img = NULL;
+	}
 }
 
 static void remember(struct stackref *s, uint32_t tid, uint64_t sp, uint64_t time,
@@ -91,6 +117,7 @@ static void remember(struct stackref *s, uint32_t tid, uint64_t sp, uint64_t tim
 	struct copy *c = htab_insert(s->copies, tid_hash(tid), &tid, &added);
 	if (added)
 		c->tid = tid;
+	c->gone = 0;
 	if (c->cap < len) {
 		s->bytes += len - c->cap;
 		c->bytes = xrealloc(c->bytes, len);
@@ -314,7 +341,7 @@ int stackref_decode_img(struct stackref *s, const struct perf_event_header *h, u
 		if (sample_parse(h, st, regs_mask, &smp) || !smp.stack || sample_sp(&smp, &sp))
 			return 0;
 		size_t dyn = (size_t)smp.stack_dyn_size;
-		const struct thread_img *prev = htab_find(s->imgs, tid_hash(smp.tid), &smp.tid);
+		const struct thread_img *prev = find_img(s, smp.tid);
 		struct stackimg_run all = { 0, (uint32_t)dyn };
 		/* Nothing known to be shared, but the previous frames may still help. */
 		struct stack_img *img = stackimg_new(sp, dyn, &all, dyn ? 1 : 0, smp.stack, NULL,
@@ -330,7 +357,7 @@ int stackref_decode_img(struct stackref *s, const struct perf_event_header *h, u
 	struct body b;
 	if (parse_body(s, h, st, regs_mask, &b))
 		return -EINVAL;
-	const struct thread_img *prev = htab_find(s->imgs, tid_hash(b.smp.tid), &b.smp.tid);
+	const struct thread_img *prev = find_img(s, b.smp.tid);
 	struct stack_img *parent = NULL;
 	size_t len = (size_t)b.dyn, nr = b.nr;
 	/* The bytes between the runs come from the thread's previous copy, if it is the one

@@ -60,6 +60,15 @@ size_t stackref_encode(struct stackref *s, const struct perf_event_header *h, ui
 		       uint64_t regs_mask, void *out);
 
 /*
+ * Thread tid exited (its PERF_RECORD_EXIT, in file order, on both sides): its
+ * copy is let go, and its next sample, should the id come back, is stored
+ * whole.  This bounds what a long recording of many short threads keeps.
+ * Readers of files from before format version 2 do not call it (their
+ * recorders kept exited threads' copies).
+ */
+void stackref_forget(struct stackref *s, uint32_t tid);
+
+/*
  * Reader, in file order, copying no shared bytes.  A sample with a stack copy
  * (a PERF_RECORD_SAMPLE, or a PATCH or DELTA put back together) returns 1
  * with *img, its copy as an image over the thread's previous one (a reference

@@ -378,6 +378,7 @@ int session_read(struct session *s, const char *path, const struct session_handl
 	s->hd = hd;
 	const struct perf_event_header *h;
 	uint64_t nrec = 0;
+	int forget_exits = fmt_reader_version(r) >= 2;
 
 	/* The trailer (kernel symbols, build-ids, totals) first, so the samples
 	 * can be resolved as they come. */
@@ -407,6 +408,12 @@ int session_read(struct session *s, const char *path, const struct session_handl
 			if (stackref_decode_img(s->stackref, h, s->sample_type, s->regs_mask, &img,
 						&head) < 0)
 				continue; /* a malformed delta: its sample is dropped */
+			/* An exited thread's image goes, as its recorder's copy went (version 2). */
+			if (h->type == PERF_RECORD_EXIT && forget_exits && h->size >= sizeof(*h) + 16) {
+				uint32_t v[4]; /* pid, ppid, tid, ptid */
+				memcpy(v, h + 1, sizeof(v));
+				stackref_forget(s->stackref, v[2]);
+			}
 		} else if (h->type == STOKE_REC_SAMPLE_DELTA || h->type == STOKE_REC_SAMPLE_PATCH) {
 			continue;
 		}

@@ -245,6 +245,52 @@ int main(void)
 		stackref_free(r2);
 	}
 
+	/* A thread that exited (both sides forget it): its id's next sample is stored whole and
+	 * read back whole; a reader that forgot alone keeps only the bytes it has. */
+	{
+		struct stackref *w3 = stackref_new(0), *r3 = stackref_new(0), *r4 = stackref_new(0);
+		static struct built b[3];
+		unsigned char rec[3][COPY + 256];
+		build(&b[0], 0, TOP - 1024, 7000);
+		build(&b[1], 0, TOP - 1024, 7001);
+		build(&b[2], 0, TOP - 1024, 7002);
+		int types[3], all_whole = 1;
+		for (int i = 0; i < 3; i++) {
+			struct perf_event_header *h = (struct perf_event_header *)rec[i];
+			memcpy(rec[i], b[i].rec, ((struct perf_event_header *)b[i].rec)->size);
+			if (i == 2)
+				stackref_forget(w3, b[i].tid);
+			stackref_encode(w3, h, ST, STOKE_REGS_USER_MASK, h);
+			types[i] = h->type;
+		}
+		T_OK(types[1] == STOKE_REC_SAMPLE_PATCH && types[2] == PERF_RECORD_SAMPLE,
+		     "after its thread exits, an id's next sample is stored whole (%#x, %#x)",
+		     types[1], types[2]);
+		for (int i = 0; i < 3; i++) {
+			const struct perf_event_header *h = (const void *)rec[i], *o = h;
+			struct sample got, want;
+			if (i == 2)
+				stackref_forget(r3, b[i].tid);
+			sample_parse((const void *)b[i].rec, ST, STOKE_REGS_USER_MASK, &want);
+			if (stackref_decode(r3, h, ST, STOKE_REGS_USER_MASK, &o) < 0 ||
+			    sample_parse(o, ST, STOKE_REGS_USER_MASK, &got) ||
+			    got.stack_dyn_size != b[i].dyn || memcmp(got.stack, want.stack, b[i].dyn))
+				all_whole = 0;
+		}
+		T_OK(all_whole, "... and every copy comes back whole");
+		/* The patch of sample 1 read by a reader that has forgotten sample 0's thread. */
+		const struct perf_event_header *h0 = (const void *)rec[0], *h1 = (const void *)rec[1], *o;
+		struct sample got;
+		stackref_decode(r4, h0, ST, STOKE_REGS_USER_MASK, &o);
+		stackref_forget(r4, b[0].tid);
+		T_OK(stackref_decode(r4, h1, ST, STOKE_REGS_USER_MASK, &o) == 1 &&
+			     !sample_parse(o, ST, STOKE_REGS_USER_MASK, &got) && got.stack_dyn_size < b[1].dyn,
+		     "a patch whose thread was forgotten comes back short, not invented");
+		stackref_free(w3);
+		stackref_free(r3);
+		stackref_free(r4);
+	}
+
 	/* Records without a stack copy and other record types pass untouched. */
 	struct perf_event_header other = { PERF_RECORD_COMM, 0, 8 };
 	const struct perf_event_header *out = &other;
