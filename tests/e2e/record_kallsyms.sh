@@ -14,7 +14,10 @@ else # a sample landed in the kernel (exec): then the snapshot is needed
 	check "record -- true: a kernel sample, so a kallsyms snapshot" grep -q ' KALLSYMS ' "$T/true.dump"
 fi
 "$STOKE" report "$T/true.data" >"$T/true.txt" 2>"$T/err"
-check "record -- true: reports (0 samples)" grep -q '^# samples: 0' "$T/true.txt"
+rc=$?
+# `true` runs for about a millisecond: it may or may not be sampled once.
+check "record -- true: reports (0 or a few samples)" \
+	[ $rc = 0 -a "$(sed -n 's/^# samples: \([0-9]*\)$/\1/p' "$T/true.txt")" -le 5 ]
 
 # Kernel time: reading files of /proc, over and over.
 "$STOKE" record -q -o "$T/k.data" -- sh -c 'for i in $(seq 1000); do cat /proc/self/maps /proc/self/status; done >/dev/null' 2>"$T/err"
