@@ -67,4 +67,21 @@ static inline unsigned long long t_rand(unsigned long long *state)
 	return *state;
 }
 
+/* The address of symbol name in file, from nm; 0 when absent. */
+static inline __attribute__((unused)) unsigned long long t_nm_addr(const char *file, const char *name)
+{
+	char cmd[1024], line[256], sym[128];
+	unsigned long long addr, found = 0;
+	char type;
+	snprintf(cmd, sizeof(cmd), "nm %s", file);
+	FILE *p = popen(cmd, "r");
+	if (!p)
+		return 0;
+	while (fgets(line, sizeof(line), p))
+		if (sscanf(line, "%llx %c %127s", &addr, &type, sym) == 3 && !strcmp(sym, name))
+			found = addr;
+	pclose(p);
+	return found;
+}
+
 #endif

@@ -12,24 +12,6 @@
 
 static char dir[] = "/tmp/stoke-test-cfi.XXXXXX";
 
-/* The address of symbol name in the file, from nm; 0 when absent. */
-static uint64_t sym_addr(const char *file, const char *name)
-{
-	char cmd[1024], line[256], sym[128];
-	unsigned long long addr;
-	char type;
-	uint64_t found = 0;
-	snprintf(cmd, sizeof(cmd), "nm %s", file);
-	FILE *p = popen(cmd, "r");
-	if (!p)
-		return 0;
-	while (fgets(line, sizeof(line), p))
-		if (sscanf(line, "%llx %c %127s", &addr, &type, sym) == 3 && !strcmp(sym, name))
-			found = addr;
-	pclose(p);
-	return found;
-}
-
 #define STACK 0x7ff000ULL
 #define WORDS 64
 static uint64_t stack[WORDS];
@@ -66,7 +48,7 @@ static int step_at(struct cfi *c, const char *syms, const char *name, const stru
 {
 	struct cfi_frame *f;
 	struct cfi_rule rule;
-	uint64_t a = sym_addr(syms, name);
+	uint64_t a = t_nm_addr(syms, name);
 	if (!a || cfi_find(c, a, &f))
 		return -ENOENT;
 	int r = cfi_frame_step(f, in, out, read_stack, NULL);
@@ -92,7 +74,7 @@ static int compiles(struct cfi *c, const char *syms, const char *name)
 {
 	struct cfi_frame *f;
 	struct cfi_rule rule;
-	uint64_t a = sym_addr(syms, name);
+	uint64_t a = t_nm_addr(syms, name);
 	if (!a || cfi_find(c, a, &f))
 		return 0;
 	int ok = !cfi_compile(f, &rule);

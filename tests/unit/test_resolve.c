@@ -78,20 +78,6 @@ static int map_binary(struct resolver *r, uint32_t pid, const char *bin)
 	return mapped;
 }
 
-static uint64_t nm_addr(const char *bin, const char *name)
-{
-	char cmd[1024];
-	unsigned long long a = 0;
-	snprintf(cmd, sizeof(cmd), "nm %s | awk '$3 == \"%s\" { print $1 }'", bin, name);
-	FILE *p = popen(cmd, "r");
-	if (p) {
-		if (fscanf(p, "%llx", &a) != 1)
-			a = 0;
-		pclose(p);
-	}
-	return a;
-}
-
 int main(void)
 {
 	elf_version(EV_CURRENT);
@@ -101,7 +87,7 @@ int main(void)
 	snprintf(bin, sizeof(bin), "%s/fx", dir);
 	T_OK(!t_sh("cc -g -O0 -no-pie -fno-omit-frame-pointer -o %s testdata/sym_fixture.c", bin),
 	     "build the non-PIE fixture");
-	uint64_t recurse = nm_addr(bin, "recurse"), mainf = nm_addr(bin, "main");
+	uint64_t recurse = t_nm_addr(bin, "recurse"), mainf = t_nm_addr(bin, "main");
 	T_OK(recurse && mainf, "its symbols (recurse, main)");
 
 	struct session *s = session_new();

@@ -32,24 +32,6 @@ static char dir[] = "/tmp/stoke-test-unwind.XXXXXX";
 /* perf's x86-64 register numbers (PERF_SAMPLE_REGS_USER bits). */
 enum { PR_BX = 1, PR_BP = 6, PR_SP = 7, PR_IP = 8 };
 
-/* The address of symbol name in the file, from nm; 0 when absent. */
-static uint64_t sym_addr(const char *file, const char *name)
-{
-	char cmd[1024], line[256], sym[128];
-	unsigned long long addr;
-	char type;
-	uint64_t found = 0;
-	snprintf(cmd, sizeof(cmd), "nm %s", file);
-	FILE *p = popen(cmd, "r");
-	if (!p)
-		return 0;
-	while (fgets(line, sizeof(line), p))
-		if (sscanf(line, "%llx %c %127s", &addr, &type, sym) == 3 && !strcmp(sym, name))
-			found = addr;
-	pclose(p);
-	return found;
-}
-
 /* Map the executable PT_LOAD segments of path at base in pid, as the kernel would. */
 static int map_file(struct addrspace *as, uint32_t pid, const char *path, uint64_t base)
 {
@@ -87,8 +69,8 @@ struct fixture {
 /* The four-frame stack of the header comment. */
 static void build(struct fixture *fx, const char *so)
 {
-	uint64_t deep = sym_addr(so, "f_push_deep"), body = sym_addr(so, "f_push_body");
-	uint64_t rbp_body = sym_addr(so, "f_rbp_body"), outer = sym_addr(so, "f_outer");
+	uint64_t deep = t_nm_addr(so, "f_push_deep"), body = t_nm_addr(so, "f_push_body");
+	uint64_t rbp_body = t_nm_addr(so, "f_rbp_body"), outer = t_nm_addr(so, "f_outer");
 	memset(fx, 0, sizeof(*fx));
 	fx->ra1 = BASE + body + 1;
 	fx->ra2 = BASE + rbp_body + 1;
