@@ -90,6 +90,15 @@ static const struct thread_img *find_img(const struct stackref *s, uint32_t tid)
 	return t && t->img ? t : NULL;
 }
 
+void stackref_exit(struct stackref *s, const struct perf_event_header *h)
+{
+	uint32_t v[4]; /* pid, ppid, tid, ptid */
+	if (h->type != PERF_RECORD_EXIT || h->size < sizeof(*h) + sizeof(v))
+		return;
+	memcpy(v, h + 1, sizeof(v));
+	stackref_forget(s, v[2]);
+}
+
 void stackref_forget(struct stackref *s, uint32_t tid)
 {
 	struct copy *c = htab_find(s->copies, tid_hash(tid), &tid);

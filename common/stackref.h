@@ -67,6 +67,8 @@ size_t stackref_encode(struct stackref *s, const struct perf_event_header *h, ui
  * recorders kept exited threads' copies).
  */
 void stackref_forget(struct stackref *s, uint32_t tid);
+/* stackref_forget of the thread a PERF_RECORD_EXIT names; other records are left alone. */
+void stackref_exit(struct stackref *s, const struct perf_event_header *h);
 
 /*
  * Reader, in file order, copying no shared bytes.  A sample with a stack copy

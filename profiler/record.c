@@ -153,11 +153,8 @@ static int on_record(void *ctx, const struct perf_event_header *h)
 	} else {
 		keep_record(r, h);
 		/* An exited thread's stack copy is let go, as readers do (common/stackref.h). */
-		if (h->type == PERF_RECORD_EXIT && r->stackref && h->size >= sizeof(*h) + 16) {
-			uint32_t v[4]; /* pid, ppid, tid, ptid */
-			memcpy(v, h + 1, sizeof(v));
-			stackref_forget(r->stackref, v[2]);
-		}
+		if (r->stackref)
+			stackref_exit(r->stackref, h);
 	}
 	return 0; /* keep consuming so the kernel is never blocked on us */
 }

@@ -409,11 +409,8 @@ int session_read(struct session *s, const char *path, const struct session_handl
 						&head) < 0)
 				continue; /* a malformed delta: its sample is dropped */
 			/* An exited thread's image goes, as its recorder's copy went (version 2). */
-			if (h->type == PERF_RECORD_EXIT && forget_exits && h->size >= sizeof(*h) + 16) {
-				uint32_t v[4]; /* pid, ppid, tid, ptid */
-				memcpy(v, h + 1, sizeof(v));
-				stackref_forget(s->stackref, v[2]);
-			}
+			if (forget_exits)
+				stackref_exit(s->stackref, h);
 		} else if (h->type == STOKE_REC_SAMPLE_DELTA || h->type == STOKE_REC_SAMPLE_PATCH) {
 			continue;
 		}
