@@ -151,6 +151,38 @@ int stackimg_read(const struct stack_img *img, uint64_t off, void *out, size_t n
 	return 0;
 }
 
+const unsigned char *stackimg_flatten(const struct stack_img *img, struct stackimg_flat *f)
+{
+	enum { SLACK = 4096 }; /* room below the copy for the next ones (stacks move down) */
+	uint64_t sp = img->sp;
+	if (f->of && f->of == img->prev && sp >= f->base && img->len <= f->cap &&
+	    sp - f->base <= f->cap - img->len) {
+		/* f holds the previous image, whose bytes these are but for the runs. */
+		unsigned char *dst = f->buf + (sp - f->base);
+		for (size_t i = 0; i < img->nr_runs; i++) {
+			const struct stackimg_run *r = &img->runs[i];
+			memcpy(dst + r->off, img->bytes + (img->whole ? r->off : img->at[i]), r->len);
+		}
+	} else {
+		uint64_t below = sp < SLACK ? sp : SLACK;
+		if (img->len + below > f->cap) {
+			f->cap = img->len + SLACK;
+			free(f->buf);
+			f->buf = xmalloc(f->cap);
+		}
+		f->base = sp - below;
+		img_read(img, 0, f->buf + below, img->len);
+	}
+	f->of = img;
+	return f->buf + (sp - f->base);
+}
+
+void stackimg_flat_release(struct stackimg_flat *f)
+{
+	free(f->buf);
+	*f = (struct stackimg_flat){ 0 };
+}
+
 const unsigned char *stackimg_bytes(const struct stack_img *img, size_t *n)
 {
 	if (img->whole)

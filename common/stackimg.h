@@ -54,6 +54,22 @@ int stackimg_unchanged(const struct stack_img *img, uint64_t off, size_t n);
 uint64_t stackimg_changed_end(const struct stack_img *img);
 
 /*
+ * A copy in one piece, brought up to date image by image along a thread: where the
+ * image before held the previous image of the thread, only the new image's runs are
+ * written.  Starts zeroed; stackimg_flat_release frees it.
+ */
+struct stackimg_flat {
+	unsigned char *buf;
+	size_t cap;
+	uint64_t base;               /* the address buf[0] stands for */
+	const struct stack_img *of;  /* the image it holds (no reference: compared only) */
+};
+
+/* img's copy in one piece (stackimg_len bytes, valid until f is used or released again). */
+const unsigned char *stackimg_flatten(const struct stack_img *img, struct stackimg_flat *f);
+void stackimg_flat_release(struct stackimg_flat *f);
+
+/*
  * A reader's data about an image, freed with free_fn with the image unless
  * the next image of the thread takes it (stackimg_take_prev); replaces
  * (and frees) what was attached before.

@@ -465,34 +465,50 @@ int cfi_compile(const struct cfi_frame *f, struct cfi_rule *out)
 int cfi_rule_step(const struct cfi_rule *r, const struct cfi_regs *in, struct cfi_regs *out,
 		  cfi_read_fn read, void *ctx)
 {
-	struct cfi_regs next = { .valid = 0 };
-	uint64_t cfa, v;
+	uint64_t cfa, ra, v[ARRAY_SIZE(callee_saved)];
+	uint32_t valid = 1u << CFI_RIP | 1u << CFI_RSP, lazy = 0;
 	int err;
 
-	if (!(in->valid & (1u << r->cfa_reg)))
+	if (!(in->valid & (1u << r->cfa_reg)) || (in->lazy & (1u << r->cfa_reg)))
 		return -EINVAL;
 	cfa = in->val[r->cfa_reg] + (uint64_t)(int64_t)r->cfa_off;
 	if (r->kind == CFI_RULE_OUTERMOST)
 		return 0;
-	if ((err = read(ctx, cfa + (uint64_t)(int64_t)r->ra_off, &v)))
+	if ((err = read(ctx, cfa + (uint64_t)(int64_t)r->ra_off, &ra)))
 		return err;
-	next.val[CFI_RIP] = v;
-	next.val[CFI_RSP] = cfa;
-	next.valid = 1u << CFI_RIP | 1u << CFI_RSP;
 	for (size_t i = 0; i < ARRAY_SIZE(callee_saved); i++) {
-		int reg = callee_saved[i];
+		uint32_t bit = 1u << callee_saved[i];
 		if (r->saved[i] == CFI_RULE_KEEP) {
-			if (!(in->valid & (1u << reg)))
-				continue;
-			v = in->val[reg];
-		} else if (read(ctx, cfa + (uint64_t)(int64_t)r->saved[i], &v)) {
-			continue; /* saved past the copy: unknown, as in cfi_frame_step */
+			v[i] = in->val[callee_saved[i]];
+			valid |= in->valid & bit;
+			lazy |= in->lazy & bit;
+		} else {
+			v[i] = cfa + (uint64_t)(int64_t)r->saved[i];
+			valid |= bit;
+			lazy |= bit;
 		}
-		next.val[reg] = v;
-		next.valid |= 1u << reg;
 	}
-	*out = next;
+	/* Only what valid names is written (in and out may be one; the rest is unknown). */
+	out->val[CFI_RIP] = ra;
+	out->val[CFI_RSP] = cfa;
+	for (size_t i = 0; i < ARRAY_SIZE(callee_saved); i++)
+		out->val[callee_saved[i]] = v[i];
+	out->valid = valid;
+	out->lazy = lazy;
 	return 1;
+}
+
+void cfi_regs_resolve(struct cfi_regs *r, uint32_t mask, cfi_read_fn read, void *ctx)
+{
+	for (uint32_t m = r->lazy & mask; m; m &= m - 1) {
+		int i = __builtin_ctz(m);
+		uint64_t v;
+		if (read(ctx, r->val[i], &v))
+			r->valid &= ~(1u << i);
+		else
+			r->val[i] = v;
+		r->lazy &= ~(1u << i);
+	}
 }
 
 uint32_t cfi_rule_keeps(const struct cfi_rule *r)

@@ -23,6 +23,7 @@ enum { CFI_RBX = 3, CFI_RBP = 6, CFI_RSP = 7, CFI_R12 = 12, CFI_R15 = 15, CFI_RI
 struct cfi_regs {
 	uint64_t val[CFI_NR_REGS];
 	uint32_t valid;         /* bit i set: val[i] is known */
+	uint32_t lazy;          /* of valid, saved in memory: val[i] is where (cfi_regs_resolve) */
 };
 
 /* Read the 8 bytes at addr of the unwound process: 0, or a negative errno. */
@@ -94,8 +95,16 @@ int cfi_compile(const struct cfi_frame *f, struct cfi_rule *out);
 /* The registers (bits by DWARF number) r leaves to the caller unchanged. */
 uint32_t cfi_rule_keeps(const struct cfi_rule *r);
 
-/* cfi_frame_step for a compiled rule: the same results from the same rules. */
+/*
+ * cfi_frame_step for a compiled rule: the same results from the same rules, except that a
+ * register saved in memory comes out lazy (its address, not read: most are never needed;
+ * cfi_regs_resolve reads them).  The CFA's register must not be lazy in in (-EINVAL).
+ */
 int cfi_rule_step(const struct cfi_rule *r, const struct cfi_regs *in, struct cfi_regs *out,
 		  cfi_read_fn read, void *ctx);
+
+/* Read the lazy registers of r in mask: each becomes its value, or unknown when the read
+ * fails (as cfi_frame_step leaves a register saved where it cannot be read). */
+void cfi_regs_resolve(struct cfi_regs *r, uint32_t mask, cfi_read_fn read, void *ctx);
 
 #endif

@@ -228,6 +228,15 @@ static int cfi_read(void *arg, uint64_t addr, uint64_t *valp)
 	return read_word(arg, addr, valp);
 }
 
+/* Read the lazy registers of w->regs in mask (cfi_rule_step leaves saved ones unread).  A
+ * register saved past the copy is merely unknown, as when it is read at its step. */
+static void resolve_regs(struct walk *w, uint32_t mask)
+{
+	int miss = w->stack_miss;
+	cfi_regs_resolve(&w->regs, mask, cfi_read, w);
+	w->stack_miss = miss;
+}
+
 static int access_mem(unw_addr_space_t as, unw_word_t addr, unw_word_t *valp, int write, void *arg)
 {
 	uint64_t v;
@@ -645,13 +654,23 @@ static const struct rule_slot *rule_for(struct walk *w, struct as_entry *e, uint
 	return rt_put(&e->rules, addr, &rule);
 }
 
-/* The sample's registers in DWARF numbering. */
+/* The sample's registers in DWARF numbering (one pass over the values it holds). */
 static void sample_regs(const struct sample *s, struct cfi_regs *r)
 {
+	uint64_t by_perf[64];
+	size_t k = 0;
 	r->valid = 0;
-	for (int i = 0; i < CFI_NR_REGS; i++)
-		if (!sample_reg(s, perf_reg(i), &r->val[i]))
+	if (!s->regs)
+		return;
+	for (uint64_t m = s->regs_mask; m; m &= m - 1)
+		by_perf[__builtin_ctzll(m)] = s->regs[k++];
+	for (int i = 0; i < CFI_NR_REGS; i++) {
+		int preg = perf_reg(i);
+		if (preg >= 0 && (s->regs_mask >> preg & 1)) {
+			r->val[i] = by_perf[preg];
 			r->valid |= 1u << i;
+		}
+	}
 }
 
 /* Registers a compiled step reads: the CFA's base, and the frame's address and stack
@@ -663,11 +682,27 @@ static uint32_t rule_needs(const struct rule_slot *rule)
 	return 1u << rule->rule.cfa_reg | 1u << CFI_RIP | 1u << CFI_RSP;
 }
 
+/* What a thread's sample leaves the next one (on its image: stackimg_attach): its copy in
+ * one piece and the memo of its frames. */
+struct carry {
+	struct stackimg_flat flat;
+	struct umemo *memo;
+};
+
+static void carry_free(void *p)
+{
+	struct carry *c = p;
+	stackimg_flat_release(&c->flat);
+	umemo_free(c->memo);
+	free(c);
+}
+
 int unwind_sample(struct unwinder *u, const struct sample *s, uint64_t *ips, int max,
 		  int *truncated)
 {
 	struct walk w = { .u = u, .s = s };
 	struct umemo *prev = NULL;
+	struct carry *c = NULL;
 	long at = -1;
 	uint64_t ip;
 	int n = 0, exact = 1;
@@ -678,9 +713,16 @@ int unwind_sample(struct unwinder *u, const struct sample *s, uint64_t *ips, int
 	ips[n++] = ip;
 	struct as_entry *e = process(u, s->pid);
 	sample_regs(s, &w.regs);
-	if (s->stack_img)
-		w.low = stackimg_bytes(s->stack_img, &w.nr_low);
-	else if (s->stack) {
+	if (s->stack_img) {
+		/* The copy in one piece, so that every read is a load: the previous sample's,
+		 * with this one's runs written over it. */
+		if (!(c = stackimg_take_prev(s->stack_img)))
+			c = xcalloc(1, sizeof(*c));
+		w.low = stackimg_flatten(s->stack_img, &c->flat);
+		w.nr_low = stackimg_len(s->stack_img);
+		prev = c->memo;
+		c->memo = NULL;
+	} else if (s->stack) {
 		w.low = s->stack;
 		w.nr_low = (size_t)s->stack_dyn_size;
 	}
@@ -689,18 +731,17 @@ int unwind_sample(struct unwinder *u, const struct sample *s, uint64_t *ips, int
 	if (s->stack_img && !(u->flags & (UNWIND_LIBUNWIND_ONLY | UNWIND_NO_MEMO))) {
 		w.mb = &u->memo;
 		umemo_begin(w.mb);
-		prev = stackimg_take_prev(s->stack_img);
-		if (prev && !umemo_valid(prev, s->pid, e->gen)) {
-			umemo_free(prev);
-			prev = NULL;
-		}
+	}
+	if (prev && (!w.mb || !umemo_valid(prev, s->pid, e->gen))) {
+		umemo_free(prev);
+		prev = NULL;
 	}
 
 	/* Steps by compiled rules while they hold; libunwind for the rest. */
 	while (!(u->flags & UNWIND_LIBUNWIND_ONLY) && s->stack_dyn_size) {
 		if (w.mb) {
 			umemo_state(w.mb, &w.regs, exact);
-			if (prev && (at = umemo_find(prev, w.mb, s, w.sp)) >= 0)
+			if (prev && (at = umemo_find(prev, w.mb, s, w.low, w.sp)) >= 0)
 				goto done;
 		}
 		const struct rule_slot *rule = rule_for(&w, e, w.regs.val[CFI_RIP], exact);
@@ -708,10 +749,13 @@ int unwind_sample(struct unwinder *u, const struct sample *s, uint64_t *ips, int
 		int r;
 		if (rule->rule.kind == RULE_NONE)
 			break;
-		if (rule->rule.kind == RULE_FRAME)
+		if (rule->rule.kind == RULE_FRAME) {
+			resolve_regs(&w, UMEMO_ALL_REGS);
 			r = cfi_frame_step(rule->frame, &w.regs, &next, cfi_read, &w);
-		else
+		} else {
+			resolve_regs(&w, 1u << rule->rule.cfa_reg);
 			r = cfi_rule_step(&rule->rule, &w.regs, &next, cfi_read, &w);
+		}
 		if (w.mb)
 			umemo_step(w.mb, rule_needs(rule),
 				   rule->rule.kind == RULE_FRAME ? UMEMO_ALL_REGS : cfi_rule_keeps(&rule->rule));
@@ -732,6 +776,7 @@ int unwind_sample(struct unwinder *u, const struct sample *s, uint64_t *ips, int
 	}
 	if (w.mb)
 		w.mb->off = 1; /* libunwind's steps are not noted: no memo */
+	resolve_regs(&w, UMEMO_ALL_REGS);
 	n = libunwind_walk(&w, e, exact, ips, n, max, truncated);
 done:
 	u->stats.samples++;
@@ -741,9 +786,10 @@ done:
 		struct umemo *m = umemo_finish(w.mb, prev, at, ips, &n, max, truncated, s->pid,
 					       e->gen);
 		u->stats.frames_reused += (uint64_t)(n - own + (at >= 0));
-		if (m)
-			stackimg_attach(s->stack_img, m, umemo_free);
+		c->memo = m;
 	}
+	if (c)
+		stackimg_attach(s->stack_img, c, carry_free);
 	cfi_frame_free(w.pending);
 	return n;
 }

@@ -93,19 +93,19 @@ int umemo_valid(const struct umemo *m, uint32_t pid, uint64_t gen)
 	return m->pid == pid && m->gen == gen;
 }
 
-/* Would sample s (copy at sp) read what r read, the same way? */
-static int same_read(const struct umemo_rd *r, const struct sample *s, uint64_t sp)
+/* Would a sample whose copy (dyn bytes at copy) starts at sp read what r read, the same way? */
+static int same_read(const struct umemo_rd *r, const unsigned char *copy, uint64_t dyn,
+		     uint64_t sp)
 {
-	uint64_t a = r->addr, dyn = s->stack_dyn_size, v;
+	uint64_t a = r->addr, v;
 	int in_stack = a >= sp && a - sp < STACK_SPAN;
 	int in_copy = a >= sp && dyn >= 8 && a - sp <= dyn - 8;
 	switch (r->kind) {
 	case UMEMO_READ_OK:
 		if (!in_copy)
 			return 0;
-		if (s->stack_img && stackimg_unchanged(s->stack_img, a - sp, sizeof(v)))
-			return 1; /* the same bytes: this copy holds the previous one's there */
-		return !sample_stack_read(s, a - sp, &v, sizeof(v)) && v == r->val;
+		memcpy(&v, copy + (a - sp), sizeof(v));
+		return v == r->val;
 	case UMEMO_READ_MISS:
 		return in_stack && !in_copy;
 	default: /* a file's bytes: the same while the maps are */
@@ -114,7 +114,7 @@ static int same_read(const struct umemo_rd *r, const struct sample *s, uint64_t 
 }
 
 long umemo_find(const struct umemo *m, const struct umemo_builder *b, const struct sample *s,
-		uint64_t sp)
+		const unsigned char *copy, uint64_t sp)
 {
 	if (b->off || !b->nr_states || !m->nr)
 		return -1;
@@ -132,7 +132,9 @@ long umemo_find(const struct umemo *m, const struct umemo_builder *b, const stru
 		return -1;
 	const struct umemo_state *st = &m->states[lo];
 	uint32_t need = st->needed;
-	if (st->exact != cur->exact || ((st->regs.valid ^ cur->regs.valid) & need))
+	/* A lazy register is its address: the same where the read of it (a later step's) is. */
+	if (st->exact != cur->exact ||
+	    (((st->regs.valid ^ cur->regs.valid) | (st->regs.lazy ^ cur->regs.lazy)) & need))
 		return -1;
 	for (uint32_t v = need & cur->regs.valid; v; v &= v - 1) {
 		int i = __builtin_ctz(v);
@@ -147,7 +149,7 @@ long umemo_find(const struct umemo *m, const struct umemo_builder *b, const stru
 		const struct mread *r = &m->reads[i];
 		if (r->lo >= sp && r->lo - sp >= shared && r->hi - sp <= dyn)
 			break;
-		if (!same_read(&r->r, s, sp))
+		if (!same_read(&r->r, copy, dyn, sp))
 			return -1;
 	}
 	return (long)lo;

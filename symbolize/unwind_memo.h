@@ -78,12 +78,12 @@ static inline void umemo_read(struct umemo_builder *b, uint64_t addr, uint64_t v
 int umemo_valid(const struct umemo *m, uint32_t pid, uint64_t gen);
 
 /*
- * Can the last frame noted (of sample s, whose copy starts at sp: its image
- * says which bytes are the previous sample's) take the rest from m?  Its
- * frame in m, or -1.
+ * Can the last frame noted (of sample s, whose copy starts at sp and is held
+ * in one piece at copy, s->stack_dyn_size bytes; its image says which bytes
+ * are the previous sample's) take the rest from m?  Its frame in m, or -1.
  */
 long umemo_find(const struct umemo *m, const struct umemo_builder *b, const struct sample *s,
-		uint64_t sp);
+		const unsigned char *copy, uint64_t sp);
 
 /*
  * The sample's memo, made from what was noted and m (the previous sample's,

@@ -56,6 +56,7 @@ static int step_at(struct cfi *c, const char *syms, const char *name, const stru
 	if (!cfi_compile(f, &rule)) {
 		struct cfi_regs out2 = { .valid = 0 };
 		int r2 = cfi_rule_step(&rule, in, &out2, read_stack, NULL);
+		cfi_regs_resolve(&out2, ~0u, read_stack, NULL);
 		int same = r2 == r;
 		for (int i = 0; same && r > 0 && i < CFI_NR_REGS; i++)
 			same = ((out->valid ^ out2.valid) & (1u << i)) == 0 &&
