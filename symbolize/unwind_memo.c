@@ -33,6 +33,7 @@ void umemo_begin(struct umemo_builder *b)
 {
 	b->nr_states = b->nr_reads = 0;
 	b->off = 0;
+	b->cursor = SIZE_MAX;
 }
 
 void umemo_release(struct umemo_builder *b)
@@ -113,21 +114,19 @@ static int same_read(const struct umemo_rd *r, const unsigned char *copy, uint64
 	}
 }
 
-long umemo_find(const struct umemo *m, const struct umemo_builder *b, const struct sample *s,
+long umemo_find(const struct umemo *m, struct umemo_builder *b, const struct sample *s,
 		const unsigned char *copy, uint64_t sp)
 {
 	if (b->off || !b->nr_states || !m->nr)
 		return -1;
 	const struct umemo_state *cur = &b->states[b->nr_states - 1];
 	uint64_t want = cur->regs.val[CFI_RSP];
-	size_t lo = 0, hi = m->nr; /* stack pointers fall from the outermost frame in */
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (m->sps[mid] > want)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	/* Stack pointers fall from the outermost frame in, and each frame looked for lies
+	 * above the one before: the first frame at or below want is found by moving out. */
+	size_t lo = b->cursor < m->nr ? b->cursor : m->nr;
+	while (lo > 0 && m->sps[lo - 1] <= want)
+		lo--;
+	b->cursor = lo;
 	if (lo == m->nr || m->sps[lo] != want || m->ips[lo] != cur->regs.val[CFI_RIP])
 		return -1;
 	const struct umemo_state *st = &m->states[lo];

@@ -49,6 +49,8 @@ struct umemo_builder {
 	struct umemo_rd *reads;
 	size_t nr_reads, alloc_reads;
 	int off;          /* nothing is kept (libunwind's steps, a stack past the bound) */
+	size_t cursor;    /* umemo_find: the memo's frames from here on lie below the last
+			   * frame looked for (frames are looked for outward) */
 };
 
 void umemo_begin(struct umemo_builder *b);
@@ -82,7 +84,7 @@ int umemo_valid(const struct umemo *m, uint32_t pid, uint64_t gen);
  * in one piece at copy, s->stack_dyn_size bytes; its image says which bytes
  * are the previous sample's) take the rest from m?  Its frame in m, or -1.
  */
-long umemo_find(const struct umemo *m, const struct umemo_builder *b, const struct sample *s,
+long umemo_find(const struct umemo *m, struct umemo_builder *b, const struct sample *s,
 		const unsigned char *copy, uint64_t sp);
 
 /*
