@@ -237,12 +237,15 @@ int profile_args_load(struct profile_args *pa, const char *path, struct tree **o
 		const struct sym_stats *s = &info->sym;
 		fprintf(stderr, "stoke: stats: %s: %llu addresses looked up (%llu from the address "
 			"cache), %llu ELF files, %llu debug files, %llu with DWARF read, debug cache "
-			"%s: %llu hits, %llu written, %llu damaged\n", path,
+			"%s: %llu hits, %llu written, %llu damaged; symbol cache: %llu tables read, "
+			"%llu addresses served, %llu tables saved, %llu bad tables\n", path,
 			(unsigned long long)s->lookups, (unsigned long long)s->cache_hits,
 			(unsigned long long)s->elf_files, (unsigned long long)s->debug_files,
 			(unsigned long long)s->dwarf_modules, pa->opts.cache_dir ? "on" : "off",
 			(unsigned long long)s->dcache_hits, (unsigned long long)s->dcache_writes,
-			(unsigned long long)s->dcache_bad);
+			(unsigned long long)s->dcache_bad, (unsigned long long)s->symcache_tables,
+			(unsigned long long)s->symcache_served, (unsigned long long)s->symcache_saved,
+			(unsigned long long)s->symcache_bad);
 		const struct unwind_stats *u = &info->unwind;
 		if (u->samples)
 			fprintf(stderr, "stoke: stats: %s: %llu samples unwound, %llu frames, %llu "

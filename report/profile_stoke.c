@@ -635,6 +635,7 @@ int profile_load_stoke(const char *path, const struct profile_opts *o, struct tr
 	}
 	ret = 0;
 out:
+	resolver_keep(l.res);
 	resolver_stats(l.res, &info->sym, &info->unwind);
 	offcpu_view_free(l.offcpu);
 	free(l.join);

@@ -85,6 +85,11 @@ void resolver_free(struct resolver *r)
 	free(r);
 }
 
+void resolver_keep(struct resolver *r)
+{
+	sym_keep(r->sym);
+}
+
 void resolver_stats(const struct resolver *r, struct sym_stats *st, struct unwind_stats *ust)
 {
 	sym_get_stats(r->sym, st);

@@ -49,6 +49,9 @@ int resolver_find_map(struct resolver *r, uint32_t pid, uint64_t addr, uint64_t 
 /* The symbolizer's and the unwinder's counters so far. */
 void resolver_stats(const struct resolver *r, struct sym_stats *st, struct unwind_stats *ust);
 
+/* Every sample is in: what was looked up is kept for the next report (sym_keep). */
+void resolver_keep(struct resolver *r);
+
 /* Command name of a thread (its process's when unknown), or "[unknown]". */
 const char *resolver_comm(struct resolver *r, uint32_t pid, uint32_t tid);
 

@@ -38,7 +38,8 @@ struct debugcache *debugcache_new(const char *dir, uint64_t max_bytes,
 	c->max_bytes = max_bytes ? max_bytes : DEBUGCACHE_MAX_BYTES;
 	c->warn = warn;
 	c->warn_ctx = warn_ctx;
-	c->started = time(NULL);
+	/* A second early: file times come from a coarser clock than time() and may lag it. */
+	c->started = time(NULL) - 1;
 	elfinit();
 	return c;
 }
@@ -231,7 +232,8 @@ static void evict(struct debugcache *c, const char *keep)
 			continue;
 		}
 		size_t len = strlen(de->d_name);
-		if (len < 6 || strcmp(de->d_name + len - 6, ".debug"))
+		if ((len < 6 || strcmp(de->d_name + len - 6, ".debug")) &&
+		    (len < 4 || strcmp(de->d_name + len - 4, ".sym")))
 			continue;
 		total += (uint64_t)st.st_size;
 		if (!strcmp(de->d_name, keep) || st.st_mtime >= c->started)
@@ -254,19 +256,34 @@ static void evict(struct debugcache *c, const char *keep)
 	closedir(dir);
 }
 
-/* Write the entry for key from the debug file fd; a descriptor on it, or a negative errno. */
-static int build_entry(struct debugcache *c, int fd, const char *key, const char *name)
+/* A new temporary file in the directory for name: a descriptor (its path in *tmp, the
+ * caller's), or a negative errno. */
+static int make_tmp(struct debugcache *c, const char *name, char **tmp)
 {
 	int err = mkdirs(c->dir);
 	if (err)
 		return err;
-	size_t n = strlen(c->dir) + 64;
-	char *tmp = xmalloc(n), *final = xmalloc(n);
-	snprintf(tmp, n, "%s/.tmp-%.40s-XXXXXX", c->dir, key);
-	snprintf(final, n, "%s/%s", c->dir, name);
-	int t = mkostemp(tmp, O_CLOEXEC);
+	size_t n = strlen(c->dir) + strlen(name) + 16;
+	*tmp = xmalloc(n);
+	snprintf(*tmp, n, "%s/.tmp-%.40s-XXXXXX", c->dir, name);
+	int t = mkostemp(*tmp, O_CLOEXEC);
 	if (t < 0) {
 		err = -errno;
+		free(*tmp);
+		*tmp = NULL;
+		return err;
+	}
+	return t;
+}
+
+/* Write the entry for key from the debug file fd; a descriptor on it, or a negative errno. */
+static int build_entry(struct debugcache *c, int fd, const char *key, const char *name)
+{
+	char *tmp = NULL, *final = xmalloc(strlen(c->dir) + strlen(name) + 2);
+	int err = 0, t = make_tmp(c, key, &tmp);
+	sprintf(final, "%s/%s", c->dir, name);
+	if (t < 0) {
+		err = t;
 		goto out;
 	}
 	if ((err = copy_fd(fd, t)) || (err = inflate_copy(t)))
@@ -286,6 +303,117 @@ out:
 	free(tmp);
 	free(final);
 	return t >= 0 ? t : (err ? err : -EIO);
+}
+
+/* ---- symbol tables ---- */
+
+/* After a table's bytes: magic, their length and their FNV-1a hash (whole or not at all). */
+#define TABLE_MAGIC "stokest1"
+
+static int table_name_ok(const char *name)
+{
+	if (!*name || strlen(name) > 120)
+		return 0;
+	for (const char *p = name; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '.' || *p == '-'))
+			return 0;
+	return 1;
+}
+
+static char *table_path(const struct debugcache *c, const char *name)
+{
+	size_t n = strlen(c->dir) + strlen(name) + 8;
+	char *path = xmalloc(n);
+	snprintf(path, n, "%s/%s.sym", c->dir, name);
+	return path;
+}
+
+int debugcache_get(struct debugcache *c, const char *name, unsigned char **data, size_t *len)
+{
+	if (!c || !table_name_ok(name))
+		return -ENOENT;
+	char *path = table_path(c, name);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		free(path);
+		return -ENOENT;
+	}
+	struct stat st;
+	unsigned char *p = NULL;
+	int ok = !fstat(fd, &st) && st.st_size >= TRAILER_SIZE + 8 && st.st_size < (1LL << 31);
+	size_t size = ok ? (size_t)st.st_size : 0;
+	if (ok) {
+		p = xmalloc(size);
+		ok = pread(fd, p, size, 0) == (ssize_t)size;
+	}
+	if (ok) {
+		uint64_t n, h;
+		memcpy(&n, p + size - 16, 8);
+		memcpy(&h, p + size - 8, 8);
+		ok = !memcmp(p + size - 24, TABLE_MAGIC, 8) && n == size - 24 && fnv1a(FNV_INIT, p, (size_t)n) == h;
+	}
+	if (ok) {
+		futimens(fd, NULL); /* recently used: evicted last */
+		close(fd);
+		free(path);
+		c->stats.tables++;
+		*data = p;
+		*len = size - 24;
+		return 0;
+	}
+	close(fd);
+	free(p);
+	c->stats.tables_bad++;
+	say(c, &c->warned_bad, "symbol cache entry %s is damaged: ignoring it and writing it "
+	    "again%s", path, "");
+	unlink(path);
+	free(path);
+	return -ENOENT;
+}
+
+static int write_all(int fd, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	while (len) {
+		ssize_t w = write(fd, p, len);
+		if (w < 0)
+			return -errno;
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+int debugcache_put(struct debugcache *c, const char *name, const unsigned char *data, size_t len)
+{
+	if (!c || !table_name_ok(name))
+		return -EINVAL;
+	char *tmp = NULL, *final = table_path(c, name);
+	int t = make_tmp(c, name, &tmp), err = t < 0 ? t : 0;
+	if (t >= 0) {
+		unsigned char tr[24];
+		uint64_t n = len, h = fnv1a(FNV_INIT, data, len);
+		memcpy(tr, TABLE_MAGIC, 8);
+		memcpy(tr + 8, &n, 8);
+		memcpy(tr + 16, &h, 8);
+		/* No fsync: a table cut short by a crash fails its check and is made again. */
+		if (!(err = write_all(t, data, len)) && !(err = write_all(t, tr, sizeof(tr))) &&
+		    rename(tmp, final))
+			err = -errno;
+		close(t);
+		if (err)
+			unlink(tmp);
+	}
+	free(tmp);
+	if (err) {
+		say(c, &c->warned_write, "cannot write the debug cache in %s (%s): debug info is "
+		    "inflated on every report (--no-cache skips the cache)", c->dir, strerror(-err));
+	} else {
+		c->stats.tables_written++;
+		evict(c, strrchr(final, '/') + 1);
+	}
+	free(final);
+	return err;
 }
 
 static void hex_key(char *key, const unsigned char *id, size_t len)

@@ -9,6 +9,8 @@
  * entry cannot be served and a damaged one is dropped (one warning) and rebuilt.  New entries are
  * written to a temporary file in the directory, fsync'd and renamed: concurrent reports see a
  * whole entry or none.  Past max_bytes the least recently used entries are removed.
+ * Beside them, the symbolizer's resolved addresses of a build-id (symbolize/symcache.h) are
+ * kept as named tables, checked, written and evicted the same way.
  * Nothing here prints: problems go to warn, each kind once.
  */
 #ifndef STOKE_DEBUGCACHE_H
@@ -26,6 +28,7 @@ struct debugcache_stats {
 	uint64_t writes;  /* entries written */
 	uint64_t bad;     /* entries found damaged (dropped, rebuilt) */
 	uint64_t evicted; /* entries removed to stay under the bound */
+	uint64_t tables, tables_written, tables_bad; /* the same for symbol tables */
 };
 
 /* dir is copied (created on the first write); max_bytes 0: DEBUGCACHE_MAX_BYTES. */
@@ -46,6 +49,17 @@ int debugcache_lookup(struct debugcache *c, const unsigned char *id, size_t len)
  * cache cannot be written (said once through warn); -1 (fd closed) when its build-id is not id.
  */
 int debugcache_substitute(struct debugcache *c, int fd, const unsigned char *id, size_t len);
+
+/*
+ * A symbol table by name (letters, digits, '.', '-'): 0 with *data (malloc'd, the caller's)
+ * and *len, the bytes last put whole; -ENOENT when there is none.  A damaged one is removed
+ * (said once through warn) and counts as none.
+ */
+int debugcache_get(struct debugcache *c, const char *name, unsigned char **data, size_t *len);
+
+/* Keep a symbol table (replacing one of the same name: readers see either whole).  0, or a
+ * negative errno, said once through warn. */
+int debugcache_put(struct debugcache *c, const char *name, const unsigned char *data, size_t len);
 
 void debugcache_get_stats(const struct debugcache *c, struct debugcache_stats *st);
 

@@ -4,6 +4,7 @@
 #include "common/util.h"
 #include "symbolize/debugcache.h"
 #include "symbolize/demangle.h"
+#include "symbolize/symcache.h"
 
 #include <dwarf.h>
 #include <elfutils/libdw.h>
@@ -14,13 +15,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-#define MAX_FRAMES 32 /* inline depth kept per address */
+#define MAX_FRAMES SYMCACHE_MAX_FRAMES /* inline depth kept per address */
 
 struct cached {
 	uint64_t key;          /* vaddr << 1 | caller */
 	uint32_t nr;
+	uint32_t kept;         /* 1: read from the symbol cache; 2: and served since */
 	struct sym_frame *frames;
 };
 
@@ -52,6 +55,9 @@ struct dso {
 	int dwarf_tried;          /* its DWARF was asked for (lines, inline frames) */
 	struct dso_set *set;      /* the module's libdwfl userdata points here */
 	struct htab *cache;       /* struct cached by key */
+	size_t nr_kept;           /* of them, read from the symbol cache (symcache.h) */
+	char table[80];           /* its name there ("" when not kept: no build-id, no cache) */
+	struct symcache_source source;
 };
 
 struct dso_set {
@@ -60,7 +66,7 @@ struct dso_set {
 	struct arena *arena;      /* cached frame arrays */
 	struct dso **all;         /* every dso made (each hung on its objfile) */
 	size_t nr_all, alloc_all;
-	uint64_t files, debug_files, dwarf_modules, hits;
+	uint64_t files, debug_files, dwarf_modules, hits, served;
 	struct debugcache *dcache; /* NULL: none (no cache directory, or DWARF not needed) */
 };
 
@@ -77,12 +83,21 @@ struct dso_set *dso_set_new(const struct sym_opts *opts, struct strtab *strings)
 	return d;
 }
 
+static void save_table(struct dso_set *d, struct dso *f);
+
+void dso_set_keep(struct dso_set *d)
+{
+	for (size_t i = 0; i < d->nr_all; i++)
+		save_table(d, d->all[i]);
+}
+
 void dso_set_free(struct dso_set *d)
 {
 	if (!d)
 		return;
 	for (size_t i = 0; i < d->nr_all; i++) {
 		struct dso *f = d->all[i];
+		save_table(d, f);
 		if (f->dwfl)
 			dwfl_end(f->dwfl);
 		free(f->syms);
@@ -166,6 +181,78 @@ static const Dwfl_Callbacks callbacks = {
 	.debuginfo_path = &debuginfo_path_default,
 };
 
+/* ---- the symbol cache: a module's answers kept from one report to the next ---- */
+
+static void add_kept(void *ctx, uint64_t key, const struct sym_frame *frames, uint32_t nr)
+{
+	struct dso *f = ctx;
+	int added;
+	struct cached *c = htab_insert(f->cache, hash_addr(key), &key, &added);
+	if (!added)
+		return;
+	c->key = key;
+	c->nr = nr;
+	c->kept = 1;
+	c->frames = nr ? arena_alloc(f->set->arena, sizeof(*frames) * nr) : NULL;
+	if (nr)
+		memcpy(c->frames, frames, sizeof(*frames) * nr);
+	f->nr_kept++;
+}
+
+/*
+ * The answers a report of these binaries kept (only where DWARF is read: without it a
+ * lookup costs little).  They hold while the debug file and the options are the same:
+ * the table says which it was made from, and anything else makes it stale.
+ */
+static void load_table(struct dso_set *d, struct dso *f, const unsigned char *id, size_t len)
+{
+	const struct sym_opts *o = d->opts;
+	if (!d->dcache || len > 20)
+		return;
+	const char *found = NULL;
+	int dfd = objfile_debug_fd(f->obj, &found);
+	struct stat st;
+	uint32_t opts = o->demangle ? 1 : 0;
+	opts |= o->inline_frames ? 2 : 0;
+	opts |= o->lines ? 4 : 0;
+	f->source = (struct symcache_source){ .opts = opts };
+	if (dfd >= 0 && !fstat(dfd, &st)) {
+		f->source.debug_size = (uint64_t)st.st_size;
+		f->source.debug_mtime_ns = (uint64_t)st.st_mtim.tv_sec * 1000000000u +
+					   (uint64_t)st.st_mtim.tv_nsec;
+	}
+	char key[41];
+	hex(key, id, len);
+	snprintf(f->table, sizeof(f->table), "%s.s%u-v%d", key, f->source.opts, SYMCACHE_VERSION);
+	unsigned char *data;
+	size_t n;
+	if (debugcache_get(d->dcache, f->table, &data, &n))
+		return;
+	if (symcache_decode(data, n, &f->source, d->strings, add_kept, f) == -EBADMSG)
+		warn(d, "symbol cache entry %s is malformed: looking its addresses up again%s",
+		     f->table, "");
+	free(data);
+}
+
+/* Keep f's answers when this report added to them. */
+static void save_table(struct dso_set *d, struct dso *f)
+{
+	size_t n = htab_count(f->cache), pos = 0, i = 0;
+	if (!f->table[0] || !f->usable || n <= f->nr_kept)
+		return;
+	struct symcache_entry *e = xmalloc(n * sizeof(*e));
+	const struct cached *c;
+	while ((c = htab_next(f->cache, &pos)))
+		e[i++] = (struct symcache_entry){ c->key, c->nr, c->frames };
+	unsigned char *data;
+	size_t len;
+	symcache_encode(&f->source, e, n, &data, &len);
+	debugcache_put(d->dcache, f->table, data, len);
+	f->nr_kept = n; /* kept: the next save writes only when more were added */
+	free(data);
+	free(e);
+}
+
 static void open_dso(struct dso_set *d, struct dso *f)
 {
 	const char *path = f->path;
@@ -220,6 +307,8 @@ static void open_dso(struct dso_set *d, struct dso *f)
 		}
 	}
 	f->usable = 1;
+	if (want_len)
+		load_table(d, f, want_id, want_len);
 }
 
 static struct dso *dso_get(struct dso_set *d, struct objfile *obj)
@@ -502,6 +591,9 @@ static inline int lookup_vaddr(struct dso_set *d, struct dso *f, uint64_t addr, 
 		c->frames = n ? arena_alloc(d->arena, sizeof(*tmp) * (size_t)n) : NULL;
 		if (n)
 			memcpy(c->frames, tmp, sizeof(*tmp) * (size_t)n);
+	} else if (c->kept == 1) {
+		c->kept = 2;
+		d->served++;
 	} else {
 		d->hits++;
 	}
@@ -563,5 +655,9 @@ void dso_stats(const struct dso_set *d, struct sym_stats *st)
 		st->dcache_hits = c.hits;
 		st->dcache_writes = c.writes;
 		st->dcache_bad = c.bad;
+		st->symcache_tables = c.tables;
+		st->symcache_saved = c.tables_written;
+		st->symcache_bad = c.tables_bad;
 	}
+	st->symcache_served = d->served;
 }

@@ -21,7 +21,9 @@ struct dso_set;
  * must outlive the set. */
 struct dso_set *dso_set_new(const struct sym_opts *opts, struct strtab *strings);
 /* Frees every dso and clears its object's slot (the objects stay). */
-void dso_set_free(struct dso_set *d);
+void dso_set_free(struct dso_set *d); /* keeps what dso_set_keep has not kept yet */
+/* Keep each module's new answers in the symbol cache now (symbolize/symcache.h). */
+void dso_set_keep(struct dso_set *d);
 
 /*
  * Frames for file offset off of obj (innermost inlined first; see

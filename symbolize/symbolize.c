@@ -166,6 +166,11 @@ int sym_lookup(struct symbolizer *s, uint32_t pid, uint64_t addr, int kernel, in
 	return 1;
 }
 
+void sym_keep(struct symbolizer *s)
+{
+	dso_set_keep(s->dsos);
+}
+
 void sym_get_stats(const struct symbolizer *s, struct sym_stats *st)
 {
 	*st = s->stats;

@@ -76,7 +76,12 @@ struct sym_stats {
 	uint64_t debug_files;         /* separate debug files opened (symbols or DWARF) */
 	uint64_t dwarf_modules;       /* modules whose DWARF was read (lines, inline frames) */
 	uint64_t dcache_hits, dcache_writes, dcache_bad; /* debug cache: served, written, damaged */
+	uint64_t symcache_tables, symcache_saved, symcache_bad; /* symbol tables read, written,
+								 * damaged (the same cache) */
+	uint64_t symcache_served;     /* addresses answered from a symbol table */
 };
 void sym_get_stats(const struct symbolizer *s, struct sym_stats *st);
+/* Keep what was looked up so far in the symbol cache (sym_free keeps the rest). */
+void sym_keep(struct symbolizer *s);
 
 #endif
