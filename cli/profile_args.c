@@ -199,7 +199,7 @@ static const struct cli_opt profile_opts_table[] = {
 	  .help = "kernel symbols for a file that has none (perf.data from another machine "
 	  "or kernel): a copy of that machine's /proc/kallsyms" },
 	{ .name = "--no-cache", .kind = CLI_CALL, .fn = opt_no_cache,
-	  .help = "do not use or fill the debug cache ($XDG_CACHE_HOME/stoke)" },
+	  .help = "do not use or fill the debug and symbol cache ($XDG_CACHE_HOME/stoke)" },
 	{ .name = "--stats", .kind = CLI_SET, .off = PA(stats, int), .val = 1,
 	  .help = "print the symbolizer's and the unwinder's counters (files, DWARF, cache; frames unwound and taken over) to stderr" },
 	{ .name = "--unwinder", .arg = "NAME", .kind = CLI_CHOICE,
