@@ -2,6 +2,7 @@
 #include "symbolize/objfile.h"
 #include "common/elfinit.h"
 #include "common/htab.h"
+#include "common/strbuf.h"
 #include "common/util.h"
 
 #include <elfutils/libdwelf.h>
@@ -12,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 struct objfile {
 	const char *path, *name;  /* interned */
@@ -239,15 +241,12 @@ static const Dwfl_Callbacks search_callbacks = {
 	.debuginfo_path = &no_debuginfo_path,
 };
 
-/*
- * Only libdwfl's search is borrowed, on a module of its own that is ended
- * at once: letting a reader's libdwfl load the DWARF would inflate every
- * debug section of the file, and the unwinder only wants .debug_frame.
- */
-static void search_debug_file(struct objfile *o)
+/* libdwfl's own search, which also asks a debuginfod server: only where one is configured
+ * (loading its client costs a report ~8 ms), and after the local search found nothing. */
+static void search_debuginfod(struct objfile *o)
 {
-	o->debug_searched = 1;
-	if (objfile_open(o))
+	const char *urls = getenv("DEBUGINFOD_URLS");
+	if (!urls || !*urls)
 		return;
 	int dup_fd = dup(o->fd);
 	Dwfl *dwfl = dup_fd >= 0 ? dwfl_begin(&search_callbacks) : NULL;
@@ -271,6 +270,81 @@ static void search_debug_file(struct objfile *o)
 			free(found);
 	}
 	dwfl_end(dwfl); /* the descriptor is ours; libdwfl's handles on it are gone */
+}
+
+/*
+ * The candidate at path, when it is this file's debug file: an ELF file with the file's
+ * build-id, or (neither naming one) the CRC the .gnu_debuglink asks for.  A descriptor, or -1.
+ */
+static int debug_candidate(const struct objfile *o, const char *path, const void *id, ssize_t id_len,
+			   int have_crc, uint32_t crc)
+{
+	if (!strcmp(path, o->path))
+		return -1;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	Elf *elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	const void *cid = NULL;
+	ssize_t clen = elf && elf_kind(elf) == ELF_K_ELF ? dwelf_elf_gnu_build_id(elf, &cid) : -1;
+	int ok = 0;
+	if (elf && elf_kind(elf) == ELF_K_ELF) {
+		if (id_len > 0 && clen > 0)
+			ok = clen == id_len && !memcmp(cid, id, (size_t)id_len);
+		else if (have_crc) {
+			size_t size;
+			const char *img = elf_rawfile(elf, &size);
+			ok = img && (uint32_t)crc32(0, (const Bytef *)img, (uInt)size) == crc;
+		} else {
+			ok = id_len <= 0; /* nothing to check it against, as libdwfl takes it */
+		}
+	}
+	if (elf)
+		elf_end(elf);
+	if (!ok) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * The standard places, as libdwfl searches them: the build-id path under
+ * /usr/lib/debug/.build-id, then the .gnu_debuglink name next to the file, in its .debug/,
+ * and under /usr/lib/debug.
+ */
+static void search_debug_file(struct objfile *o)
+{
+	o->debug_searched = 1;
+	if (objfile_open(o))
+		return;
+	const void *id = NULL;
+	ssize_t id_len = dwelf_elf_gnu_build_id(o->elf, &id);
+	GElf_Word crc = 0;
+	const char *link = dwelf_elf_gnu_debuglink(o->elf, &crc);
+	struct strbuf p = STRBUF_INIT;
+	if (id_len > 1 && id_len <= 64) {
+		const unsigned char *b = id;
+		strbuf_addf(&p, "/usr/lib/debug/.build-id/%02x/", b[0]);
+		for (ssize_t i = 1; i < id_len; i++)
+			strbuf_addf(&p, "%02x", b[i]);
+		strbuf_adds(&p, ".debug");
+		o->debug_fd = debug_candidate(o, p.buf, id, id_len, 0, 0);
+	}
+	const char *slash = strrchr(o->path, '/'), *dir = slash ? o->path : ".";
+	int dir_len = slash ? (int)(slash - o->path) : 1;
+	static const char *const where[] = { "%.*s/%s", "%.*s/.debug/%s", "/usr/lib/debug%.*s/%s" };
+	for (size_t i = 0; link && *link && !strchr(link, '/') && o->debug_fd < 0 &&
+			   i < ARRAY_SIZE(where); i++) {
+		strbuf_reset(&p);
+		strbuf_addf(&p, where[i], dir_len, dir, link);
+		o->debug_fd = debug_candidate(o, p.buf, id, id_len, 1, crc);
+	}
+	if (o->debug_fd >= 0)
+		o->debug_name = strbuf_detach(&p);
+	strbuf_release(&p);
+	if (o->debug_fd < 0)
+		search_debuginfod(o);
 }
 
 int objfile_debug_fd(struct objfile *o, const char **name)

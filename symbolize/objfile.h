@@ -66,10 +66,11 @@ int objfile_bias(const struct objfile *o, uint64_t start, uint64_t pgoff, uint64
 uint64_t objfile_eh_frame_hdr(const struct objfile *o, uint64_t *size);
 
 /*
- * The separate debug file, searched for once (libdwfl's standard search:
- * build-id under /usr/lib/debug/.build-id, then .gnu_debuglink next to the
- * file, in .debug/, under /usr/lib/debug; the candidate checked against the
- * build-id or the link's CRC): a new descriptor on it, which the caller owns,
+ * The separate debug file, searched for once (the places libdwfl's standard
+ * search looks: build-id under /usr/lib/debug/.build-id, then .gnu_debuglink
+ * next to the file, in .debug/, under /usr/lib/debug; the candidate checked
+ * against the build-id or the link's CRC; then, only where DEBUGINFOD_URLS
+ * names a server, libdwfl's search with debuginfod): a new descriptor on it, which the caller owns,
  * and *name (when not NULL) where it was found (owned by the object); -1 when
  * there is none.
  */
