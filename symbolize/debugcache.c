@@ -44,10 +44,14 @@ struct debugcache *debugcache_new(const char *dir, uint64_t max_bytes,
 	return c;
 }
 
+static void evict(struct debugcache *c, const char *keep);
+
 void debugcache_free(struct debugcache *c)
 {
 	if (!c)
 		return;
+	if (c->stats.tables_written)
+		evict(c, "");
 	free(c->dir);
 	free(c);
 }
@@ -363,12 +367,21 @@ int debugcache_get(struct debugcache *c, const char *name, unsigned char **data,
 	}
 	close(fd);
 	free(p);
+	free(path);
+	debugcache_drop(c, name);
+	return -ENOENT;
+}
+
+void debugcache_drop(struct debugcache *c, const char *name)
+{
+	if (!c || !table_name_ok(name))
+		return;
+	char *path = table_path(c, name);
 	c->stats.tables_bad++;
 	say(c, &c->warned_bad, "symbol cache entry %s is damaged: ignoring it and writing it "
 	    "again%s", path, "");
 	unlink(path);
 	free(path);
-	return -ENOENT;
 }
 
 static int write_all(int fd, const void *data, size_t len)
@@ -405,13 +418,11 @@ int debugcache_put(struct debugcache *c, const char *name, const unsigned char *
 			unlink(tmp);
 	}
 	free(tmp);
-	if (err) {
-		say(c, &c->warned_write, "cannot write the debug cache in %s (%s): debug info is "
-		    "inflated on every report (--no-cache skips the cache)", c->dir, strerror(-err));
-	} else {
-		c->stats.tables_written++;
-		evict(c, strrchr(final, '/') + 1);
-	}
+	if (err)
+		say(c, &c->warned_write, "cannot write the debug cache in %s (%s): symbols are looked "
+		    "up again on every report (--no-cache skips the cache)", c->dir, strerror(-err));
+	else
+		c->stats.tables_written++; /* the bound is kept when the cache is let go */
 	free(final);
 	return err;
 }

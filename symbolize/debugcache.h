@@ -61,6 +61,10 @@ int debugcache_get(struct debugcache *c, const char *name, unsigned char **data,
  * negative errno, said once through warn. */
 int debugcache_put(struct debugcache *c, const char *name, const unsigned char *data, size_t len);
 
+/* A table debugcache_get gave was not what its reader wrote (its format): removed, counted and
+ * said as a damaged one is. */
+void debugcache_drop(struct debugcache *c, const char *name);
+
 void debugcache_get_stats(const struct debugcache *c, struct debugcache_stats *st);
 
 #endif

@@ -204,23 +204,34 @@ static void add_kept(void *ctx, uint64_t key, const struct sym_frame *frames, ui
  * lookup costs little).  They hold while the debug file and the options are the same:
  * the table says which it was made from, and anything else makes it stale.
  */
+static int file_stamp(int fd, uint64_t *size, uint64_t *mtime_ns)
+{
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st))
+		return -1;
+	*size = (uint64_t)st.st_size;
+	*mtime_ns = (uint64_t)st.st_mtim.tv_sec * 1000000000u + (uint64_t)st.st_mtim.tv_nsec;
+	return 0;
+}
+
 static void load_table(struct dso_set *d, struct dso *f, const unsigned char *id, size_t len)
 {
 	const struct sym_opts *o = d->opts;
 	if (!d->dcache || len > 20)
 		return;
-	const char *found = NULL;
-	int dfd = objfile_debug_fd(f->obj, &found);
-	struct stat st;
 	uint32_t opts = o->demangle ? 1 : 0;
 	opts |= o->inline_frames ? 2 : 0;
 	opts |= o->lines ? 4 : 0;
-	f->source = (struct symcache_source){ .opts = opts };
-	if (dfd >= 0 && !fstat(dfd, &st)) {
-		f->source.debug_size = (uint64_t)st.st_size;
-		f->source.debug_mtime_ns = (uint64_t)st.st_mtim.tv_sec * 1000000000u +
-					   (uint64_t)st.st_mtim.tv_nsec;
-	}
+	const char *libs = dwfl_version(NULL);
+	f->source = (struct symcache_source){ .opts = opts,
+					      .libs = libs ? fnv1a(FNV_INIT, libs, strlen(libs)) : 0 };
+	if (file_stamp(objfile_fd(f->obj), &f->source.file_size, &f->source.file_mtime_ns))
+		return;
+	const char *found = NULL;
+	int dfd = objfile_debug_fd(f->obj, &found);
+	file_stamp(dfd, &f->source.debug_size, &f->source.debug_mtime_ns);
+	if (dfd >= 0)
+		close(dfd);
 	char key[41];
 	hex(key, id, len);
 	snprintf(f->table, sizeof(f->table), "%s.s%u-v%d", key, f->source.opts, SYMCACHE_VERSION);
@@ -229,8 +240,7 @@ static void load_table(struct dso_set *d, struct dso *f, const unsigned char *id
 	if (debugcache_get(d->dcache, f->table, &data, &n))
 		return;
 	if (symcache_decode(data, n, &f->source, d->strings, add_kept, f) == -EBADMSG)
-		warn(d, "symbol cache entry %s is malformed: looking its addresses up again%s",
-		     f->table, "");
+		debugcache_drop(d->dcache, f->table); /* whole but not a table: as damaged */
 	free(data);
 }
 
@@ -291,10 +301,12 @@ static void open_dso(struct dso_set *d, struct dso *f)
 
 	size_t want_len;
 	const unsigned char *want_id = objfile_build_id(f->obj, &want_len);
+	int matched = 0; /* the file's build-id is the recorded one (its answers may be kept) */
 	if (want_len) {
 		const unsigned char *bits;
 		GElf_Addr vaddr;
 		int len = dwfl_module_build_id(f->mod, &bits, &vaddr);
+		matched = len > 0 && (size_t)len == want_len && !memcmp(bits, want_id, want_len);
 		if (len > 0 && ((size_t)len != want_len || memcmp(bits, want_id, want_len))) {
 			char want[41], have[41];
 			hex(want, want_id, want_len);
@@ -307,7 +319,7 @@ static void open_dso(struct dso_set *d, struct dso *f)
 		}
 	}
 	f->usable = 1;
-	if (want_len)
+	if (matched)
 		load_table(d, f, want_id, want_len);
 }
 

@@ -269,7 +269,13 @@ static void search_debuginfod(struct objfile *o)
 		else
 			free(found);
 	}
+	/* dwfl_end closes descriptor 0 as well (seen with elfutils 0.188): keep stdin. */
+	int in = dup(0);
 	dwfl_end(dwfl); /* the descriptor is ours; libdwfl's handles on it are gone */
+	if (in >= 0) {
+		dup2(in, 0);
+		close(in);
+	}
 }
 
 /*

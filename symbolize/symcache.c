@@ -11,12 +11,12 @@
  * {u64 rel, u32 name, u32 file, i32 line, u32 inlined} with name and file as an offset + 1
  * into the strings (0: none); the strings, each ending in a NUL.
  */
-#define MAGIC "stksym01"
+#define MAGIC "stksym02"
 
 struct header {
 	char magic[8];
 	uint32_t nr_entries, nr_frames, str_len, opts;
-	uint64_t debug_size, debug_mtime_ns;
+	uint64_t file_size, file_mtime_ns, debug_size, debug_mtime_ns, libs;
 };
 
 struct rec_entry {
@@ -79,7 +79,9 @@ void symcache_encode(const struct symcache_source *src, const struct symcache_en
 	}
 	struct header h = { .nr_entries = (uint32_t)n, .nr_frames = (uint32_t)frames,
 			    .str_len = (uint32_t)enc.len, .opts = src->opts,
-			    .debug_size = src->debug_size, .debug_mtime_ns = src->debug_mtime_ns };
+			    .file_size = src->file_size, .file_mtime_ns = src->file_mtime_ns,
+			    .debug_size = src->debug_size, .debug_mtime_ns = src->debug_mtime_ns,
+			    .libs = src->libs };
 	memcpy(h.magic, MAGIC, 8);
 	size_t total = sizeof(h) + n * sizeof(*re) + frames * sizeof(*rf) + enc.len;
 	unsigned char *p = xmalloc(total), *w = p;
@@ -120,8 +122,9 @@ int symcache_decode(const unsigned char *p, size_t len, const struct symcache_so
 			(uint64_t)h.nr_frames * sizeof(struct rec_frame) + h.str_len;
 	if (need != len)
 		return -EBADMSG;
-	if (h.opts != src->opts || h.debug_size != src->debug_size ||
-	    h.debug_mtime_ns != src->debug_mtime_ns)
+	if (h.opts != src->opts || h.file_size != src->file_size ||
+	    h.file_mtime_ns != src->file_mtime_ns || h.debug_size != src->debug_size ||
+	    h.debug_mtime_ns != src->debug_mtime_ns || h.libs != src->libs)
 		return -ESTALE;
 	const unsigned char *ents = p + sizeof(h);
 	const unsigned char *frs = ents + (size_t)h.nr_entries * sizeof(struct rec_entry);

@@ -23,10 +23,13 @@
 #define SYMCACHE_VERSION 1
 #define SYMCACHE_MAX_FRAMES 32
 
-/* What else the answers were made from: the debug file (0, 0: none) and the options. */
+/* What else the answers were made from: the module file itself (a strip keeps its build-id),
+ * the debug file (0, 0: none), the options, and the libraries that read them. */
 struct symcache_source {
+	uint64_t file_size, file_mtime_ns;
 	uint64_t debug_size, debug_mtime_ns;
-	uint32_t opts; /* bits: demangle 1, inline frames 2, lines 4 */
+	uint64_t libs;  /* a hash of libdw's version */
+	uint32_t opts;  /* bits: demangle 1, inline frames 2, lines 4 */
 };
 
 /* One address's answer: key (the symbolizer's, vaddr << 1 | caller) and its frames (the
@@ -44,7 +47,7 @@ void symcache_encode(const struct symcache_source *src, const struct symcache_en
 /*
  * Read the entries of p (len bytes): add is called for each, with frames valid during the
  * call, their strings interned in strings.  0; -ESTALE when the bytes were made from
- * another debug file or other options (nothing added); -EBADMSG when they are malformed
+ * another file, debug file, library or options (nothing added); -EBADMSG when they are malformed
  * (nothing added: every entry is checked before the first is given).
  */
 int symcache_decode(const unsigned char *p, size_t len, const struct symcache_source *src,

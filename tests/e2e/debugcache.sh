@@ -159,6 +159,33 @@ check "bound: the new entry written and kept" [ "$(field written "$T/evict.err")
 check "bound: the older entry evicted" [ ! -e "$E" ]
 check "bound: same output" cmp -s "$T/ref-b.folded" "$T/evict.folded"
 
+# The module file changed under the same build-id (strip keeps it): its table is stale, both
+# ways. A file at the path without a build-id is not the recorded one: nothing kept under it.
+mkdir -p "$T/s"
+build_fixture "$T/s/p.full" inlines.c -O2 -pthread || finish
+strip -o "$T/s/p.stripped" "$T/s/p.full"
+build_fixture "$T/s/p.other" inlines.c -O0 -pthread -Wl,--build-id=none || finish
+cp "$T/s/p.full" "$T/s/p"
+"$STOKE" record -q -o "$T/s.data" -- "$T/s/p" 0.3 2 2>/dev/null
+"$STOKE" report --folded "$T/s.data" >/dev/null 2>&1 # a table from the whole file
+cp "$T/s/p.stripped" "$T/s/p"
+"$STOKE" report --folded --no-cache "$T/s.data" >"$T/strip-ref.folded" 2>/dev/null
+"$STOKE" report --folded "$T/s.data" >"$T/strip.folded" 2>/dev/null
+check "stripped since: not the whole file's answers" cmp -s "$T/strip-ref.folded" "$T/strip.folded"
+cp "$T/s/p.full" "$T/s/p"
+"$STOKE" report --folded --no-cache "$T/s.data" >"$T/full-ref.folded" 2>/dev/null
+"$STOKE" report --folded "$T/s.data" >"$T/full.folded" 2>/dev/null
+check "whole again: not the stripped file's answers" cmp -s "$T/full-ref.folded" "$T/full.folded"
+check "the two differ (the check can fail)" \
+	bash -c "! cmp -s '$T/strip-ref.folded' '$T/full-ref.folded'"
+rm -f "$C"/*.sym # (else the whole file's table would answer)
+cp "$T/s/p.other" "$T/s/p"
+"$STOKE" report --folded "$T/s.data" >/dev/null 2>&1
+cp "$T/s/p.full" "$T/s/p"
+"$STOKE" report --folded "$T/s.data" >"$T/back.folded" 2>/dev/null
+check "a file without a build-id in between: nothing kept under the recorded one" \
+	cmp -s "$T/full-ref.folded" "$T/back.folded"
+
 # A cache directory that cannot be made: one warning, the report as without the cache.
 touch "$T/notadir"
 XDG_CACHE_HOME=$T/notadir "$STOKE" report --folded "$T/b.data" >"$T/nodir.folded" 2>"$T/nodir.err"

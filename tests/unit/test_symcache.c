@@ -65,7 +65,8 @@ int main(void)
 		key_sum += 2 * k + 1;
 		nframes += nr;
 	}
-	struct symcache_source src = { .debug_size = 12345, .debug_mtime_ns = 678, .opts = 3 };
+	struct symcache_source src = { .file_size = 999, .file_mtime_ns = 111, .debug_size = 12345,
+				       .debug_mtime_ns = 678, .libs = 0xabc, .opts = 3 };
 	unsigned char *p;
 	size_t len;
 	symcache_encode(&src, e, N, &p, &len);
@@ -83,6 +84,13 @@ int main(void)
 	g = (struct got){ .names_ok = 1, .st = st2 };
 	T_EQ_INT(symcache_decode(p, len, &other, st2, add, &g), -ESTALE,
 		 "another debug file: stale");
+	other = src;
+	other.file_mtime_ns++;
+	T_EQ_INT(symcache_decode(p, len, &other, st2, add, &g), -ESTALE,
+		 "the module file changed (a strip keeps the build-id): stale");
+	other = src;
+	other.libs++;
+	T_EQ_INT(symcache_decode(p, len, &other, st2, add, &g), -ESTALE, "another libdw: stale");
 	other = src;
 	other.opts = 7;
 	T_EQ_INT(symcache_decode(p, len, &other, st2, add, &g), -ESTALE, "other options: stale");
