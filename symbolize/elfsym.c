@@ -67,7 +67,7 @@ struct dso_set {
 	struct dso **all;         /* every dso made (each hung on its objfile) */
 	size_t nr_all, alloc_all;
 	uint64_t files, debug_files, dwarf_modules, hits, served;
-	struct debugcache *dcache; /* NULL: none (no cache directory, or DWARF not needed) */
+	struct debugcache *dcache; /* NULL: none (no cache directory) */
 };
 
 struct dso_set *dso_set_new(const struct sym_opts *opts, struct strtab *strings)
@@ -76,8 +76,7 @@ struct dso_set *dso_set_new(const struct sym_opts *opts, struct strtab *strings)
 	d->opts = opts;
 	d->strings = strings;
 	d->arena = arena_new();
-	/* Only DWARF is worth caching: without lines or inline frames it is never read. */
-	if (opts->cache_dir && (opts->inline_frames || opts->lines))
+	if (opts->cache_dir)
 		d->dcache = debugcache_new(opts->cache_dir, opts->cache_max_bytes, opts->warn,
 					   opts->warn_ctx);
 	return d;
@@ -138,7 +137,9 @@ static int find_debuginfo(Dwfl_Module *mod, void **userdata, const char *modname
 	if (!f)
 		return dwfl_standard_find_debuginfo(mod, userdata, modname, base, file, debuglink,
 						    crc, name);
-	struct debugcache *dc = f->set->dcache;
+	/* Only DWARF is worth inflating: without lines or inline frames it is never read. */
+	const struct sym_opts *o = f->set->opts;
+	struct debugcache *dc = o->inline_frames || o->lines ? f->set->dcache : NULL;
 	const unsigned char *id = NULL;
 	GElf_Addr id_vaddr;
 	int id_len = dc ? dwfl_module_build_id(mod, &id, &id_vaddr) : 0;
@@ -200,9 +201,9 @@ static void add_kept(void *ctx, uint64_t key, const struct sym_frame *frames, ui
 }
 
 /*
- * The answers a report of these binaries kept (only where DWARF is read: without it a
- * lookup costs little).  They hold while the debug file and the options are the same:
- * the table says which it was made from, and anything else makes it stale.
+ * The answers a report of these binaries kept.  They hold while the files, the options and
+ * libdw are the same: the table says which it was made from, and anything else makes it
+ * stale.
  */
 static int file_stamp(int fd, uint64_t *size, uint64_t *mtime_ns)
 {
