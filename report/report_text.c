@@ -203,12 +203,47 @@ struct views {
 	size_t *nr_occ, *alloc_occ;
 };
 
-static int cmp_member_frame(const void *a, const void *b)
+static uint64_t member_key(const struct member *m)
 {
-	const struct member *x = a, *y = b;
-	if (x->frame != y->frame)
-		return x->frame < y->frame ? -1 : 1;
-	return x->node < y->node ? -1 : x->node > y->node;
+	return (uint64_t)m->frame << 32 | m->node;
+}
+
+/* Members by (frame, node), stable.  A radix sort (a byte at a time, bytes all members share
+ * skipped): this sort was a sixth of the default view's time on a large tree, and qsort's
+ * calls through a pointer most of that. */
+static void sort_members(struct member *m, size_t n)
+{
+	if (n < 32) {
+		for (size_t i = 1; i < n; i++) {
+			struct member x = m[i];
+			size_t j = i;
+			for (; j > 0 && member_key(&m[j - 1]) > member_key(&x); j--)
+				m[j] = m[j - 1];
+			m[j] = x;
+		}
+		return;
+	}
+	struct member *tmp = xmalloc(n * sizeof(*tmp)), *src = m, *dst = tmp;
+	for (int shift = 0; shift < 64; shift += 8) {
+		size_t count[256] = { 0 };
+		for (size_t i = 0; i < n; i++)
+			count[(member_key(&src[i]) >> shift) & 0xff]++;
+		if (count[(member_key(&src[0]) >> shift) & 0xff] == n)
+			continue; /* every member has this byte */
+		for (size_t b = 0, sum = 0; b < 256; b++) {
+			size_t c = count[b];
+			count[b] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			dst[count[(member_key(&src[i]) >> shift) & 0xff]++] = src[i];
+		struct member *t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != m)
+		memcpy(m, src, n * sizeof(*m));
+	free(tmp);
 }
 
 static void add_occ(struct views *vw, uint32_t frame, struct member m)
@@ -330,7 +365,7 @@ static void write_graph(const struct views *vw, const struct member *m, size_t n
 		free(next);
 		return;
 	}
-	xsort(next, nr_next, sizeof(*next), cmp_member_frame);
+	sort_members(next, nr_next);
 	struct group *g = NULL;
 	size_t nr_g = 0, galloc = 0;
 	for (size_t i = 0; i < nr_next;) {
