@@ -183,15 +183,6 @@ void stackimg_flat_release(struct stackimg_flat *f)
 	*f = (struct stackimg_flat){ 0 };
 }
 
-const unsigned char *stackimg_bytes(const struct stack_img *img, size_t *n)
-{
-	if (img->whole)
-		*n = img->len;
-	else
-		*n = img->nr_runs && !img->runs[0].off ? img->runs[0].len : 0;
-	return img->bytes;
-}
-
 int stackimg_unchanged(const struct stack_img *img, uint64_t off, size_t n)
 {
 	if (!img->prev || off > img->len || n > img->len - off)

@@ -42,9 +42,6 @@ size_t stackimg_len(const struct stack_img *img);
 /* n bytes at offset off of the copy into out: 0, or -EFAULT past its end. */
 int stackimg_read(const struct stack_img *img, uint64_t off, void *out, size_t n);
 
-/* The copy's first *n bytes, as the image holds them in one piece (*n may be 0). */
-const unsigned char *stackimg_bytes(const struct stack_img *img, size_t *n);
-
 /* 1 when bytes [off, off + n) of the copy are the previous image's (prev above): no run of
  * this image covers them.  0 when they changed, or there is no previous image. */
 int stackimg_unchanged(const struct stack_img *img, uint64_t off, size_t n);

@@ -130,8 +130,7 @@ struct walk {
 	uint64_t ret_ip;     /* the restarted cursor's IP: a return address, looked up at -1 */
 	struct cfi_frame *pending; /* rules find_proc_info found where libunwind has none */
 	struct umemo_builder *mb;  /* notes the reads for the memo; NULL: none is kept */
-	const unsigned char *low;  /* the copy's first nr_low bytes, held in one piece */
-	size_t nr_low;
+	const unsigned char *copy; /* the stack copy in one piece (stack_dyn_size bytes) */
 };
 
 /* The unwinder's view of obj, made on first use; NULL when it cannot be read as ELF. */
@@ -193,14 +192,10 @@ static int read_word(struct walk *w, uint64_t addr, uint64_t *valp)
 	/* Differences, not sums: an address near 2^64 must not wrap into the copy. */
 	if (addr >= w->sp && s->stack_dyn_size >= sizeof(*valp) &&
 	    addr - w->sp <= s->stack_dyn_size - sizeof(*valp)) {
-		int r = 0;
-		if (w->nr_low >= sizeof(*valp) && addr - w->sp <= w->nr_low - sizeof(*valp))
-			memcpy(valp, w->low + (addr - w->sp), sizeof(*valp));
-		else
-			r = sample_stack_read(s, addr - w->sp, valp, sizeof(*valp));
+		memcpy(valp, w->copy + (addr - w->sp), sizeof(*valp));
 		if (w->mb)
 			umemo_read(w->mb, addr, *valp, UMEMO_READ_OK);
-		return r;
+		return 0;
 	}
 	/* Just past the copy: the real stack went on; the unwinding is truncated. */
 	if (addr >= w->sp && addr - w->sp < (64u << 20)) {
@@ -718,13 +713,11 @@ int unwind_sample(struct unwinder *u, const struct sample *s, uint64_t *ips, int
 		 * with this one's runs written over it. */
 		if (!(c = stackimg_take_prev(s->stack_img)))
 			c = xcalloc(1, sizeof(*c));
-		w.low = stackimg_flatten(s->stack_img, &c->flat);
-		w.nr_low = stackimg_len(s->stack_img);
+		w.copy = stackimg_flatten(s->stack_img, &c->flat);
 		prev = c->memo;
 		c->memo = NULL;
 	} else if (s->stack) {
-		w.low = s->stack;
-		w.nr_low = (size_t)s->stack_dyn_size;
+		w.copy = s->stack;
 	}
 	/* A copy that shares its top with the thread's previous one: that sample's frames
 	 * may be taken over from the first frame where nothing differs. */
@@ -741,7 +734,7 @@ int unwind_sample(struct unwinder *u, const struct sample *s, uint64_t *ips, int
 	while (!(u->flags & UNWIND_LIBUNWIND_ONLY) && s->stack_dyn_size) {
 		if (w.mb) {
 			umemo_state(w.mb, &w.regs, exact);
-			if (prev && (at = umemo_find(prev, w.mb, s, w.low, w.sp)) >= 0)
+			if (prev && (at = umemo_find(prev, w.mb, s, w.copy, w.sp)) >= 0)
 				goto done;
 		}
 		const struct rule_slot *rule = rule_for(&w, e, w.regs.val[CFI_RIP], exact);
