@@ -282,17 +282,8 @@ const char *outfile_write_path(const struct outfile *of)
 
 int outfile_write(struct outfile *of, const void *data, size_t n)
 {
-	const char *p = data;
-	while (!of->err && n) {
-		ssize_t w = write(of->fd, p, n);
-		if (w < 0) {
-			if (errno != EINTR)
-				of->err = -errno;
-			continue;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
+	if (!of->err)
+		of->err = write_all(of->fd, data, n);
 	return of->err;
 }
 

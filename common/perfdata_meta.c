@@ -243,12 +243,6 @@ void pd_meta_add_feature(struct pd_meta *m, uint64_t feat, const unsigned char *
 
 /* ---- build-ids ------------------------------------------------------------- */
 
-static void hex(char *dst, const unsigned char *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		sprintf(dst + 2 * i, "%02x", p[i]);
-	dst[2 * n] = 0;
-}
 
 static void emit_build_id(struct strbuf *out, const struct pd_bid *b)
 {
@@ -290,7 +284,7 @@ void pd_meta_add_build_ids(struct pd_meta *m, const unsigned char *p, size_t len
 		if ((h.misc & PERF_RECORD_MISC_CPUMODE_MASK) == PERF_RECORD_MISC_KERNEL &&
 		    !strcmp(b->path, "[kernel.kallsyms]")) {
 			char hx[41];
-			hex(hx, b->id, b->len);
+			hex_encode(hx, b->id, b->len);
 			set_info(m, "kernel-build-id", hx, strlen(hx));
 		}
 		if (out)

@@ -162,15 +162,5 @@ void strbuf_add_xml(struct strbuf *sb, const char *s, size_t max_bytes)
 
 int strbuf_write_fd(const struct strbuf *sb, int fd)
 {
-	size_t off = 0;
-	while (off < sb->len) {
-		ssize_t n = write(fd, sb->buf + off, sb->len - off);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		off += (size_t)n;
-	}
-	return 0;
+	return write_all(fd, sb->buf, sb->len);
 }

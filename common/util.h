@@ -101,6 +101,13 @@ int read_file(const char *path, char **out, size_t *len);
  * head_len is 0).  fd stays open (the caller closes it).
  */
 int read_fd(int fd, const void *head, size_t head_len, char **out, size_t *len);
+
+/* n bytes as lower-case hex into out (2n characters and a NUL). */
+void hex_encode(char *out, const void *p, size_t n);
+
+/* Write all n bytes to fd (again after a signal or a short write): 0, or a negative errno
+ * (-EIO when the descriptor takes nothing). */
+int write_all(int fd, const void *buf, size_t n);
 /*
  * Read up to n bytes, fewer only at the end of the file.  Returns the count
  * or a negative errno.

@@ -103,8 +103,7 @@ static void set_build_id(struct exporter *x, const char *path, const unsigned ch
 	char hex[2 * 24 + 1];
 	if (!len || len > 24)
 		return;
-	for (size_t i = 0; i < len; i++)
-		snprintf(hex + 2 * i, 3, "%02x", id[i]);
+	hex_encode(hex, id, len);
 	path = xb_str(x->p, path);
 	for (size_t i = 0; i < x->nr_ids; i++)
 		if (x->ids[i].path == path) {

@@ -229,8 +229,7 @@ static int running_kernel_build_id(char *hexout, size_t cap)
 		if (nh[0] > len || nh[1] > len || next > len)
 			break;
 		if (nh[2] == 3 && nh[0] == 4 && !memcmp(notes + name, "GNU", 4) && nh[1] * 2 < cap) {
-			for (uint32_t i = 0; i < nh[1]; i++)
-				sprintf(hexout + 2 * i, "%02x", (unsigned char)notes[desc + i]);
+			hex_encode(hexout, notes + desc, nh[1]);
 			ret = 0;
 			break;
 		}

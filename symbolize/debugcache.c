@@ -78,9 +78,7 @@ static int inspect(Elf *elf, char *key, int *compressed)
 	ssize_t len = dwelf_elf_gnu_build_id(elf, &id);
 	if (len <= 0 || len > 20)
 		return -ENOENT;
-	for (ssize_t i = 0; i < len; i++)
-		sprintf(key + 2 * i, "%02x", ((const unsigned char *)id)[i]);
-	key[2 * len] = '\0';
+	hex_encode(key, id, (size_t)len);
 	*compressed = 0;
 	Elf_Scn *scn = NULL;
 	while ((scn = elf_nextscn(elf, scn))) {
@@ -159,12 +157,9 @@ static int copy_fd(int from, int to)
 			return -errno;
 		if (!n)
 			return 0;
-		for (ssize_t done = 0; done < n;) {
-			ssize_t w = write(to, buf + done, (size_t)(n - done));
-			if (w < 0)
-				return -errno;
-			done += w;
-		}
+		int err = write_all(to, buf, (size_t)n);
+		if (err)
+			return err;
 		off += n;
 	}
 }
@@ -313,6 +308,7 @@ out:
 
 /* After a table's bytes: magic, their length and their FNV-1a hash (whole or not at all). */
 #define TABLE_MAGIC "stokest1"
+#define TABLE_TRAILER_SIZE 24
 
 static int table_name_ok(const char *name)
 {
@@ -344,17 +340,19 @@ int debugcache_get(struct debugcache *c, const char *name, unsigned char **data,
 	}
 	struct stat st;
 	unsigned char *p = NULL;
-	int ok = !fstat(fd, &st) && st.st_size >= TRAILER_SIZE + 8 && st.st_size < (1LL << 31);
+	int ok = !fstat(fd, &st) && st.st_size >= TABLE_TRAILER_SIZE && st.st_size < (1LL << 31);
 	size_t size = ok ? (size_t)st.st_size : 0;
 	if (ok) {
 		p = xmalloc(size);
 		ok = pread(fd, p, size, 0) == (ssize_t)size;
 	}
 	if (ok) {
+		const unsigned char *tr = p + size - TABLE_TRAILER_SIZE;
 		uint64_t n, h;
-		memcpy(&n, p + size - 16, 8);
-		memcpy(&h, p + size - 8, 8);
-		ok = !memcmp(p + size - 24, TABLE_MAGIC, 8) && n == size - 24 && fnv1a(FNV_INIT, p, (size_t)n) == h;
+		memcpy(&n, tr + 8, 8);
+		memcpy(&h, tr + 16, 8);
+		ok = !memcmp(tr, TABLE_MAGIC, 8) && n == size - TABLE_TRAILER_SIZE &&
+		     fnv1a(FNV_INIT, p, (size_t)n) == h;
 	}
 	if (ok) {
 		futimens(fd, NULL); /* recently used: evicted last */
@@ -362,7 +360,7 @@ int debugcache_get(struct debugcache *c, const char *name, unsigned char **data,
 		free(path);
 		c->stats.tables++;
 		*data = p;
-		*len = size - 24;
+		*len = size - TABLE_TRAILER_SIZE;
 		return 0;
 	}
 	close(fd);
@@ -384,19 +382,6 @@ void debugcache_drop(struct debugcache *c, const char *name)
 	free(path);
 }
 
-static int write_all(int fd, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-	while (len) {
-		ssize_t w = write(fd, p, len);
-		if (w < 0)
-			return -errno;
-		p += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
 int debugcache_put(struct debugcache *c, const char *name, const unsigned char *data, size_t len)
 {
 	if (!c || !table_name_ok(name))
@@ -404,7 +389,7 @@ int debugcache_put(struct debugcache *c, const char *name, const unsigned char *
 	char *tmp = NULL, *final = table_path(c, name);
 	int t = make_tmp(c, name, &tmp), err = t < 0 ? t : 0;
 	if (t >= 0) {
-		unsigned char tr[24];
+		unsigned char tr[TABLE_TRAILER_SIZE];
 		uint64_t n = len, h = fnv1a(FNV_INIT, data, len);
 		memcpy(tr, TABLE_MAGIC, 8);
 		memcpy(tr + 8, &n, 8);
@@ -427,12 +412,6 @@ int debugcache_put(struct debugcache *c, const char *name, const unsigned char *
 	return err;
 }
 
-static void hex_key(char *key, const unsigned char *id, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		sprintf(key + 2 * i, "%02x", id[i]);
-	key[2 * len] = '\0';
-}
 
 static char *entry_path(const struct debugcache *c, const char *key)
 {
@@ -447,7 +426,7 @@ int debugcache_lookup(struct debugcache *c, const unsigned char *id, size_t len)
 	char key[41];
 	if (!c || !len || len > 20)
 		return -1;
-	hex_key(key, id, len);
+	hex_encode(key, id, len);
 	char *path = entry_path(c, key);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd >= 0) {
@@ -495,7 +474,7 @@ int debugcache_substitute(struct debugcache *c, int fd, const unsigned char *id,
 	int worth = ok && compressed && !has_altlink(elf);
 	if (elf)
 		elf_end(elf);
-	hex_key(want, id, len);
+	hex_encode(want, id, len);
 	if (!ok || strcmp(key, want)) {
 		close(fd);
 		return -1;

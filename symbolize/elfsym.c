@@ -1,6 +1,7 @@
 #include "symbolize/elfsym.h"
 #include "common/arena.h"
 #include "common/htab.h"
+#include "common/strbuf.h"
 #include "common/util.h"
 #include "symbolize/debugcache.h"
 #include "symbolize/demangle.h"
@@ -119,12 +120,6 @@ static void warn(struct dso_set *d, const char *fmt, const char *a, const char *
 	d->opts->warn(d->opts->warn_ctx, msg);
 }
 
-static void hex(char *out, const unsigned char *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		sprintf(out + 2 * i, "%02x", p[i]);
-	out[2 * n] = '\0';
-}
 
 static char *debuginfo_path_default = NULL;
 
@@ -148,12 +143,9 @@ static int find_debuginfo(Dwfl_Module *mod, void **userdata, const char *modname
 	int fd = has_id ? debugcache_lookup(dc, id, (size_t)id_len) : -1;
 	if (fd >= 0) {
 		/* Where a dwz file's relative name starts from: the build-id path. */
-		char path[96];
-		int n = snprintf(path, sizeof(path), "/usr/lib/debug/.build-id/%02x/", id[0]);
-		for (int i = 1; i < id_len; i++)
-			n += snprintf(path + n, sizeof(path) - (size_t)n, "%02x", id[i]);
-		snprintf(path + n, sizeof(path) - (size_t)n, ".debug");
-		*name = xstrdup(path);
+		struct strbuf path = STRBUF_INIT;
+		objfile_build_id_path(id, (size_t)id_len, &path);
+		*name = strbuf_detach(&path);
 	} else if ((fd = objfile_debug_fd(f->obj, &found)) >= 0) {
 		if (has_id) {
 			/* A file found by .gnu_debuglink may have no build-id to file it
@@ -200,11 +192,6 @@ static void add_kept(void *ctx, uint64_t key, const struct sym_frame *frames, ui
 	f->nr_kept++;
 }
 
-/*
- * The answers a report of these binaries kept.  They hold while the files, the options and
- * libdw are the same: the table says which it was made from, and anything else makes it
- * stale.
- */
 static int file_stamp(int fd, uint64_t *size, uint64_t *mtime_ns)
 {
 	struct stat st;
@@ -215,6 +202,11 @@ static int file_stamp(int fd, uint64_t *size, uint64_t *mtime_ns)
 	return 0;
 }
 
+/*
+ * The answers a report of these binaries kept.  They hold while the files, the options and
+ * libdw are the same: the table says which it was made from, and anything else makes it
+ * stale.
+ */
 static void load_table(struct dso_set *d, struct dso *f, const unsigned char *id, size_t len)
 {
 	const struct sym_opts *o = d->opts;
@@ -234,7 +226,7 @@ static void load_table(struct dso_set *d, struct dso *f, const unsigned char *id
 	if (dfd >= 0)
 		close(dfd);
 	char key[41];
-	hex(key, id, len);
+	hex_encode(key, id, len);
 	snprintf(f->table, sizeof(f->table), "%s.s%u-v%d", key, f->source.opts, SYMCACHE_VERSION);
 	unsigned char *data;
 	size_t n;
@@ -308,10 +300,10 @@ static void open_dso(struct dso_set *d, struct dso *f)
 		GElf_Addr vaddr;
 		int len = dwfl_module_build_id(f->mod, &bits, &vaddr);
 		matched = len > 0 && (size_t)len == want_len && !memcmp(bits, want_id, want_len);
-		if (len > 0 && ((size_t)len != want_len || memcmp(bits, want_id, want_len))) {
+		if (len > 0 && !matched) {
 			char want[41], have[41];
-			hex(want, want_id, want_len);
-			hex(have, bits, (size_t)len < 20 ? (size_t)len : 20);
+			hex_encode(want, want_id, want_len);
+			hex_encode(have, bits, (size_t)len < 20 ? (size_t)len : 20);
 			char msg[160];
 			snprintf(msg, sizeof(msg), "build-id %s, recorded %s", have, want);
 			warn(d, "%s changed since the recording (%s): not trusting its symbols",

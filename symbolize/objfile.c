@@ -330,11 +330,7 @@ static void search_debug_file(struct objfile *o)
 	const char *link = dwelf_elf_gnu_debuglink(o->elf, &crc);
 	struct strbuf p = STRBUF_INIT;
 	if (id_len > 1 && id_len <= 64) {
-		const unsigned char *b = id;
-		strbuf_addf(&p, "/usr/lib/debug/.build-id/%02x/", b[0]);
-		for (ssize_t i = 1; i < id_len; i++)
-			strbuf_addf(&p, "%02x", b[i]);
-		strbuf_adds(&p, ".debug");
+		objfile_build_id_path(id, (size_t)id_len, &p);
 		o->debug_fd = debug_candidate(o, p.buf, id, id_len, 0, 0);
 	}
 	const char *slash = strrchr(o->path, '/'), *dir = slash ? o->path : ".";
@@ -351,6 +347,14 @@ static void search_debug_file(struct objfile *o)
 	strbuf_release(&p);
 	if (o->debug_fd < 0)
 		search_debuginfod(o);
+}
+
+void objfile_build_id_path(const unsigned char *id, size_t len, struct strbuf *out)
+{
+	char hex[2 * 64 + 1];
+	len = len < 64 ? len : 64;
+	hex_encode(hex, id, len);
+	strbuf_addf(out, "/usr/lib/debug/.build-id/%.2s/%s.debug", hex, hex + 2);
 }
 
 int objfile_debug_fd(struct objfile *o, const char **name)

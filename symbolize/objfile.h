@@ -76,6 +76,11 @@ uint64_t objfile_eh_frame_hdr(const struct objfile *o, uint64_t *size);
  */
 int objfile_debug_fd(struct objfile *o, const char **name);
 
+struct strbuf;
+/* Append the build-id path of a debug file (/usr/lib/debug/.build-id/ab/cdef….debug) for id
+ * (len bytes, at least 2) to out. */
+void objfile_build_id_path(const unsigned char *id, size_t len, struct strbuf *out);
+
 /* What the readers of the file keep with it: one pointer each, NULL until set.  The reader
  * that sets a slot owns what it points to and clears it before the set is freed. */
 enum objfile_slot { OBJFILE_SYMBOLS, OBJFILE_UNWIND, OBJFILE_NR_SLOTS };

@@ -2,7 +2,8 @@
  *
  * What the symbolizer answers for an address of a module (its frames: the function, the
  * inline chain, source lines; for unnamed code its function's start) depends only on the
- * module's build-id, its separate debug file and the options that shape names.  The
+ * module (its build-id and its file), its separate debug file, the options that shape names
+ * and libdw.  The
  * symbolizer keeps its answers in the debug cache's directory under the build-id
  * (symbolize/debugcache.h, which checks each file whole), so that the next report of the
  * same binaries looks nothing up; this module turns the answers into bytes and back,
