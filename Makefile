@@ -1,6 +1,6 @@
 # stoke — plain GNU Makefile.  `make`, `make test`, `make demo`, `make SANITIZE=1`.
-PKGS     := libelf libdw libunwind libunwind-generic libzstd zlib
-DEB_PKGS := build-essential pkg-config libelf-dev libdw-dev libunwind-dev libzstd-dev zlib1g-dev \
+PKGS     := libelf libdw libunwind libunwind-generic libzstd zlib libdeflate
+DEB_PKGS := build-essential pkg-config libelf-dev libdw-dev libunwind-dev libzstd-dev zlib1g-dev libdeflate-dev \
             elfutils binutils gawk zstd libxml2-utils graphviz chromium hyperfine clang libclang-rt-14-dev golang-go
 # command:package pairs, installed only when the command is missing (a machine
 # may already have perf, or a Node.js whose package bundles npm and conflicts

@@ -1,24 +1,43 @@
 #include "symbolize/debugcache.h"
 #include "common/elfinit.h"
 #include "common/util.h"
+#include "symbolize/inflate.h"
 
 #include <dirent.h>
 #include <elfutils/libdwelf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <libdeflate.h>
+#include <pthread.h>
 #include <gelf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
-/* After the ELF image: magic, then the image's size (little-endian): a cut or overwritten
- * entry fails the check before libelf looks at it. */
-#define TRAILER_MAGIC "stokedc1"
-#define TRAILER_SIZE 16
+/* After the ELF image: magic, the image's size and its CRC-32 (little-endian), then four
+ * zero bytes: a cut, overwritten or (entries are not fsync'd) half-written entry fails the
+ * check before libelf looks at it.  Entries of the first format (magic "stokedc1" and the
+ * size, 16 bytes, no CRC: they were fsync'd) are still served. */
+#define TRAILER_MAGIC "stokedc2"
+#define TRAILER_SIZE 24
+#define TRAILER_V1_MAGIC "stokedc1"
+#define TRAILER_V1_SIZE 16
 #define STALE_TMP_SECONDS 3600 /* a writer that died left this; nobody renames it any more */
+
+/* An entry being written on its own thread from the inflated image the report reads. */
+struct writer {
+	struct debugcache *c;  /* for its directory (read only on the thread) */
+	int image;             /* the image's descriptor (the writer's own) */
+	char key[41];
+	int err;               /* set on the thread: 0 or a negative errno */
+	pthread_t thread;
+	int threaded;          /* written on thread (else already written) */
+	struct writer *next;
+};
 
 struct debugcache {
 	char *dir;
@@ -27,6 +46,7 @@ struct debugcache {
 	void *warn_ctx;
 	int warned_write, warned_bad;
 	time_t started;           /* entries used or written since are never evicted */
+	struct writer *writers;   /* entries still being written, joined by finish_writes */
 	struct debugcache_stats stats;
 };
 
@@ -45,19 +65,22 @@ struct debugcache *debugcache_new(const char *dir, uint64_t max_bytes,
 }
 
 static void evict(struct debugcache *c, const char *keep);
+static void finish_writes(struct debugcache *c);
 
 void debugcache_free(struct debugcache *c)
 {
 	if (!c)
 		return;
+	finish_writes(c);
 	if (c->stats.tables_written)
 		evict(c, "");
 	free(c->dir);
 	free(c);
 }
 
-void debugcache_get_stats(const struct debugcache *c, struct debugcache_stats *st)
+void debugcache_get_stats(struct debugcache *c, struct debugcache_stats *st)
 {
+	finish_writes(c);
 	*st = c->stats;
 }
 
@@ -89,20 +112,43 @@ static int inspect(Elf *elf, char *key, int *compressed)
 	return 0;
 }
 
+static uint64_t get_le(const unsigned char *p, int n)
+{
+	uint64_t v = 0;
+	for (int i = n - 1; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* The size of the image before a whole trailer (its CRC checked), or -EBADMSG. */
+static int64_t check_trailer(int fd, uint64_t size)
+{
+	unsigned char tr[TRAILER_SIZE];
+	if (size < TRAILER_SIZE + 64 || pread(fd, tr, sizeof(tr), (off_t)(size - TRAILER_SIZE)) !=
+	    TRAILER_SIZE)
+		return -EBADMSG;
+	if (!memcmp(tr + TRAILER_SIZE - TRAILER_V1_SIZE, TRAILER_V1_MAGIC, 8))
+		return get_le(tr + TRAILER_SIZE - 8, 8) == size - TRAILER_V1_SIZE ?
+			       (int64_t)(size - TRAILER_V1_SIZE) : -EBADMSG;
+	uint64_t image = get_le(tr + 8, 8);
+	if (memcmp(tr, TRAILER_MAGIC, 8) || image != size - TRAILER_SIZE)
+		return -EBADMSG;
+	void *p = mmap(NULL, (size_t)image, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (p == MAP_FAILED)
+		return -EBADMSG;
+	uint32_t crc = libdeflate_crc32(0, p, (size_t)image);
+	munmap(p, (size_t)image);
+	return crc == (uint32_t)get_le(tr + 16, 4) ? (int64_t)image : -EBADMSG;
+}
+
 /* Is fd a whole entry for key?  0, or -EBADMSG. */
 static int check_entry(int fd, const char *key)
 {
 	struct stat st;
-	unsigned char tr[TRAILER_SIZE];
-	if (fstat(fd, &st) || st.st_size < TRAILER_SIZE + 64 ||
-	    pread(fd, tr, sizeof(tr), st.st_size - TRAILER_SIZE) != TRAILER_SIZE ||
-	    memcmp(tr, TRAILER_MAGIC, 8))
+	int64_t got = fstat(fd, &st) ? -EBADMSG : check_trailer(fd, (uint64_t)st.st_size);
+	if (got < 0)
 		return -EBADMSG;
-	uint64_t image = 0;
-	for (int i = 7; i >= 0; i--)
-		image = image << 8 | tr[8 + i];
-	if (image != (uint64_t)st.st_size - TRAILER_SIZE)
-		return -EBADMSG;
+	uint64_t image = (uint64_t)got;
 	Elf *elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
 	int ret = -EBADMSG;
 	GElf_Ehdr eh;
@@ -147,50 +193,16 @@ static int mkdirs(const char *dir)
 	return ret;
 }
 
-static int copy_fd(int from, int to)
+/* The trailer after an image of this size and CRC. */
+static int put_trailer(int fd, uint64_t image, uint32_t crc)
 {
-	char buf[1 << 16];
-	off_t off = 0;
-	for (;;) {
-		ssize_t n = pread(from, buf, sizeof(buf), off);
-		if (n < 0)
-			return -errno;
-		if (!n)
-			return 0;
-		int err = write_all(to, buf, (size_t)n);
-		if (err)
-			return err;
-		off += n;
-	}
-}
-
-/* Inflate every compressed section of the copy in tmp (in place) and add the trailer. */
-static int inflate_copy(int tmp)
-{
-	Elf *elf = elf_begin(tmp, ELF_C_RDWR, NULL);
-	if (!elf)
-		return -EINVAL;
-	Elf_Scn *scn = NULL;
-	int ret = 0;
-	while ((scn = elf_nextscn(elf, scn))) {
-		GElf_Shdr sh;
-		if (gelf_getshdr(scn, &sh) && (sh.sh_flags & SHF_COMPRESSED) &&
-		    elf_compress(scn, 0, 0) < 0) {
-			ret = -EINVAL;
-			break;
-		}
-	}
-	int64_t image = ret ? -1 : elf_update(elf, ELF_C_WRITE);
-	elf_end(elf);
-	if (image < 0)
-		return -EINVAL;
-	unsigned char tr[TRAILER_SIZE];
+	unsigned char tr[TRAILER_SIZE] = { 0 };
 	memcpy(tr, TRAILER_MAGIC, 8);
 	for (int i = 0; i < 8; i++)
-		tr[8 + i] = (unsigned char)((uint64_t)image >> (8 * i));
-	if (ftruncate(tmp, image) || pwrite(tmp, tr, sizeof(tr), image) != TRAILER_SIZE)
-		return -errno ? -errno : -EIO;
-	return 0;
+		tr[8 + i] = (unsigned char)(image >> (8 * i));
+	for (int i = 0; i < 4; i++)
+		tr[16 + i] = (unsigned char)(crc >> (8 * i));
+	return write_all(fd, tr, sizeof(tr));
 }
 
 struct entry {
@@ -275,33 +287,86 @@ static int make_tmp(struct debugcache *c, const char *name, char **tmp)
 	return t;
 }
 
-/* Write the entry for key from the debug file fd; a descriptor on it, or a negative errno. */
-static int build_entry(struct debugcache *c, int fd, const char *key, const char *name)
+static char *entry_path(const struct debugcache *c, const char *key)
 {
-	char *tmp = NULL, *final = xmalloc(strlen(c->dir) + strlen(name) + 2);
-	int err = 0, t = make_tmp(c, key, &tmp);
-	sprintf(final, "%s/%s", c->dir, name);
-	if (t < 0) {
-		err = t;
-		goto out;
-	}
-	if ((err = copy_fd(fd, t)) || (err = inflate_copy(t)))
-		goto fail;
-	if (fsync(t) || rename(tmp, final)) {
+	size_t n = strlen(c->dir) + strlen(key) + 8;
+	char *path = xmalloc(n);
+	snprintf(path, n, "%s/%s.debug", c->dir, key);
+	return path;
+}
+
+/* The writer's thread: the image copied to a temporary file, its trailer, the rename.  No
+ * fsync (the report would wait for the disk): the CRC catches what a crash left half-written. */
+static void *write_entry(void *arg)
+{
+	struct writer *w = arg;
+	struct stat st;
+	char *tmp = NULL, *final = entry_path(w->c, w->key);
+	void *p = MAP_FAILED;
+	int t = -1, err = fstat(w->image, &st) ? -errno : 0;
+	if (!err && (p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, w->image, 0)) ==
+		    MAP_FAILED)
 		err = -errno;
-		goto fail;
+	if (!err && (t = make_tmp(w->c, w->key, &tmp)) < 0)
+		err = t;
+	if (!err && !(err = write_all(t, p, (size_t)st.st_size)) &&
+	    !(err = put_trailer(t, (uint64_t)st.st_size, libdeflate_crc32(0, p, (size_t)st.st_size))) &&
+	    rename(tmp, final))
+		err = -errno;
+	if (t >= 0) {
+		close(t);
+		if (err)
+			unlink(tmp);
 	}
-	c->stats.writes++;
-	evict(c, name);
-	goto out;
-fail:
-	close(t);
-	t = -1;
-	unlink(tmp);
-out:
+	if (p != MAP_FAILED)
+		munmap(p, (size_t)st.st_size);
+	close(w->image);
 	free(tmp);
 	free(final);
-	return t >= 0 ? t : (err ? err : -EIO);
+	w->err = err;
+	return NULL;
+}
+
+/* Wait for the entries being written; count them, or say why one could not be. */
+static void finish_writes(struct debugcache *c)
+{
+	struct writer *w;
+	while ((w = c->writers)) {
+		c->writers = w->next;
+		if (w->threaded)
+			pthread_join(w->thread, NULL);
+		if (w->err) {
+			say(c, &c->warned_write, "cannot write the debug cache in %s (%s): debug info "
+			    "is inflated on every report (--no-cache skips the cache)", c->dir,
+			    strerror(-w->err));
+		} else {
+			c->stats.writes++;
+			char name[64];
+			snprintf(name, sizeof(name), "%s.debug", w->key);
+			evict(c, name);
+		}
+		free(w);
+	}
+}
+
+/* The inflated image of the debug file fd (a descriptor the caller owns), its entry for key
+ * written meanwhile; or a negative errno as elf_inflate_memfd's. */
+static int build_entry(struct debugcache *c, int fd, const char *key)
+{
+	int image = elf_inflate_memfd(fd);
+	if (image < 0)
+		return image;
+	struct writer *w = xcalloc(1, sizeof(*w));
+	*w = (struct writer){ .c = c, .image = dup(image) };
+	snprintf(w->key, sizeof(w->key), "%s", key);
+	if (w->image < 0) {
+		w->err = -errno;
+	} else if (!(w->threaded = !pthread_create(&w->thread, NULL, write_entry, w))) {
+		write_entry(w); /* no thread to be had: written here */
+	}
+	w->next = c->writers;
+	c->writers = w;
+	return image;
 }
 
 /* ---- symbol tables ---- */
@@ -413,14 +478,6 @@ int debugcache_put(struct debugcache *c, const char *name, const unsigned char *
 }
 
 
-static char *entry_path(const struct debugcache *c, const char *key)
-{
-	size_t n = strlen(c->dir) + strlen(key) + 8;
-	char *path = xmalloc(n);
-	snprintf(path, n, "%s/%s.debug", c->dir, key);
-	return path;
-}
-
 int debugcache_lookup(struct debugcache *c, const unsigned char *id, size_t len)
 {
 	char key[41];
@@ -481,9 +538,9 @@ int debugcache_substitute(struct debugcache *c, int fd, const unsigned char *id,
 	}
 	if (!worth)
 		return fd;
-	char name[64];
-	snprintf(name, sizeof(name), "%s.debug", key);
-	int made = build_entry(c, fd, key, name);
+	int made = build_entry(c, fd, key);
+	if (made == -ENODATA || made == -EPROTONOSUPPORT || made == -EBADMSG)
+		return fd; /* nothing this can inflate: libdw reads the file as it is */
 	if (made < 0) {
 		say(c, &c->warned_write, "cannot write the debug cache in %s (%s): debug info is "
 		    "inflated on every report (--no-cache skips the cache)", c->dir, strerror(-made));

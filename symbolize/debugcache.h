@@ -1,14 +1,15 @@
 /* debugcache.h — separate debug files with their compressed sections inflated, kept by build-id.
  *
- * Distributions ship debug files (libc6-dbg, ...) with zlib-compressed .debug_* sections; libdw
- * inflates all of them the first time a module's DWARF is read (45 ms for glibc's), on every
- * report.  The cache keeps one inflated copy per build-id in a directory
- * ($XDG_CACHE_HOME/stoke/debug-v1, chosen by the caller), so later reports map it as it is.
+ * Distributions ship debug files (libc6-dbg, ...) with compressed .debug_* sections, which must
+ * be inflated before libdw reads them (symbolize/inflate.h: 15-20 ms for glibc's).  The cache
+ * keeps one inflated copy per build-id in a directory ($XDG_CACHE_HOME/stoke/debug-v1, chosen by
+ * the caller), so later reports map it as it is.
  *
- * Entries are named by the build-id and checked on open (trailer, layout, build-id), so a stale
- * entry cannot be served and a damaged one is dropped (one warning) and rebuilt.  New entries are
- * written to a temporary file in the directory, fsync'd and renamed: concurrent reports see a
- * whole entry or none.  Past max_bytes the least recently used entries are removed.
+ * Entries are named by the build-id and checked on open (trailer with a CRC, layout, build-id),
+ * so a stale entry cannot be served and a damaged one is dropped (one warning) and rebuilt.  A
+ * new entry is written on a thread of its own, while the report goes on with the same image in
+ * memory, to a temporary file in the directory and renamed: concurrent reports see a whole
+ * entry or none.  Past max_bytes the least recently used entries are removed.
  * Beside them, the symbolizer's resolved addresses of a build-id (symbolize/symcache.h) are
  * kept as named tables, checked, written and evicted the same way.
  * Nothing here prints: problems go to warn, each kind once.
@@ -44,9 +45,10 @@ int debugcache_lookup(struct debugcache *c, const unsigned char *id, size_t len)
 
 /*
  * fd: an open separate debug file that should have this build-id; ownership passes in.
- * Returns a descriptor the caller owns: on a new inflated entry written from it (fd closed),
- * or fd itself when the file has nothing compressed, uses a dwz supplementary file, or the
- * cache cannot be written (said once through warn); -1 (fd closed) when its build-id is not id.
+ * Returns a descriptor the caller owns: on the inflated image (fd closed; its entry is being
+ * written, finished by debugcache_get_stats or debugcache_free), or fd itself when the file has
+ * nothing compressed this can inflate or uses a dwz supplementary file; -1 (fd closed) when its
+ * build-id is not id.  An entry that cannot be written is said once through warn.
  */
 int debugcache_substitute(struct debugcache *c, int fd, const unsigned char *id, size_t len);
 
@@ -65,6 +67,7 @@ int debugcache_put(struct debugcache *c, const char *name, const unsigned char *
  * said as a damaged one is. */
 void debugcache_drop(struct debugcache *c, const char *name);
 
-void debugcache_get_stats(const struct debugcache *c, struct debugcache_stats *st);
+/* Waits for the entries still being written first (their failures said through warn). */
+void debugcache_get_stats(struct debugcache *c, struct debugcache_stats *st);
 
 #endif

@@ -4,6 +4,7 @@
 #include "common/strbuf.h"
 #include "common/util.h"
 #include "symbolize/debugcache.h"
+#include "symbolize/inflate.h"
 #include "symbolize/demangle.h"
 #include "symbolize/symcache.h"
 
@@ -134,7 +135,8 @@ static int find_debuginfo(Dwfl_Module *mod, void **userdata, const char *modname
 						    crc, name);
 	/* Only DWARF is worth inflating: without lines or inline frames it is never read. */
 	const struct sym_opts *o = f->set->opts;
-	struct debugcache *dc = o->inline_frames || o->lines ? f->set->dcache : NULL;
+	int dwarf = o->inline_frames || o->lines;
+	struct debugcache *dc = dwarf ? f->set->dcache : NULL;
 	const unsigned char *id = NULL;
 	GElf_Addr id_vaddr;
 	int id_len = dc ? dwfl_module_build_id(mod, &id, &id_vaddr) : 0;
@@ -158,6 +160,13 @@ static int find_debuginfo(Dwfl_Module *mod, void **userdata, const char *modname
 				close(keep);
 			}
 			fd = sub;
+		} else if (dwarf) {
+			/* No cache: inflated in memory, faster than libdw inflating it. */
+			int m = elf_inflate_memfd(fd);
+			if (m >= 0) {
+				close(fd);
+				fd = m;
+			}
 		}
 		if (fd >= 0 && found)
 			*name = xstrdup(found);

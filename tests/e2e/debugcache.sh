@@ -120,12 +120,19 @@ check "changed debug file: the new table served" \
 	[ "$(field 'tables saved' "$T/stale2.err")" = 0 -a "$(field 'tables read' "$T/stale2.err")" = "$S1" ]
 
 # A damaged entry (cut short, or overwritten): one warning, rebuilt, same output, never a crash.
-for how in truncate garbage; do
-	if [ $how = truncate ]; then
-		truncate -s 10000 "$E"
-	else
-		head -c 100000 /dev/urandom >"$E"
-	fi
+# One byte changed in the middle (size and trailer intact: only the CRC sees it).
+flip_middle() {
+	local size off b
+	size=$(stat -c %s "$1"); off=$((size / 2))
+	b=$(od -An -tu1 -j "$off" -N1 "$1" | tr -d ' ')
+	printf "\\$(printf %o $((255 - b)))" | dd of="$1" bs=1 seek="$off" conv=notrunc 2>/dev/null
+}
+for how in truncate garbage flipped; do
+	case $how in
+	truncate) truncate -s 10000 "$E" ;;
+	garbage) head -c 100000 /dev/urandom >"$E" ;;
+	flipped) flip_middle "$E" ;;
+	esac
 	rm -f "$C"/*.sym # (else no debug file is opened)
 	"$STOKE" report --folded --stats "$T/a.data" >"$T/bad.folded" 2>"$T/bad.err"
 	check "$how entry: exit 0" [ $? = 0 ]
@@ -137,6 +144,18 @@ for how in truncate garbage; do
 	check "$how entry: served again afterwards" \
 		[ "$(field hits "$T/after.err")" = "$W1" -a "$(field written "$T/after.err")" = 0 ]
 done
+
+# An entry of the first format (trailer: magic and size, no CRC) is still served.
+size=$(stat -c %s "$E")
+head -c $((size - 24)) "$E" >"$T/v1"
+perl -e 'print "stokedc1", pack("Q<", $ARGV[0])' $((size - 24)) >>"$T/v1"
+mv "$T/v1" "$E"
+rm -f "$C"/*.sym
+"$STOKE" report --folded --stats "$T/a.data" >"$T/v1.folded" 2>"$T/v1.err"
+check "first-format entry: served, nothing written" \
+	[ "$(field hits "$T/v1.err")" = "$W1" -a "$(field written "$T/v1.err")" = 0 -a \
+	  "$(field damaged "$T/v1.err")" = 0 ]
+check "first-format entry: same output" cmp -s "$T/ref.folded" "$T/v1.folded"
 
 # A changed binary at the same path has a new build-id: never served the old entry.
 rm -rf "$T/bin"
