@@ -23,6 +23,7 @@
 /* No compressor makes a section more than this many times smaller: a header saying otherwise
  * is damaged (deflate's bound is 1032; zstd's is higher in theory, never in debug data). */
 #define MAX_RATIO 2048
+#define MAX_ALIGN (1u << 20) /* past this an alignment is damage, not a layout */
 
 /* One section's bytes: where they are in the source and where they go in the image. */
 struct piece {
@@ -104,6 +105,8 @@ static int run_workers(const unsigned char *src, unsigned char *dst, struct piec
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	int n = cpus < 1 ? 1 : cpus > MAX_WORKERS ? MAX_WORKERS : (int)cpus;
+	if ((size_t)n > nr)
+		n = nr ? (int)nr : 1;
 	share(p, nr, n);
 	struct worker w[MAX_WORKERS];
 	int started[MAX_WORKERS] = { 0 };
@@ -198,10 +201,17 @@ static int64_t plan(Elf *elf, uint64_t file_size, GElf_Shdr *sh, size_t shnum, u
 		GElf_Shdr *s = &sh[i];
 		if (s->sh_type == SHT_NULL)
 			continue;
-		if (s->sh_type == SHT_NOBITS || !s->sh_size) {
+		if (s->sh_type == SHT_NOBITS) {
+			s->sh_flags &= ~(GElf_Xword)SHF_COMPRESSED; /* nothing to inflate */
 			s->sh_offset = cur;
 			continue;
 		}
+		if (!s->sh_size && !(s->sh_flags & SHF_COMPRESSED)) {
+			s->sh_offset = cur;
+			continue;
+		}
+		if (s->sh_addralign > MAX_ALIGN)
+			goto out;
 		if (s->sh_offset < prefix || s->sh_offset > file_size || s->sh_size > file_size - s->sh_offset)
 			goto out;
 		Elf_Scn *scn = elf_getscn(elf, i);
@@ -210,7 +220,7 @@ static int64_t plan(Elf *elf, uint64_t file_size, GElf_Shdr *sh, size_t shnum, u
 		if (s->sh_flags & SHF_COMPRESSED) {
 			GElf_Chdr ch;
 			if (!scn || !gelf_getchdr(scn, &ch) || s->sh_size < chdr ||
-			    ch.ch_size / MAX_RATIO > s->sh_size)
+			    ch.ch_size / MAX_RATIO > s->sh_size || ch.ch_addralign > MAX_ALIGN)
 				goto out;
 			s->sh_flags &= ~(GElf_Xword)SHF_COMPRESSED;
 			s->sh_size = ch.ch_size;
