@@ -58,9 +58,9 @@ static int write_piece(struct libdeflate_decompressor **z, const unsigned char *
 	}
 	if (!*z && !(*z = libdeflate_alloc_decompressor()))
 		return -ENOMEM;
-	size_t n = 0;
-	return libdeflate_zlib_decompress(*z, in, p->from_len, out, p->to_len, &n) ==
-			       LIBDEFLATE_SUCCESS && n == p->to_len ? 0 : -EBADMSG;
+	size_t n_in = 0, n_out = 0; /* all of it one stream, as libelf reads it */
+	return libdeflate_zlib_decompress_ex(*z, in, p->from_len, out, p->to_len, &n_in, &n_out) ==
+			       LIBDEFLATE_SUCCESS && n_in == p->from_len && n_out == p->to_len ? 0 : -EBADMSG;
 }
 
 static void *work(void *arg)
@@ -158,7 +158,7 @@ static int put_shdrs(unsigned char *to, int class, const GElf_Shdr *sh, size_t n
 		}
 		if (s->sh_flags > UINT32_MAX || s->sh_addr > UINT32_MAX || s->sh_offset > UINT32_MAX ||
 		    s->sh_size > UINT32_MAX || s->sh_addralign > UINT32_MAX || s->sh_entsize > UINT32_MAX)
-			return -EFBIG;
+			return -EBADMSG;
 		Elf32_Shdr o = { s->sh_name, s->sh_type, (Elf32_Word)s->sh_flags, (Elf32_Addr)s->sh_addr,
 				 (Elf32_Off)s->sh_offset, (Elf32_Word)s->sh_size, s->sh_link, s->sh_info,
 				 (Elf32_Word)s->sh_addralign, (Elf32_Word)s->sh_entsize };
@@ -195,12 +195,15 @@ static int64_t plan(Elf *elf, uint64_t file_size, GElf_Shdr *sh, size_t shnum, u
 	for (size_t i = 0; i < shnum; i++)
 		order[i] = (struct place){ sh[i].sh_offset, i };
 	qsort(order, shnum, sizeof(*order), cmp_place);
-	uint64_t cur = prefix;
+	uint64_t cur = prefix, src_end = prefix;
 	for (size_t k = 0; k < shnum; k++) {
 		size_t i = order[k].index;
 		GElf_Shdr *s = &sh[i];
-		if (s->sh_type == SHT_NULL)
+		if (s->sh_type == SHT_NULL) {
+			if (i) /* libelf ignores it; the image must not look compressed */
+				*s = (GElf_Shdr){ .sh_name = s->sh_name, .sh_offset = cur };
 			continue;
+		}
 		if (s->sh_type == SHT_NOBITS) {
 			s->sh_flags &= ~(GElf_Xword)SHF_COMPRESSED; /* nothing to inflate */
 			s->sh_offset = cur;
@@ -212,8 +215,12 @@ static int64_t plan(Elf *elf, uint64_t file_size, GElf_Shdr *sh, size_t shnum, u
 		}
 		if (s->sh_addralign > MAX_ALIGN)
 			goto out;
-		if (s->sh_offset < prefix || s->sh_offset > file_size || s->sh_size > file_size - s->sh_offset)
+		/* Sections sharing bytes would each be inflated: MAX_RATIO bounds the image only
+		 * when every byte of the file is inflated once. */
+		if (s->sh_offset < src_end || s->sh_offset > file_size ||
+		    s->sh_size > file_size - s->sh_offset)
 			goto out;
+		src_end = s->sh_offset + s->sh_size;
 		Elf_Scn *scn = elf_getscn(elf, i);
 		const char *name = elf_strptr(elf, shstrndx, s->sh_name);
 		struct piece q = { .from = s->sh_offset, .from_len = s->sh_size, .to_len = s->sh_size };
@@ -238,8 +245,10 @@ static int64_t plan(Elf *elf, uint64_t file_size, GElf_Shdr *sh, size_t shnum, u
 			s->sh_offset = cur;
 			continue;
 		}
-		cur = align_up(cur, s->sh_addralign);
-		s->sh_offset = q.to = cur;
+		uint64_t at = align_up(cur, s->sh_addralign);
+		if (at < cur || q.to_len > (UINT64_MAX >> 2) - at)
+			goto out;
+		s->sh_offset = q.to = cur = at;
 		cur += q.to_len;
 		if (q.to_len)
 			p[nr++] = q;
@@ -249,6 +258,36 @@ static int64_t plan(Elf *elf, uint64_t file_size, GElf_Shdr *sh, size_t shnum, u
 out:
 	free(order);
 	return ret;
+}
+
+/* Segments whose bytes moved with a section copied as it is (the notes, say) follow it. */
+static void move_segments(unsigned char *out, int class, uint64_t phoff, size_t phnum,
+			  const struct piece *p, size_t np)
+{
+	for (size_t i = 0; i < phnum; i++) {
+		uint64_t off;
+		unsigned char *at = out + phoff + i * (class == ELFCLASS64 ? sizeof(Elf64_Phdr) :
+								     sizeof(Elf32_Phdr));
+		if (class == ELFCLASS64) {
+			memcpy(&off, at + offsetof(Elf64_Phdr, p_offset), 8);
+		} else {
+			uint32_t o32;
+			memcpy(&o32, at + offsetof(Elf32_Phdr, p_offset), 4);
+			off = o32;
+		}
+		for (size_t k = 0; k < np; k++) {
+			if (p[k].how != COPY || off < p[k].from || off >= p[k].from + p[k].from_len)
+				continue;
+			off = p[k].to + (off - p[k].from);
+			if (class == ELFCLASS64) {
+				memcpy(at + offsetof(Elf64_Phdr, p_offset), &off, 8);
+			} else {
+				uint32_t o32 = (uint32_t)off;
+				memcpy(at + offsetof(Elf32_Phdr, p_offset), &o32, 4);
+			}
+			break;
+		}
+	}
 }
 
 /* The image of src written into the memfd dst: its size, or a negative errno. */
@@ -278,8 +317,11 @@ static int64_t inflate_into(int src, int dst)
 	}
 	int class = eh.e_ident[EI_CLASS];
 	uint64_t prefix = gelf_fsize(elf, ELF_T_EHDR, 1, EV_CURRENT);
-	if (phnum && eh.e_phoff + (uint64_t)phnum * eh.e_phentsize > prefix)
-		prefix = eh.e_phoff + (uint64_t)phnum * eh.e_phentsize;
+	uint64_t phsize = gelf_fsize(elf, ELF_T_PHDR, phnum, EV_CURRENT); /* as libelf reads them */
+	if (phnum && (eh.e_phoff > (uint64_t)st.st_size || phsize > (uint64_t)st.st_size - eh.e_phoff))
+		goto out;
+	if (phnum && eh.e_phoff + phsize > prefix)
+		prefix = eh.e_phoff + phsize;
 	if (prefix > (uint64_t)st.st_size)
 		goto out;
 	sh = xcalloc(shnum, sizeof(*sh));
@@ -297,10 +339,8 @@ static int64_t inflate_into(int src, int dst)
 	size_t shent = gelf_fsize(elf, ELF_T_SHDR, 1, EV_CURRENT);
 	uint64_t shoff = align_up((uint64_t)end, 8);
 	total = shoff + shnum * shent;
-	if (class == ELFCLASS32 && total > UINT32_MAX) {
-		ret = -EFBIG;
-		goto out;
-	}
+	if (class == ELFCLASS32 && total > UINT32_MAX)
+		goto out; /* more than a 32-bit file can hold: its headers lie */
 	/* Pages are taken as they are written (a damaged file fails before it filled them). */
 	if ((ret = ftruncate(dst, (off_t)total) ? -errno : 0))
 		goto out;
@@ -311,6 +351,7 @@ static int64_t inflate_into(int src, int dst)
 		goto out;
 	}
 	memcpy(out, in, (size_t)prefix);
+	move_segments(out, class, eh.e_phoff, phnum, p, np);
 	if ((ret = run_workers(in, out, p, np)) || (ret = put_shdrs(out + shoff, class, sh, shnum)))
 		goto out;
 	if (class == ELFCLASS64) {

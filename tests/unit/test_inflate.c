@@ -115,6 +115,83 @@ static int count_cus(int fd)
 	return n;
 }
 
+/* The bytes every PT_NOTE segment names, in the file and in its image: the same notes. */
+static int notes_follow(int src, int img)
+{
+	Elf *a = elf_begin(src, ELF_C_READ, NULL), *b = elf_begin(img, ELF_C_READ, NULL);
+	size_t na = 0, nb = 0;
+	int ok = a && b && !elf_getphdrnum(a, &na) && !elf_getphdrnum(b, &nb) && na == nb, notes = 0;
+	for (size_t i = 0; ok && i < na; i++) {
+		GElf_Phdr pa, pb;
+		ok = gelf_getphdr(a, (int)i, &pa) && gelf_getphdr(b, (int)i, &pb) &&
+		     pa.p_type == pb.p_type && pa.p_filesz == pb.p_filesz;
+		if (!ok || pa.p_type != PT_NOTE || !pa.p_filesz)
+			continue;
+		unsigned char x[4096], y[4096];
+		size_t n = pa.p_filesz < sizeof(x) ? pa.p_filesz : sizeof(x);
+		ok = pread(src, x, n, (off_t)pa.p_offset) == (ssize_t)n &&
+		     pread(img, y, n, (off_t)pb.p_offset) == (ssize_t)n && !memcmp(x, y, n);
+		notes++;
+	}
+	if (a)
+		elf_end(a);
+	if (b)
+		elf_end(b);
+	return ok ? notes : -1;
+}
+
+/* Two compressed sections made to share their bytes (each would be inflated: a file of a few
+ * KiB could ask for gigabytes), and a bogus program header size: refused or read right. */
+static void hostile_headers(const char *path)
+{
+	int fd = open(path, O_RDONLY);
+	struct stat st;
+	fstat(fd, &st);
+	unsigned char *f = malloc((size_t)st.st_size);
+	int got = pread(fd, f, (size_t)st.st_size, 0) == st.st_size;
+	close(fd);
+	Elf64_Ehdr eh;
+	memcpy(&eh, f, sizeof(eh));
+	int a = -1, b = -1;
+	for (int i = 0; got && i < eh.e_shnum; i++) {
+		Elf64_Shdr sh;
+		memcpy(&sh, f + eh.e_shoff + (size_t)i * sizeof(sh), sizeof(sh));
+		if (sh.sh_flags & SHF_COMPRESSED)
+			a < 0 ? (a = i) : b < 0 ? (b = i) : 0;
+	}
+	T_OK(a > 0 && b > 0, "two compressed sections to make overlap");
+	char out[600];
+	snprintf(out, sizeof(out), "%s/hostile", dir);
+	if (a > 0 && b > 0) {
+		Elf64_Shdr sa, sb;
+		unsigned char *copy = malloc((size_t)st.st_size);
+		memcpy(copy, f, (size_t)st.st_size);
+		memcpy(&sa, copy + eh.e_shoff + (size_t)a * sizeof(sa), sizeof(sa));
+		memcpy(&sb, copy + eh.e_shoff + (size_t)b * sizeof(sb), sizeof(sb));
+		sb.sh_offset = sa.sh_offset;
+		sb.sh_size = sa.sh_size;
+		memcpy(copy + eh.e_shoff + (size_t)b * sizeof(sb), &sb, sizeof(sb));
+		int c = open(out, O_RDWR | O_CREAT | O_TRUNC, 0600);
+		T_OK(c >= 0 && write(c, copy, (size_t)st.st_size) == st.st_size, "write it");
+		T_EQ_INT(elf_inflate_memfd(c), -EBADMSG, "sections sharing their bytes: -EBADMSG");
+		close(c);
+		free(copy);
+	}
+	/* e_phentsize 0: libelf reads program headers at their own size all the same. */
+	Elf64_Ehdr bad = eh;
+	bad.e_phentsize = 0;
+	memcpy(f, &bad, sizeof(bad));
+	int c = open(out, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	T_OK(c >= 0 && write(c, f, (size_t)st.st_size) == st.st_size, "write it");
+	int m = elf_inflate_memfd(c);
+	T_OK(m < 0 || notes_follow(c, m) >= 1, "e_phentsize 0: refused, or the notes where the "
+	     "program headers say (%d)", m);
+	if (m >= 0)
+		close(m);
+	close(c);
+	free(f);
+}
+
 static void damaged(const char *path)
 {
 	int fd = open(path, O_RDONLY);
@@ -218,6 +295,8 @@ int main(void)
 			elf_end(a);
 		if (b)
 			elf_end(b);
+		T_OK(notes_follow(z, img) >= 1, "zlib: every note segment's bytes where its program "
+		     "header says");
 		int cus = count_cus(img);
 		T_OK(cus >= 1 && cus == count_cus(z), "zlib: libdw reads every unit's lines (%d)", cus);
 		off_t at = lseek(z, 0, SEEK_CUR);
@@ -248,6 +327,7 @@ int main(void)
 	}
 	close(z);
 	snprintf(path, sizeof(path), "%s/z.debug", dir);
+	hostile_headers(path);
 	damaged(path);
 	t_sh("rm -rf %s", dir);
 	T_DONE();
