@@ -9,10 +9,8 @@
 #include "symbolize/addrspace.h"
 #include "symbolize/symbolize.h"
 #include "t.h"
+#include "t_elf.h"
 
-#include <fcntl.h>
-#include <gelf.h>
-#include <libelf.h>
 #include <stdint.h>
 #include <unistd.h>
 
@@ -36,29 +34,6 @@ struct expect {
 	char where[16][1024]; /* "file.c:LINE" */
 	int n;
 };
-
-/* Map the executable PT_LOAD segments of bin at base, as the kernel would. */
-static inline int map_binary(struct addrspace *as, uint32_t pid, const char *bin, uint64_t base)
-{
-	int fd = open(bin, O_RDONLY);
-	Elf *elf = elf_begin(fd, ELF_C_READ, NULL);
-	size_t n = 0;
-	int mapped = 0;
-	elf_getphdrnum(elf, &n);
-	for (size_t i = 0; i < n; i++) {
-		GElf_Phdr ph;
-		gelf_getphdr(elf, (int)i, &ph);
-		if (ph.p_type != PT_LOAD || !(ph.p_flags & PF_X))
-			continue;
-		uint64_t start = base + (ph.p_vaddr & ~0xfffULL);
-		uint64_t end = (base + ph.p_vaddr + ph.p_memsz + 0xfff) & ~0xfffULL;
-		addrspace_mmap(as, pid, start, end - start, ph.p_offset & ~0xfffULL, 5, bin, NULL, 0);
-		mapped++;
-	}
-	elf_end(elf);
-	close(fd);
-	return mapped;
-}
 
 /* Both name the function the same way (demangled, with parameters), but where GCC gave a DWARF
  * entry no linkage name (functions in an anonymous namespace) a reference may print its bare
@@ -137,7 +112,7 @@ static inline void compare(struct symref *ref, const char *variant, const char *
 	char cmd[1024], line[512];
 	int checked = 0, agreed = 0, inlined_seen = 0;
 
-	T_OK(map_binary(as, 42, bin, base) > 0, "%s: mapped", variant);
+	T_OK(t_map_binary(as, 42, bin, base) > 0, "%s: mapped", variant);
 	snprintf(cmd, sizeof(cmd), "nm -S %s", truth);
 	FILE *p = popen(cmd, "r");
 	while (fgets(line, sizeof(line), p)) {

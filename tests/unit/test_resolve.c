@@ -8,10 +8,8 @@
 #include "report/resolve.h"
 #include "report/session.h"
 #include "t.h"
+#include "t_elf.h"
 
-#include <fcntl.h>
-#include <gelf.h>
-#include <libelf.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -44,38 +42,37 @@ static void fork_rec(struct resolver *r, uint32_t pid, uint32_t ppid, uint32_t t
 	resolver_record(r, h);
 }
 
+struct mmap_ctx {
+	struct resolver *r;
+	uint32_t pid;
+	const char *bin;
+};
+
+static void mmap_record(void *ctx, const struct t_load *l)
+{
+	const struct mmap_ctx *c = ctx;
+	struct perf_event_header *h = (void *)buf;
+	struct mmap2_body *m = (void *)(h + 1);
+	memset(m, 0, sizeof(*m));
+	m->pid = m->tid = c->pid;
+	m->addr = l->start;
+	m->len = l->len;
+	m->pgoff = l->pgoff;
+	m->prot = 5;
+	m->flags = 2;
+	size_t pl = strlen(c->bin) + 1;
+	memcpy(m + 1, c->bin, pl);
+	h->type = PERF_RECORD_MMAP2;
+	h->misc = PERF_RECORD_MISC_USER;
+	h->size = (uint16_t)(sizeof(*h) + ((sizeof(*m) + pl + 7) & ~7u));
+	resolver_record(c->r, h);
+}
+
 /* MMAP2 records for the executable PT_LOAD segments of bin in pid (non-PIE: at their vaddr). */
 static int map_binary(struct resolver *r, uint32_t pid, const char *bin)
 {
-	int fd = open(bin, O_RDONLY), mapped = 0;
-	Elf *elf = elf_begin(fd, ELF_C_READ, NULL);
-	size_t n = 0;
-	elf_getphdrnum(elf, &n);
-	for (size_t i = 0; i < n; i++) {
-		GElf_Phdr ph;
-		gelf_getphdr(elf, (int)i, &ph);
-		if (ph.p_type != PT_LOAD || !(ph.p_flags & PF_X))
-			continue;
-		struct perf_event_header *h = (void *)buf;
-		struct mmap2_body *m = (void *)(h + 1);
-		memset(m, 0, sizeof(*m));
-		m->pid = m->tid = pid;
-		m->addr = ph.p_vaddr & ~0xfffULL;
-		m->len = ((ph.p_vaddr + ph.p_memsz + 0xfff) & ~0xfffULL) - m->addr;
-		m->pgoff = ph.p_offset & ~0xfffULL;
-		m->prot = 5;
-		m->flags = 2;
-		size_t pl = strlen(bin) + 1;
-		memcpy(m + 1, bin, pl);
-		h->type = PERF_RECORD_MMAP2;
-		h->misc = PERF_RECORD_MISC_USER;
-		h->size = (uint16_t)(sizeof(*h) + ((sizeof(*m) + pl + 7) & ~7u));
-		resolver_record(r, h);
-		mapped++;
-	}
-	elf_end(elf);
-	close(fd);
-	return mapped;
+	struct mmap_ctx c = { r, pid, bin };
+	return t_exec_loads(bin, 0, mmap_record, &c);
 }
 
 int main(void)

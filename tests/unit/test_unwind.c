@@ -17,9 +17,8 @@
 #include "symbolize/addrspace.h"
 #include "symbolize/unwind.h"
 #include "t.h"
+#include "t_elf.h"
 
-#include <fcntl.h>
-#include <gelf.h>
 #include <stdint.h>
 #include <unistd.h>
 
@@ -31,34 +30,6 @@ static char dir[] = "/tmp/stoke-test-unwind.XXXXXX";
 
 /* perf's x86-64 register numbers (PERF_SAMPLE_REGS_USER bits). */
 enum { PR_BX = 1, PR_BP = 6, PR_SP = 7, PR_IP = 8 };
-
-/* Map the executable PT_LOAD segments of path at base in pid, as the kernel would. */
-static int map_file(struct addrspace *as, uint32_t pid, const char *path, uint64_t base)
-{
-	int fd = open(path, O_RDONLY);
-	elf_version(EV_CURRENT);
-	Elf *elf = fd >= 0 ? elf_begin(fd, ELF_C_READ, NULL) : NULL;
-	size_t n = 0;
-	int mapped = 0;
-	if (elf && !elf_getphdrnum(elf, &n)) {
-		for (size_t i = 0; i < n; i++) {
-			GElf_Phdr ph;
-			if (!gelf_getphdr(elf, (int)i, &ph) || ph.p_type != PT_LOAD ||
-			    !(ph.p_flags & PF_X))
-				continue;
-			uint64_t start = base + (ph.p_vaddr & ~0xfffULL);
-			uint64_t end = (base + ph.p_vaddr + ph.p_memsz + 0xfff) & ~0xfffULL;
-			addrspace_mmap(as, pid, start, end - start, ph.p_offset & ~0xfffULL, 5, path,
-				       NULL, 0);
-			mapped++;
-		}
-	}
-	if (elf)
-		elf_end(elf);
-	if (fd >= 0)
-		close(fd);
-	return mapped;
-}
 
 struct fixture {
 	uint64_t regs[4];       /* bx, bp, sp, ip: the order of their bits */
@@ -114,7 +85,7 @@ static void check_walks(const char *so, int flags, const char *label)
 	char name[256];
 
 	build(&fx, so);
-	T_OK(map_file(as, 7, so, BASE) == 1, "%s: the executable segment mapped", label);
+	T_OK(t_map_binary(as, 7, so, BASE) == 1, "%s: the executable segment mapped", label);
 
 	/* The whole stack copied: four frames, the last the outermost. */
 	struct sample s = sample_of(&fx, 7, sizeof(fx.stack));
@@ -168,7 +139,7 @@ static void check_walks(const char *so, int flags, const char *label)
 
 	/* The file mapped again elsewhere: the frames follow it. */
 	uint64_t moved = 0x10000000ULL;
-	T_OK(map_file(as, 7, so, BASE + moved) == 1, "%s: mapped again", label);
+	T_OK(t_map_binary(as, 7, so, BASE + moved) == 1, "%s: mapped again", label);
 	struct fixture fy = fx;
 	fy.regs[3] += moved;
 	fy.stack[5] = fy.ra1 = fx.ra1 + moved;
