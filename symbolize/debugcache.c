@@ -7,9 +7,9 @@
 #include <elfutils/libdwelf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <gelf.h>
 #include <libdeflate.h>
 #include <pthread.h>
-#include <gelf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -538,14 +538,11 @@ int debugcache_substitute(struct debugcache *c, int fd, const unsigned char *id,
 	}
 	if (!worth)
 		return fd;
+	/* Not inflated here (nothing this can read, or no memory file to be had): libdw reads
+	 * the file as it is.  A failed write is said when the writer is finished. */
 	int made = build_entry(c, fd, key);
-	if (made == -ENODATA || made == -EPROTONOSUPPORT || made == -EBADMSG)
-		return fd; /* nothing this can inflate: libdw reads the file as it is */
-	if (made < 0) {
-		say(c, &c->warned_write, "cannot write the debug cache in %s (%s): debug info is "
-		    "inflated on every report (--no-cache skips the cache)", c->dir, strerror(-made));
+	if (made < 0)
 		return fd;
-	}
 	close(fd);
 	return made;
 }

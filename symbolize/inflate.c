@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <zstd.h>
 
@@ -75,30 +74,28 @@ static void *work(void *arg)
 	return NULL;
 }
 
+/* Largest first (the pieces' order is free: each has its own place in the image). */
+static int cmp_size(const void *a, const void *b)
+{
+	const struct piece *x = a, *y = b;
+	return (x->to_len < y->to_len) - (x->to_len > y->to_len);
+}
+
 /* Share the pieces among n workers, largest first to the least loaded (the same split on
- * every run: each piece has its own place in the image, so the result never depends on it). */
+ * every run; the result never depends on it). */
 static void share(struct piece *p, size_t nr, int n)
 {
 	uint64_t load[MAX_WORKERS] = { 0 };
-	size_t *order = xmalloc((nr ? nr : 1) * sizeof(*order));
-	for (size_t i = 0; i < nr; i++)
-		order[i] = i;
-	for (size_t i = 1; i < nr; i++) /* insertion sort: a few dozen sections */
-		for (size_t j = i; j > 0 && p[order[j]].to_len > p[order[j - 1]].to_len; j--) {
-			size_t t = order[j];
-			order[j] = order[j - 1];
-			order[j - 1] = t;
-		}
+	xsort(p, nr, sizeof(*p), cmp_size);
 	for (size_t i = 0; i < nr; i++) {
 		int best = 0;
 		for (int k = 1; k < n; k++)
 			if (load[k] < load[best])
 				best = k;
-		p[order[i]].worker = best;
+		p[i].worker = best;
 		/* copying is an order of magnitude cheaper than inflating */
-		load[best] += p[order[i]].how == COPY ? p[order[i]].to_len / 16 : p[order[i]].to_len;
+		load[best] += p[i].how == COPY ? p[i].to_len / 16 : p[i].to_len;
 	}
-	free(order);
 }
 
 static int run_workers(const unsigned char *src, unsigned char *dst, struct piece *p, size_t nr)
@@ -294,22 +291,19 @@ static void move_segments(unsigned char *out, int class, uint64_t phoff, size_t 
 static int64_t inflate_into(int src, int dst)
 {
 	elfinit();
-	struct stat st;
 	Elf *elf = NULL;
-	unsigned char *in = MAP_FAILED, *out = MAP_FAILED;
+	const unsigned char *in = NULL;
+	unsigned char *out = MAP_FAILED;
 	GElf_Shdr *sh = NULL;
 	struct piece *p = NULL;
-	size_t shnum = 0, phnum = 0, np = 0;
+	size_t shnum = 0, phnum = 0, np = 0, size = 0;
 	uint64_t total = 0;
 	int64_t ret = -EBADMSG;
 	GElf_Ehdr eh;
-	if (fstat(src, &st)) {
-		ret = -errno;
-		goto out;
-	}
+	/* The file as libelf mapped it: the pieces are read from there. */
 	if (!(elf = elf_begin(src, ELF_C_READ_MMAP, NULL)) || elf_kind(elf) != ELF_K_ELF ||
-	    !gelf_getehdr(elf, &eh) || elf_getshdrnum(elf, &shnum) || elf_getphdrnum(elf, &phnum) ||
-	    !shnum)
+	    !(in = (const unsigned char *)elf_rawfile(elf, &size)) || !gelf_getehdr(elf, &eh) ||
+	    elf_getshdrnum(elf, &shnum) || elf_getphdrnum(elf, &phnum) || !shnum)
 		goto out;
 	if (eh.e_ident[EI_DATA] != host_data()) {
 		ret = -EPROTONOSUPPORT;
@@ -318,11 +312,11 @@ static int64_t inflate_into(int src, int dst)
 	int class = eh.e_ident[EI_CLASS];
 	uint64_t prefix = gelf_fsize(elf, ELF_T_EHDR, 1, EV_CURRENT);
 	uint64_t phsize = gelf_fsize(elf, ELF_T_PHDR, phnum, EV_CURRENT); /* as libelf reads them */
-	if (phnum && (eh.e_phoff > (uint64_t)st.st_size || phsize > (uint64_t)st.st_size - eh.e_phoff))
+	if (phnum && (eh.e_phoff > (uint64_t)size || phsize > (uint64_t)size - eh.e_phoff))
 		goto out;
 	if (phnum && eh.e_phoff + phsize > prefix)
 		prefix = eh.e_phoff + phsize;
-	if (prefix > (uint64_t)st.st_size)
+	if (prefix > (uint64_t)size)
 		goto out;
 	sh = xcalloc(shnum, sizeof(*sh));
 	p = xcalloc(shnum, sizeof(*p));
@@ -331,7 +325,7 @@ static int64_t inflate_into(int src, int dst)
 		if (!scn || !gelf_getshdr(scn, &sh[i]))
 			goto out;
 	}
-	int64_t end = plan(elf, (uint64_t)st.st_size, sh, shnum, prefix, p, &np);
+	int64_t end = plan(elf, (uint64_t)size, sh, shnum, prefix, p, &np);
 	if (end < 0) {
 		ret = end;
 		goto out;
@@ -344,9 +338,8 @@ static int64_t inflate_into(int src, int dst)
 	/* Pages are taken as they are written (a damaged file fails before it filled them). */
 	if ((ret = ftruncate(dst, (off_t)total) ? -errno : 0))
 		goto out;
-	in = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, src, 0);
 	out = mmap(NULL, (size_t)total, PROT_READ | PROT_WRITE, MAP_SHARED, dst, 0);
-	if (in == MAP_FAILED || out == MAP_FAILED) {
+	if (out == MAP_FAILED) {
 		ret = -errno;
 		goto out;
 	}
@@ -363,8 +356,6 @@ static int64_t inflate_into(int src, int dst)
 	}
 	ret = (int64_t)total;
 out:
-	if (in != MAP_FAILED)
-		munmap(in, (size_t)st.st_size);
 	if (out != MAP_FAILED)
 		munmap(out, (size_t)total);
 	if (elf)
