@@ -166,13 +166,20 @@ static int report_failure(const struct record_opts *o, const struct record_resul
 	return cli_error(1, "record failed: %s", stoke_strerror(err));
 }
 
-/* "dwarf (32768-byte stack copies, the default)", "fp", "none" */
-static const char *callgraph_desc(const struct record_opts *o, char *buf, size_t len)
+/* "cfi (user stacks unwound while recording from 32768-byte copies; the default)", "fp" ... */
+static const char *callgraph_desc(const struct record_opts *o, const struct record_result *res,
+				  char *buf, size_t len)
 {
-	if (o->callgraph == CALLGRAPH_DWARF)
-		snprintf(buf, len, "dwarf (%u-byte user stack copies%s)", o->stack_size,
-			 o->callgraph == RECORD_DEFAULT_CALLGRAPH &&
-			 o->stack_size == RECORD_DEFAULT_STACK_SIZE ? "; the default" : "");
+	int dflt = o->callgraph == RECORD_DEFAULT_CALLGRAPH &&
+		   o->stack_size == RECORD_DEFAULT_STACK_SIZE;
+	if (o->callgraph == CALLGRAPH_CFI)
+		snprintf(buf, len, "cfi (user stacks unwound while recording from %u-byte copies%s; "
+			 "%llu unwound, %llu of them cut short by the copy's end)", o->stack_size,
+			 dflt ? ", the default" : "", (unsigned long long)res->unwound,
+			 (unsigned long long)res->unwound_truncated);
+	else if (o->callgraph == CALLGRAPH_DWARF)
+		snprintf(buf, len, "dwarf (%u-byte user stack copies, unwound by the report)",
+			 o->stack_size);
 	else
 		snprintf(buf, len, "%s", o->callgraph == CALLGRAPH_FP ? "fp (frame pointers)" : "none");
 	return buf;
@@ -181,13 +188,13 @@ static const char *callgraph_desc(const struct record_opts *o, char *buf, size_t
 static void print_summary(const struct record_opts *o, const struct record_result *res)
 {
 	double raw = (double)res->raw_bytes, file = (double)res->file_bytes;
-	char mode[96];
+	char mode[192];
 	fprintf(stderr, "[ stoke record: %llu samples, %llu lost, %llu wakeups, %.3f s",
 		(unsigned long long)res->samples, (unsigned long long)res->lost,
 		(unsigned long long)res->wakeups, res->seconds);
 	if (res->throttles)
 		fprintf(stderr, ", throttled %llu times", (unsigned long long)res->throttles);
-	fprintf(stderr, " ]\n[ stoke record: call graphs: %s ]", callgraph_desc(o, mode, sizeof(mode)));
+	fprintf(stderr, " ]\n[ stoke record: call graphs: %s ]", callgraph_desc(o, res, mode, sizeof(mode)));
 	fprintf(stderr, "\n[ stoke record: wrote %.3f MB to %s (%.3f MB raw, %.1fx",
 		file / 1e6, o->output, raw / 1e6, file > 0 ? raw / file : 0.0);
 	if (res->fast_frames)
@@ -276,29 +283,32 @@ static int opt_call_graph(void *ctx, const char *opt, const char *v)
 	struct record_opts *o = &((struct record_ctx *)ctx)->o;
 	if (!strcmp(v, "fp")) {
 		o->callgraph = CALLGRAPH_FP;
-	} else if (!strncmp(v, "dwarf", 5) && (!v[5] || v[5] == ',')) {
-		o->callgraph = CALLGRAPH_DWARF;
+	} else if ((!strncmp(v, "dwarf", 5) && (!v[5] || v[5] == ',')) ||
+		   (!strncmp(v, "cfi", 3) && (!v[3] || v[3] == ','))) {
+		size_t k = v[0] == 'd' ? 5 : 3;
+		o->callgraph = v[0] == 'd' ? CALLGRAPH_DWARF : CALLGRAPH_CFI;
 		o->stack_size = RECORD_DEFAULT_STACK_SIZE;
-		if (v[5]) {
+		if (v[k]) {
 			uint64_t sz;
-			if (parse_u64("--call-graph dwarf,SIZE", v + 6, 65528, &sz))
+			if (parse_u64("--call-graph dwarf|cfi,SIZE", v + k + 1, 65528, &sz))
 				return 2;
 			if (sz < 8)
-				return cli_error(2, "dwarf stack size must be 8..65528 bytes");
+				return cli_error(2, "stack size must be 8..65528 bytes");
 			o->stack_size = (uint32_t)(sz & ~7ULL);
 		}
 	} else if (!strcmp(v, "none")) {
 		o->callgraph = CALLGRAPH_NONE;
 	} else {
-		return cli_error(2, "--call-graph: expected fp, dwarf[,SIZE] or none");
+		return cli_error(2, "--call-graph: expected cfi[,SIZE], dwarf[,SIZE], fp or none");
 	}
 	return 0;
 }
 
-/* -g: call graphs in the default mode; -g fp|dwarf[,SIZE] as --call-graph. */
+/* -g: call graphs in the default mode; -g fp|dwarf[,SIZE]|cfi[,SIZE] as --call-graph. */
 static int g_takes(const char *next)
 {
-	return !strcmp(next, "fp") || !strncmp(next, "dwarf", 5);
+	return !strcmp(next, "fp") || !strncmp(next, "dwarf", 5) || !strcmp(next, "cfi") ||
+	       !strncmp(next, "cfi,", 4);
 }
 
 static int opt_g(void *ctx, const char *opt, const char *v)
@@ -380,14 +390,17 @@ static const struct cli_opt record_opts_table[] = {
 	  .help = "sample every PERIOD events instead of -F (context-switches: every switch "
 	  "unless -F or -c is given)" },
 	{ .letter = 'g', .kind = CLI_CALL, .fn = opt_g, .maybe = g_takes,
-	  .help = "call graphs in the default mode (dwarf, 32768-byte copies); -g fp and -g "
-	  "dwarf[,SIZE] are --call-graph's" },
-	{ .name = "--call-graph", .arg = "fp|dwarf[,SIZE]|none", .kind = CLI_CALL,
+	  .help = "call graphs in the default mode (cfi, 32768-byte copies); -g fp, -g "
+	  "dwarf[,SIZE] and -g cfi[,SIZE] are --call-graph's" },
+	{ .name = "--call-graph", .arg = "cfi[,SIZE]|dwarf[,SIZE]|fp|none", .kind = CLI_CALL,
 	  .fn = opt_call_graph,
-	  .help = "dwarf (the default): copy SIZE bytes of user stack per sample (default "
-	  "32768, at most 65528) and unwind them at report time; right without frame "
-	  "pointers.  fp: frame-pointer call graphs (smaller; breaks at code built without "
-	  "frame pointers, such as most of libc).  none: as --no-call-graph" },
+	  .help = "cfi (the default): copy SIZE bytes of user stack per sample (default "
+	  "32768, at most 65528) and unwind them with the code's call-frame information "
+	  "while recording: right without frame pointers, files and reports close to fp's.  "
+	  "dwarf: the same copies kept in the file and unwound at report time (larger files, "
+	  "slower reports; report --unwinder applies).  fp: frame-pointer call graphs "
+	  "(breaks at code built without frame pointers, such as most of libc).  none: as "
+	  "--no-call-graph" },
 	{ .name = "--no-call-graph", .kind = CLI_CALL, .fn = opt_no_call_graph,
 	  .help = "sample only the instruction pointer" },
 	{ .name = "--pid", .letter = 'p', .arg = "PID[,PID]", .kind = CLI_CALL, .fn = opt_pid,

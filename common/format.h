@@ -55,6 +55,14 @@ enum stoke_rec_type {
 	STOKE_REC_SAMPLE_PATCH,
 };
 
+/*
+ * A callchain marker of stoke's own (PERF_CONTEXT_* values are the kernel's): last in a
+ * sample's callchain, it says the user part above it was unwound while recording and
+ * stopped at the end of the stack copy, before the outermost frame ([truncated]).
+ * Readers that do not know it skip it as an unknown context.
+ */
+#define STOKE_CONTEXT_TRUNCATED ((uint64_t)-4000)
+
 struct stoke_cpu_stats {
 	uint32_t cpu;
 	uint32_t pad;

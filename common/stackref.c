@@ -245,11 +245,8 @@ size_t stackref_encode(struct stackref *s, const struct perf_event_header *h, ui
 		return h->size;
 	}
 	struct perf_event_header *oh = out;
-	if (!nr) {
-		memmove(rec, h, off + dyn); /* the sample up to the filled part of its copy */
-		oh->size = (uint16_t)close_stack(rec, off, dyn);
-		return oh->size;
-	}
+	if (!nr)
+		return stackref_trim(h, st, regs_mask, out); /* up to the filled part of its copy */
 	/* The sample up to its copy, then the runs' bytes one after another (each lies at or
 	 * past where it goes: out may be h), the table and the footer. */
 	memmove(rec, h, off);
@@ -264,6 +261,22 @@ size_t stackref_encode(struct stackref *s, const struct perf_event_header *h, ui
 	oh->type = STOKE_REC_SAMPLE_PATCH;
 	oh->size = (uint16_t)size;
 	return size;
+}
+
+size_t stackref_trim(const struct perf_event_header *h, uint64_t st, uint64_t regs_mask,
+		     void *out)
+{
+	struct sample smp;
+	size_t off;
+	if (h->type != PERF_RECORD_SAMPLE || sample_parse(h, st, regs_mask, &smp) || !smp.stack ||
+	    !(off = stack_offset(h, &smp))) {
+		memmove(out, h, h->size);
+		return h->size;
+	}
+	struct perf_event_header *oh = out;
+	memmove(out, h, off + (size_t)smp.stack_dyn_size);
+	oh->size = (uint16_t)close_stack(out, off, smp.stack_dyn_size);
+	return oh->size;
 }
 
 /* ---- reader ---------------------------------------------------------------------- */

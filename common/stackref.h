@@ -60,6 +60,15 @@ size_t stackref_encode(struct stackref *s, const struct perf_event_header *h, ui
 		       uint64_t regs_mask, void *out);
 
 /*
+ * The same without a table: record h to out (room for h->size bytes; out may be h), a
+ * PERF_RECORD_SAMPLE whose copy is its last field without the part of the copy the
+ * kernel did not fill (stack_size becomes the filled size, rounded up to 8).  Anything
+ * else is copied as it is.  Returns the size written.
+ */
+size_t stackref_trim(const struct perf_event_header *h, uint64_t st, uint64_t regs_mask,
+		     void *out);
+
+/*
  * Thread tid exited (its PERF_RECORD_EXIT, in file order, on both sides): its
  * copy is let go, and its next sample, should the id come back, is stored
  * whole.  This bounds what a long recording of many short threads keeps.

@@ -127,7 +127,7 @@ static void setup_attr(const struct perfev *pe, size_t ev, int tracking, struct 
 		a->task = 1;
 		a->build_id = pe->use_build_id;
 	}
-	if (o->callgraph == CALLGRAPH_DWARF) {
+	if (record_copies_stack(o->callgraph)) {
 		a->sample_regs_user = STOKE_REGS_USER_MASK;
 		a->sample_stack_user = o->stack_size;
 		a->exclude_callchain_user = 1;

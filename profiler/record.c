@@ -6,6 +6,7 @@
 #include "common/stackref.h"
 #include "common/util.h"
 #include "profiler/buildids.h"
+#include "profiler/liveunwind.h"
 #include "profiler/meta.h"
 #include "profiler/offcpu.h"
 #include "profiler/perfev.h"
@@ -51,6 +52,7 @@ struct rec {
 	struct kaddrs *kaddrs;   /* kernel addresses in samples, noted as they are drained */
 	uint64_t sample_type;
 	struct stackref *stackref; /* DWARF mode: threads' last stack copies */
+	struct liveunwind *live;   /* CFI mode: what the rings gave, until it is unwound */
 	struct offcpu_track *offcpu; /* --off-cpu: switch records paired for the summary */
 	int epfd, sigfd;
 	struct stoke_cpu_stats *cur; /* stats of the ring being drained */
@@ -125,11 +127,22 @@ static void note_record(struct rec *r, const struct perf_event_header *h)
 		offcpu_track_record(r->offcpu, h);
 }
 
-static void keep_record(struct rec *r, const struct perf_event_header *h)
+static int write_record(void *ctx, const struct perf_event_header *h)
 {
+	struct rec *r = ctx;
 	int err = fmt_writer_append(r->w, h, h->size);
 	if (err && !r->write_err)
 		r->write_err = err;
+	return err;
+}
+
+/* To the file; in CFI mode through the queue, which unwinds samples in time order. */
+static void keep_record(struct rec *r, const struct perf_event_header *h)
+{
+	if (r->live)
+		liveunwind_add(r->live, h);
+	else
+		write_record(r, h);
 }
 
 static int on_record(void *ctx, const struct perf_event_header *h)
@@ -159,9 +172,12 @@ static int on_record(void *ctx, const struct perf_event_header *h)
 	return 0; /* keep consuming so the kernel is never blocked on us */
 }
 
-static void drain_all(struct rec *r)
+/* Read every ring; in CFI mode, hand on what came before the reading began (all of it
+ * when final: the events are off). */
+static void drain_all(struct rec *r, int final)
 {
 	int any = 0;
+	uint64_t cut = final ? UINT64_MAX : now_ns();
 	for (size_t c = 0; c < r->nr_cpus; c++) {
 		r->cur = &r->st[c];
 		long n = ring_drain(perfev_ring(r->ev, c), on_record, r);
@@ -169,6 +185,10 @@ static void drain_all(struct rec *r)
 			r->st[c].wakeups++;
 			any = 1;
 		}
+	}
+	if (r->live && liveunwind_queued(r->live, NULL)) {
+		liveunwind_release(r->live, cut, write_record, r); /* errors: in r->write_err */
+		any = 1;
 	}
 	if (any) {
 		if (r->offcpu)
@@ -202,7 +222,7 @@ static int write_header_records(struct rec *r)
 	snprintf(freq, sizeof(freq), "%llu", (unsigned long long)(o->period ? 0 : o->freq));
 	snprintf(period, sizeof(period), "%llu", (unsigned long long)o->period);
 	snprintf(pagesz, sizeof(pagesz), "%ld", sysconf(_SC_PAGESIZE));
-	snprintf(stack, sizeof(stack), "%u", o->callgraph == CALLGRAPH_DWARF ? o->stack_size : 0);
+	snprintf(stack, sizeof(stack), "%u", record_copies_stack(o->callgraph) ? o->stack_size : 0);
 	if (o->argv) {
 		for (char *const *a = o->argv; *a; a++) {
 			size_t n = strlen(target);
@@ -217,6 +237,7 @@ static int write_header_records(struct rec *r)
 		snprintf(target, sizeof(target), "system-wide");
 	}
 	const char *cg = o->callgraph == CALLGRAPH_DWARF ? "dwarf" :
+			 o->callgraph == CALLGRAPH_CFI ? "cfi" :
 			 o->callgraph == CALLGRAPH_FP ? "fp" : "none";
 	const char *kv[] = {
 		"stoke-version", STOKE_VERSION,
@@ -244,6 +265,8 @@ static int write_header_records(struct rec *r)
 		size_t nr_ids;
 		const uint64_t *ids = perfev_ids(r->ev, ev, &nr_ids);
 		perfev_attr(r->ev, ev, &a);
+		if (r->live) /* what the file's samples hold: no registers, no copy */
+			a.sample_type = liveunwind_sample_type(r->live);
 		err = meta_write_attr(r->w, &a, ids, nr_ids, o->events[ev].name);
 	}
 	return err;
@@ -255,10 +278,9 @@ static int emit_synth(void *ctx, const struct perf_event_header *h)
 	if (h->type == PERF_RECORD_MMAP2) {
 		r->cur = &r->st[0];
 		note_record(r, h);
-		keep_record(r, h);
-		return r->write_err;
 	}
-	return fmt_writer_append(r->w, h, h->size);
+	keep_record(r, h);
+	return r->write_err;
 }
 
 static int write_buildid(void *ctx, const char *path, const unsigned char *id, size_t len)
@@ -330,7 +352,7 @@ static int pids_alive(const struct record_opts *o)
 
 static size_t default_pages(const struct record_opts *o, size_t nr_cpus)
 {
-	if (o->callgraph != CALLGRAPH_DWARF)
+	if (!record_copies_stack(o->callgraph))
 		return DEFAULT_PAGES;
 	size_t pages = DWARF_PAGES_MAX;
 	while (pages > DWARF_PAGES_MIN && pages * nr_cpus > DWARF_PAGES_TOTAL)
@@ -410,7 +432,7 @@ static int run_loop(struct rec *r)
 				epoll_ctl(r->epfd, EPOLL_CTL_DEL, evs[i].data.fd, NULL);
 			}
 		}
-		drain_all(r);
+		drain_all(r, 0);
 		if (r->write_err)
 			return r->write_err;
 		int err = fmt_writer_tick(r->w, now_ns(), FRAME_INTERVAL_NS);
@@ -467,10 +489,8 @@ int record_run(struct record_opts *o, struct record_result *res)
 			 PERF_SAMPLE_TIME | PERF_SAMPLE_CPU | PERF_SAMPLE_PERIOD;
 	if (o->callgraph != CALLGRAPH_NONE)
 		r->sample_type |= PERF_SAMPLE_CALLCHAIN;
-	if (o->callgraph == CALLGRAPH_DWARF) {
+	if (record_copies_stack(o->callgraph))
 		r->sample_type |= PERF_SAMPLE_REGS_USER | PERF_SAMPLE_STACK_USER;
-		r->stackref = stackref_new(STACKREF_BYTES);
-	}
 	for (size_t ev = 0; ev < o->nr_events; ev++) {
 		/* Tracepoints' fields are in the raw data (--wakers: the woken thread). */
 		if (o->events[ev].attr.type == PERF_TYPE_TRACEPOINT)
@@ -478,7 +498,12 @@ int record_run(struct record_opts *o, struct record_result *res)
 	}
 	if (offcpu_needs_kernel(o->events, o->nr_events))
 		r->offcpu = offcpu_track_new(r->sample_type);
-	r->kaddrs = kaddrs_new(r->sample_type, o->callgraph == CALLGRAPH_DWARF ? STOKE_REGS_USER_MASK : 0);
+	if (o->callgraph == CALLGRAPH_DWARF)
+		r->stackref = stackref_new(STACKREF_BYTES);
+	else if (o->callgraph == CALLGRAPH_CFI)
+		r->live = liveunwind_new(r->sample_type, STOKE_REGS_USER_MASK);
+	r->kaddrs = kaddrs_new(r->sample_type,
+			       record_copies_stack(o->callgraph) ? STOKE_REGS_USER_MASK : 0);
 	r->bids = buildids_new();
 
 	/* Signals arrive through a descriptor in the poll set: no race with epoll_wait. */
@@ -576,7 +601,13 @@ int record_run(struct record_opts *o, struct record_result *res)
 	err = run_loop(r);
 	perfev_enable(r->ev, 0);
 	stop_target(r);
-	drain_all(r);
+	drain_all(r, 1);
+	if (r->live) {
+		struct liveunwind_stats ls;
+		liveunwind_get_stats(r->live, &ls);
+		res->unwound = ls.samples;
+		res->unwound_truncated = ls.truncated;
+	}
 	uint64_t end_ns = now_ns();
 	res->seconds = (double)(end_ns - r->start_ns) / 1e9;
 	if (r->offcpu) {
@@ -610,6 +641,7 @@ out:
 	buildids_free(r->bids);
 	kaddrs_free(r->kaddrs);
 	stackref_free(r->stackref);
+	liveunwind_free(r->live);
 	offcpu_track_free(r->offcpu);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return err;

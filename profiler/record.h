@@ -15,15 +15,28 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-enum record_callgraph { CALLGRAPH_NONE, CALLGRAPH_FP, CALLGRAPH_DWARF };
+/*
+ * CALLGRAPH_DWARF: the user registers and a copy of the top of the user stack
+ * per sample, stored (as deltas) for the report to unwind.  CALLGRAPH_CFI: the
+ * same registers and copy, unwound by the recorder with the code's call-frame
+ * information as samples arrive (profiler/liveunwind.h), so the file holds
+ * return addresses, as with frame pointers, and no stack bytes.
+ */
+enum record_callgraph { CALLGRAPH_NONE, CALLGRAPH_FP, CALLGRAPH_DWARF, CALLGRAPH_CFI };
+
+/* The kernel copies user registers and stack for these modes. */
+static inline int record_copies_stack(enum record_callgraph cg)
+{
+	return cg == CALLGRAPH_DWARF || cg == CALLGRAPH_CFI;
+}
 
 /*
- * The default call graph: DWARF unwinding of a 32 KiB user-stack copy, which
- * is right whether or not code keeps frame pointers (most of a distribution
- * does not) and deep enough for real programs (docs/unwinding.md measures
- * it).  Stack copies are stored as deltas, so a larger copy costs little file.
+ * The default call graph: a 32 KiB user-stack copy unwound while recording,
+ * which is right whether or not code keeps frame pointers (most of a
+ * distribution does not), deep enough for real programs, and leaves files
+ * and reports close to frame-pointer ones (docs/unwinding.md measures it).
  */
-#define RECORD_DEFAULT_CALLGRAPH CALLGRAPH_DWARF
+#define RECORD_DEFAULT_CALLGRAPH CALLGRAPH_CFI
 #define RECORD_DEFAULT_STACK_SIZE 32768u
 
 struct record_opts {
@@ -36,7 +49,7 @@ struct record_opts {
 	uint64_t period;             /* fixed period; 0: use freq (or the event's default period) */
 	int period_given;            /* -F or -c was given (overrides event defaults) */
 	enum record_callgraph callgraph;
-	uint32_t stack_size;         /* DWARF: bytes of user stack per sample */
+	uint32_t stack_size;         /* DWARF, CFI: bytes of user stack per sample */
 	char *const *argv;           /* command to run, or NULL */
 	const pid_t *pids;           /* processes to attach to (every thread) */
 	size_t nr_pids;
@@ -73,6 +86,8 @@ struct record_result {
 	uint64_t samples, lost, lost_records, throttles, wakeups;
 	uint64_t raw_bytes, file_bytes, frames;
 	uint64_t fast_frames;    /* frames compressed at level 1 because the writer fell behind */
+	uint64_t unwound, unwound_truncated; /* CFI: user stacks unwound; of them, cut short by
+						the copy's end */
 	uint64_t nr_rings;
 	double seconds;          /* recording time */
 	int has_exit;            /* the command exited: exit_status is its wait status */

@@ -114,7 +114,8 @@ static void dump_sample(struct dump *d, const struct perf_event_header *h, int d
 		if (a >= PERF_CONTEXT_MAX)
 			strbuf_addf(out, "    context %s\n",
 				    a == PERF_CONTEXT_KERNEL ? "kernel" :
-				    a == PERF_CONTEXT_USER ? "user" : "other");
+				    a == PERF_CONTEXT_USER ? "user" :
+				    a == STOKE_CONTEXT_TRUNCATED ? "truncated" : "other");
 		else
 			strbuf_addf(out, "    0x%" PRIx64 "\n", a);
 	}

@@ -94,7 +94,14 @@ struct loader {
 	size_t alloc_root;
 	struct strbuf name;
 	struct stackcache *stacks; /* frame-pointer samples by raw stack */
+	uint64_t stacks_seen, stacks_new; /* the cache's lookups, and how many were new */
+	int stacks_off;           /* it hardly ever hit: samples resolved one by one */
 };
+
+/* The stack cache pays where raw stacks repeat (short frame-pointer stacks); whole stacks
+ * unwound while recording hardly ever do, and then each sample is resolved, as a DWARF
+ * one is.  Decided once, on the first STACKS_TRIAL samples. */
+#define STACKS_TRIAL 2048
 
 /* ---- frames -------------------------------------------------------------- */
 
@@ -288,6 +295,8 @@ static struct stack_entry *cached_stack(struct loader *l, const struct sample *s
 	};
 	int fresh;
 	struct stack_entry *e = stackcache_get(l->stacks, &k, &fresh);
+	l->stacks_seen++;
+	l->stacks_new += (uint64_t)fresh;
 	if (fresh) {
 		size_t n = resolve_ids(l, s, comm);
 		if (n)
@@ -320,7 +329,7 @@ static int on_sample(void *ctx, const struct sample *s, size_t ev, const struct 
 	const char *comm = resolver_comm(l->res, s->pid, s->tid);
 	if (!sample_filter_keep(&l->filter, s, comm))
 		return 0;
-	if (s->regs_abi && s->regs) {
+	if ((s->regs_abi && s->regs) || (l->stacks_off && l->mode == MODE_SAMPLES)) {
 		/* DWARF: the stack is in the copy; every sample is resolved. */
 		size_t n = resolve_ids(l, s, comm);
 		if (n) {
@@ -335,6 +344,8 @@ static int on_sample(void *ctx, const struct sample *s, size_t ev, const struct 
 		return 0;
 	}
 	struct stack_entry *e = cached_stack(l, s, comm);
+	if (l->stacks_seen == STACKS_TRIAL && 2 * l->stacks_new > l->stacks_seen)
+		l->stacks_off = 1;
 	if (!e->dropped) {
 		e->count += weight;
 		l->info->samples++;
@@ -601,6 +612,10 @@ int profile_load_stoke(const char *path, const struct profile_opts *o, struct tr
 	if (cg && !strcmp(cg, "dwarf") && stack) {
 		struct strbuf sb = STRBUF_INIT;
 		strbuf_addf(&sb, "dwarf, %s-byte stack copies", stack);
+		info->callgraph = strbuf_detach(&sb);
+	} else if (cg && !strcmp(cg, "cfi") && stack) {
+		struct strbuf sb = STRBUF_INIT;
+		strbuf_addf(&sb, "cfi, %s-byte stack copies unwound while recording", stack);
 		info->callgraph = strbuf_detach(&sb);
 	} else {
 		info->callgraph = dup_or_null(cg);

@@ -151,52 +151,17 @@ void resolver_record(struct resolver *r, const struct perf_event_header *h)
 	size_t blen = h->size - sizeof(*h);
 	uint32_t v[4];
 
-	switch (h->type) {
-	case PERF_RECORD_COMM:
-		if (blen > 8) {
-			memcpy(v, body, 8);
-			const char *c = (const char *)body + 8;
-			const char *comm = arena_strndup(r->arena, c, strnlen(c, blen - 8));
-			int exec = !!(h->misc & PERF_RECORD_MISC_COMM_EXEC);
-			comm_set(r, v[1], comm);
-			if (exec)
-				addrspace_exec(r->as, v[0]);
-		}
-		break;
-	case PERF_RECORD_FORK:
-		if (blen >= 16) {
-			memcpy(v, body, 16); /* pid, ppid, tid, ptid */
-			const char *parent = comm_get(r, v[3]);
-			if (parent)
-				comm_set(r, v[2], parent);
-			addrspace_fork(r->as, v[1], v[0]);
-		}
-		break;
-	/* PERF_RECORD_EXIT changes nothing: samples may be ordered after it. */
-	case PERF_RECORD_MMAP2:
-		if (blen > sizeof(struct mmap2_body)) {
-			const struct mmap2_body *m = (const void *)body;
-			const char *path = (const char *)(m + 1);
-			size_t max = blen - sizeof(*m);
-			if (strnlen(path, max) == max)
-				break;
-			int has_id = h->misc & PERF_RECORD_MISC_MMAP_BUILD_ID;
-			size_t id_len = has_id && m->build_id_size <= 20 ? m->build_id_size : 0;
-			addrspace_mmap(r->as, m->pid, m->addr, m->len, m->pgoff, m->prot, path,
-				       id_len ? m->build_id : NULL, id_len);
-		}
-		break;
-	case PERF_RECORD_MMAP:
-		if (blen > 32) {
-			uint64_t a[3];
-			memcpy(v, body, 8);
-			memcpy(a, body + 8, 24);
-			const char *path = (const char *)body + 32;
-			if (strnlen(path, blen - 32) < blen - 32)
-				addrspace_mmap(r->as, v[0], a[0], a[1], a[2], 5, path, NULL, 0);
-		}
-		break;
+	if (h->type == PERF_RECORD_COMM && blen > 8) {
+		memcpy(v, body, 8);
+		const char *c = (const char *)body + 8;
+		comm_set(r, v[1], arena_strndup(r->arena, c, strnlen(c, blen - 8)));
+	} else if (h->type == PERF_RECORD_FORK && blen >= 16) {
+		memcpy(v, body, 16); /* pid, ppid, tid, ptid */
+		const char *parent = comm_get(r, v[3]);
+		if (parent)
+			comm_set(r, v[2], parent);
 	}
+	addrspace_record(r->as, h); /* after the names: a COMM exec's new name stays */
 }
 
 void resolver_meta(struct resolver *r, const struct perf_event_header *h)
@@ -342,8 +307,13 @@ size_t resolver_addresses(struct resolver *r, const struct sample *s, int no_ker
 	*truncated = 0;
 	if (s->nr_callchain) {
 		int first = 1, skip = 0;
+		ALLOC_GROW(r->addrs, (size_t)s->nr_callchain, r->alloc_addrs);
 		for (uint64_t i = 0; i < s->nr_callchain; i++) {
 			uint64_t a = s->callchain[i];
+			if (a == STOKE_CONTEXT_TRUNCATED) {
+				*truncated = 1; /* unwound while recording, to the copy's end */
+				continue;
+			}
 			if (a >= PERF_CONTEXT_MAX) {
 				kernel = a == PERF_CONTEXT_KERNEL;
 				skip = a != PERF_CONTEXT_KERNEL && a != PERF_CONTEXT_USER; /* guest, hv */
@@ -355,7 +325,8 @@ size_t resolver_addresses(struct resolver *r, const struct sample *s, int no_ker
 			}
 			if (skip || (dwarf && !kernel) || (kernel && no_kernel))
 				continue;
-			add_raddr(r, &n, a, kernel, !first);
+			r->addrs[n++] = (struct raddr){ .addr = a, .kernel = (uint8_t)kernel,
+							.caller = (uint8_t)!first };
 			first = 0;
 		}
 	} else if ((!dwarf || kernel) && !(kernel && no_kernel)) {

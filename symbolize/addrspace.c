@@ -1,6 +1,7 @@
 /* Processes → maps → object files: the fork, exec and mmap rules in one place. */
 #include "symbolize/addrspace.h"
 #include "common/htab.h"
+#include "common/sample.h"
 #include "common/util.h"
 
 #include <stdlib.h>
@@ -170,4 +171,49 @@ uint32_t addrspace_generation(const struct addrspace *as, uint32_t pid)
 {
 	const struct as_proc *p = addrspace_proc(as, pid);
 	return p ? p->gen : 0;
+}
+
+void addrspace_record(struct addrspace *as, const struct perf_event_header *h)
+{
+	const unsigned char *body = (const unsigned char *)(h + 1);
+	size_t blen = h->size > sizeof(*h) ? h->size - sizeof(*h) : 0;
+	uint32_t v[4];
+	uint64_t a[3];
+
+	switch (h->type) {
+	case PERF_RECORD_COMM:
+		if (blen > 8 && (h->misc & PERF_RECORD_MISC_COMM_EXEC)) {
+			memcpy(v, body, 8);
+			addrspace_exec(as, v[0]);
+		}
+		break;
+	case PERF_RECORD_FORK:
+		if (blen >= 16) {
+			memcpy(v, body, 16); /* pid, ppid, tid, ptid */
+			addrspace_fork(as, v[1], v[0]);
+		}
+		break;
+	case PERF_RECORD_MMAP2:
+		if (blen > sizeof(struct mmap2_body)) {
+			const struct mmap2_body *m = (const void *)body;
+			const char *path = (const char *)(m + 1);
+			size_t max = blen - sizeof(*m);
+			if (strnlen(path, max) == max)
+				break;
+			int has_id = h->misc & PERF_RECORD_MISC_MMAP_BUILD_ID;
+			size_t id_len = has_id && m->build_id_size <= 20 ? m->build_id_size : 0;
+			addrspace_mmap(as, m->pid, m->addr, m->len, m->pgoff, m->prot, path,
+				       id_len ? m->build_id : NULL, id_len);
+		}
+		break;
+	case PERF_RECORD_MMAP:
+		if (blen > 32) {
+			memcpy(v, body, 8);
+			memcpy(a, body + 8, 24);
+			const char *path = (const char *)body + 32;
+			if (strnlen(path, blen - 32) < blen - 32)
+				addrspace_mmap(as, v[0], a[0], a[1], a[2], 5, path, NULL, 0);
+		}
+		break;
+	}
 }

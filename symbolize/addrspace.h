@@ -16,6 +16,8 @@
 
 #include "symbolize/objfile.h"
 
+#include <linux/perf_event.h>
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -43,6 +45,11 @@ void addrspace_fork(struct addrspace *as, uint32_t ppid, uint32_t pid);
 void addrspace_mmap(struct addrspace *as, uint32_t pid, uint64_t start, uint64_t len,
 		    uint64_t pgoff, uint32_t prot, const char *path, const unsigned char *build_id,
 		    size_t build_id_len);
+
+/* The same from a recording's record h (as the kernel or a perf.data file wrote it): a
+ * COMM of an exec, a FORK, an MMAP2 or an MMAP change the maps; malformed ones and other
+ * records change nothing (an EXIT neither: samples may be ordered after it). */
+void addrspace_record(struct addrspace *as, const struct perf_event_header *h);
 
 /* The process pid (NULL when nothing is known of it); valid until addrspace_free. */
 struct as_proc *addrspace_proc(const struct addrspace *as, uint32_t pid);

@@ -1,0 +1,68 @@
+/* liveunwind.h — the default call graph: user stacks unwound while recording.
+ *
+ * In this mode the kernel records with each sample the user registers and a
+ * copy of the top of the user stack, as in --call-graph dwarf, and the
+ * recorder unwinds them before anything reaches the file.  It queues every
+ * record it drains (liveunwind_add: a copy, without the part of a stack copy
+ * the kernel did not fill) and, once per round, hands on those older than a
+ * cut, in time order (liveunwind_release).  Process records (COMM exec, FORK,
+ * MMAP2) feed an address space (symbolize/addrspace.h) as a report's would
+ * and are handed on as they are; each sample's user stack is unwound by the
+ * reporter's unwinder (symbolize/unwind.h) in the maps of that moment, and
+ * the sample handed on without its registers and copy, the way a
+ * frame-pointer recording has it: its callchain is the kernel's part, then
+ * PERF_CONTEXT_USER and the unwound addresses (the sampled IP first), then
+ * STOKE_CONTEXT_TRUNCATED (common/format.h) when the copy ended before the
+ * outermost frame.  A file of this mode reads like a frame-pointer one.
+ *
+ * The cut: records come through one ring per CPU, and a sample may use a
+ * mapping whose MMAP2 record is in another CPU's ring.  The kernel writes
+ * that record before the mmap call returns, so before the mapping can be
+ * used: every record timed before the moment the rings were last read from
+ * was in them then.  The caller takes that moment before it drains the rings
+ * and releases up to it; records after it wait for the next round.
+ *
+ * Ownership: a liveunwind owns its queue, its address space (and the object
+ * files it opens) and its unwinder; records handed to emit are its own,
+ * valid until emit returns.  Nothing here prints.
+ */
+#ifndef STOKE_LIVEUNWIND_H
+#define STOKE_LIVEUNWIND_H
+
+#include <linux/perf_event.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct liveunwind;
+
+/* sample_type and regs_mask: the events' (with PERF_SAMPLE_REGS_USER, PERF_SAMPLE_STACK_USER
+ * and PERF_SAMPLE_CALLCHAIN). */
+struct liveunwind *liveunwind_new(uint64_t sample_type, uint64_t regs_mask);
+void liveunwind_free(struct liveunwind *lu); /* NULL is a no-op */
+
+/* The sample_type of the samples it hands on: the events' without registers and copy. */
+uint64_t liveunwind_sample_type(const struct liveunwind *lu);
+
+/* Queue a copy of record h, as the kernel (or the recorder's synthesis of what was mapped
+ * before) wrote it.  A record without a time (no sample_id) counts as time 0. */
+void liveunwind_add(struct liveunwind *lu, const struct perf_event_header *h);
+
+/* Records queued, and the bytes they hold. */
+size_t liveunwind_queued(const struct liveunwind *lu, size_t *bytes);
+
+typedef int (*liveunwind_emit_fn)(void *ctx, const struct perf_event_header *h);
+
+/*
+ * Hand every queued record timed before cut (UINT64_MAX: all) to emit, in time
+ * order (queue order among equal times).  Returns 0, or the first error emit
+ * returned (the records it had are let go; the others are handed on still).
+ */
+int liveunwind_release(struct liveunwind *lu, uint64_t cut, liveunwind_emit_fn emit, void *ctx);
+
+/* Samples unwound, and how many of them ended in STOKE_CONTEXT_TRUNCATED. */
+struct liveunwind_stats {
+	uint64_t samples, truncated;
+};
+void liveunwind_get_stats(const struct liveunwind *lu, struct liveunwind_stats *st);
+
+#endif
