@@ -290,7 +290,8 @@ static int opt_call_graph(void *ctx, const char *opt, const char *v)
 		o->stack_size = RECORD_DEFAULT_STACK_SIZE;
 		if (v[k]) {
 			uint64_t sz;
-			if (parse_u64("--call-graph dwarf|cfi,SIZE", v + k + 1, 65528, &sz))
+			if (parse_u64(k == 5 ? "--call-graph dwarf,SIZE" : "--call-graph cfi,SIZE",
+				      v + k + 1, 65528, &sz))
 				return 2;
 			if (sz < 8)
 				return cli_error(2, "stack size must be 8..65528 bytes");

@@ -64,7 +64,8 @@ done <<'TABLE'
 2 | stoke: -C: '100000' is out of range | record -C 100000 -- true
 2 | stoke: --call-graph dwarf,SIZE: '0' is out of range | record --call-graph dwarf,0 -- true
 2 | stoke: --call-graph dwarf,SIZE: '100000' is out of range | record --call-graph dwarf,100000 -- true
-2 | stoke: --call-graph: expected fp, dwarf | record --call-graph bogus -- true
+2 | stoke: --call-graph cfi,SIZE: '0' is out of range | record --call-graph cfi,0 -- true
+2 | stoke: --call-graph: expected cfi[,SIZE], dwarf[,SIZE], fp or none | record --call-graph bogus -- true
 2 | stoke: record: unknown option '--bogus' | record --bogus -- true
 2 | stoke: --freq: '0' is out of range | record --freq 0 -- true
 2 | stoke: -F: '0' is out of range | record -F=0 -- true

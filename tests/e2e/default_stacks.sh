@@ -31,12 +31,16 @@ note "--call-graph fp: $fm of $fn"
 check "--call-graph fp loses qsort's caller for most of them (the difference)" \
 	[ "$fn" -ge 50 -a $((fm * 2)) -lt "$fn" ]
 check "the report header names the default mode" \
-	grep -q '^# call graph: dwarf, 32768-byte stack copies' <("$STOKE" report --top 1 "$T/demo.data")
+	grep -q '^# call graph: cfi, 32768-byte stack copies unwound while recording' <("$STOKE" report --top 1 "$T/demo.data")
 check "the report header names fp" grep -q '^# call graph: fp' <("$STOKE" report --top 1 "$T/demo-fp.data")
 "$STOKE" record -o "$T/x.data" -- true 2>"$T/err"
-check "the record summary names the mode" grep -q 'call graphs: dwarf (32768-byte.*default' "$T/err"
+check "the record summary names the mode" \
+	grep -q 'call graphs: cfi (user stacks unwound while recording from 32768-byte copies, the default' "$T/err"
 "$STOKE" record -g -o "$T/x.data" -- true 2>"$T/err"
-check "-g is the default mode" grep -q 'call graphs: dwarf (32768-byte' "$T/err"
+check "-g is the default mode" grep -q 'call graphs: cfi (user stacks unwound while recording from 32768-byte' "$T/err"
+"$STOKE" dump "$T/demo.data" >"$T/demo.dump"
+check "a default file holds no stack copies; its samples have user callchains" \
+	[ "$(grep -c 'stack [0-9]* bytes' "$T/demo.dump")" = 0 -a "$(grep -c 'context user' "$T/demo.dump")" -ge 50 ]
 
 # 2. Without frame pointers anywhere: stacks reach main; deep stacks are not cut.
 build_fixture "$T/nofp" nofp.c -O2 -fomit-frame-pointer || finish
@@ -68,17 +72,21 @@ read -r c n < <(share ';main;nap;(__)?(clock_)?nanosleep' "$T/cs.folded" 'nanosl
 note "context switches: $c of $n stacks in nanosleep name nap and main above it"
 check "-e context-switches: the caller of nanosleep is named" [ "$n" -ge 150 -a $((c * 100)) -ge $((n * 99)) ]
 
-# The unwinder takes the frames a thread's previous sample shares from that sample's memo:
-# sample by sample, the same stacks as unwinding every frame (--unwinder=fresh), and most
-# frames of the sort were taken over.
+# The report's unwinder (--call-graph dwarf files) takes the frames a thread's previous sample
+# shares from that sample's memo: sample by sample, the same stacks as unwinding every frame
+# (--unwinder=fresh), and most frames of the sort were taken over.
 same_nonempty() { [ -s "$1" ] && cmp -s "$1" "$2"; }
-for f in nofp deep th cs; do
+"$STOKE" record -q --call-graph dwarf -o "$T/nofp-d.data" -- "$T/nofp" 1 2>"$T/err"
+"$STOKE" record -q --call-graph dwarf -o "$T/deep-d.data" -- "$T/nofp" 1 recurse 90 2>"$T/err"
+"$STOKE" record -q --call-graph dwarf -o "$T/th-d.data" -- "$T/spin" 1 3 2>"$T/err"
+"$STOKE" record -q --call-graph dwarf -e context-switches -o "$T/cs-d.data" -- "$T/sleeper" 200 2>"$T/err"
+for f in nofp-d deep-d th-d cs-d; do
 	"$STOKE" script "$T/$f.data" >"$T/$f.memo" 2>"$T/err"
 	"$STOKE" script --unwinder=fresh "$T/$f.data" >"$T/$f.fresh" 2>"$T/err"
 	check "$f: frames taken from the previous sample are those unwinding gives" \
 		same_nonempty "$T/$f.memo" "$T/$f.fresh"
 done
-"$STOKE" report --stats --folded "$T/nofp.data" 2>"$T/stats" >/dev/null
+"$STOKE" report --stats --folded "$T/nofp-d.data" 2>"$T/stats" >/dev/null
 read -r us uf ut < <(sed -n 's/.*: \([0-9]*\) samples unwound, \([0-9]*\) frames, \([0-9]*\) of them.*/\1 \2 \3/p' "$T/stats")
 note "nofp: ${us:-0} samples unwound, ${uf:-0} frames, ${ut:-0} taken from the previous sample"
 check "nofp: at least a third of the frames are taken over" [ "${us:-0}" -ge 200 -a $((${ut:-0} * 3)) -ge "${uf:-1}" ]
