@@ -3,6 +3,7 @@
 #include "common/format.h"
 #include "common/sample.h"
 #include "common/stackref.h"
+#include "common/tqueue.h"
 #include "common/util.h"
 #include "symbolize/addrspace.h"
 #include "symbolize/unwind.h"
@@ -14,23 +15,16 @@
 #define MAX_USER_FRAMES 1024 /* as many as a report unwinds (report/resolve.c) */
 #define REC_MAX 65535        /* a record's size is 16 bits */
 
-struct qent {
-	uint64_t time;
-	uint64_t seq; /* queue order, for equal times */
-	size_t off;   /* into buf */
-};
-
 struct liveunwind {
 	uint64_t sample_type, regs_mask;
 	struct addrspace *as;
 	struct unwinder *unwinder;
 	uint64_t *ips;
-	unsigned char *buf, *spare; /* queued records, 8-byte aligned; release compacts into spare */
-	size_t len, cap, spare_cap;
-	struct qent *q;
-	size_t nr_q, alloc_q;
-	uint64_t seq;
+	struct tqueue *q;   /* records until they are older than a round's cut */
 	unsigned char *out; /* the sample being handed on */
+	liveunwind_emit_fn emit; /* liveunwind_release's */
+	void *emit_ctx;
+	int emit_err;
 	struct liveunwind_stats stats;
 };
 
@@ -43,6 +37,7 @@ struct liveunwind *liveunwind_new(uint64_t sample_type, uint64_t regs_mask)
 	lu->unwinder = unwind_new(lu->as, 0);
 	lu->ips = xmalloc(sizeof(*lu->ips) * MAX_USER_FRAMES);
 	lu->out = xmalloc(REC_MAX + 1);
+	lu->q = tqueue_new();
 	return lu;
 }
 
@@ -53,9 +48,7 @@ void liveunwind_free(struct liveunwind *lu)
 	unwind_free(lu->unwinder);
 	addrspace_free(lu->as); /* after its reader */
 	free(lu->ips);
-	free(lu->buf);
-	free(lu->spare);
-	free(lu->q);
+	tqueue_free(lu->q, NULL);
 	free(lu->out);
 	free(lu);
 }
@@ -67,9 +60,7 @@ uint64_t liveunwind_sample_type(const struct liveunwind *lu)
 
 size_t liveunwind_queued(const struct liveunwind *lu, size_t *bytes)
 {
-	if (bytes)
-		*bytes = lu->len;
-	return lu->nr_q;
+	return tqueue_len(lu->q, bytes);
 }
 
 void liveunwind_get_stats(const struct liveunwind *lu, struct liveunwind_stats *st)
@@ -91,15 +82,9 @@ void liveunwind_add(struct liveunwind *lu, const struct perf_event_header *h)
 {
 	if (h->size < sizeof(*h))
 		return;
-	size_t need = lu->len + ALIGN8((size_t)h->size);
-	if (need > lu->cap) {
-		lu->cap = need > 2 * lu->cap ? need : 2 * lu->cap;
-		lu->buf = xrealloc(lu->buf, lu->cap);
-	}
-	size_t n = stackref_trim(h, lu->sample_type, lu->regs_mask, lu->buf + lu->len);
-	ALLOC_GROW(lu->q, lu->nr_q + 1, lu->alloc_q);
-	lu->q[lu->nr_q++] = (struct qent){ record_time(lu, h), lu->seq++, lu->len };
-	lu->len += ALIGN8(n);
+	void *at = tqueue_reserve(lu->q, h->size);
+	size_t n = stackref_trim(h, lu->sample_type, lu->regs_mask, at);
+	tqueue_commit(lu->q, n, record_time(lu, h), NULL);
 }
 
 /* Bytes of the sample fields before the callchain, header included. */
@@ -156,68 +141,36 @@ static size_t rewrite(struct liveunwind *lu, const struct perf_event_header *h,
 	return at;
 }
 
-static int hand_on(struct liveunwind *lu, const struct perf_event_header *h,
-		   liveunwind_emit_fn emit, void *ctx)
+static void hand_on(void *ctx, const struct perf_event_header *h, void *aux)
 {
+	struct liveunwind *lu = ctx;
+	const struct perf_event_header *out = h;
+	(void)aux;
 	if (h->type != PERF_RECORD_SAMPLE) {
 		addrspace_record(lu->as, h);
-		return emit(ctx, h);
+	} else {
+		struct sample s;
+		if (sample_parse(h, lu->sample_type, lu->regs_mask, &s))
+			return; /* the kernel writes none; not one the file's layout could hold */
+		int k = 0, truncated = 0;
+		if (s.regs_abi && s.regs) {
+			k = unwind_sample(lu->unwinder, &s, lu->ips, MAX_USER_FRAMES, &truncated);
+			lu->stats.samples++;
+			lu->stats.truncated += k && truncated;
+		}
+		rewrite(lu, h, &s, k, truncated);
+		out = (const struct perf_event_header *)lu->out;
 	}
-	struct sample s;
-	if (sample_parse(h, lu->sample_type, lu->regs_mask, &s))
-		return 0; /* the kernel writes none; not one the file's layout could hold */
-	int k = 0, truncated = 0;
-	if (s.regs_abi && s.regs) {
-		k = unwind_sample(lu->unwinder, &s, lu->ips, MAX_USER_FRAMES, &truncated);
-		lu->stats.samples++;
-		lu->stats.truncated += k && truncated;
-	}
-	rewrite(lu, h, &s, k, truncated);
-	return emit(ctx, (const struct perf_event_header *)lu->out);
+	int err = lu->emit(lu->emit_ctx, out);
+	if (err && !lu->emit_err)
+		lu->emit_err = err;
 }
 
-static int cmp_qent(const void *a, const void *b)
+int liveunwind_release(struct liveunwind *lu, uint64_t limit, liveunwind_emit_fn emit, void *ctx)
 {
-	const struct qent *x = a, *y = b;
-	if (x->time != y->time)
-		return x->time < y->time ? -1 : 1;
-	return (x->seq > y->seq) - (x->seq < y->seq);
-}
-
-int liveunwind_release(struct liveunwind *lu, uint64_t cut, liveunwind_emit_fn emit, void *ctx)
-{
-	int err = 0;
-	size_t i = 0;
-	xsort(lu->q, lu->nr_q, sizeof(*lu->q), cmp_qent);
-	for (; i < lu->nr_q && lu->q[i].time < cut; i++) {
-		int e = hand_on(lu, (const struct perf_event_header *)(lu->buf + lu->q[i].off), emit,
-				ctx);
-		if (e && !err)
-			err = e;
-	}
-	/* What waits for the next round moves to the front. */
-	size_t left = 0;
-	for (size_t j = i; j < lu->nr_q; j++)
-		left += ALIGN8((size_t)((const struct perf_event_header *)(lu->buf + lu->q[j].off))->size);
-	if (left > lu->spare_cap) {
-		lu->spare_cap = left;
-		lu->spare = xrealloc(lu->spare, left);
-	}
-	size_t at = 0;
-	for (size_t j = i; j < lu->nr_q; j++) {
-		const struct perf_event_header *h = (const void *)(lu->buf + lu->q[j].off);
-		size_t n = ALIGN8((size_t)h->size);
-		memcpy(lu->spare + at, h, n);
-		lu->q[j - i] = (struct qent){ lu->q[j].time, lu->q[j].seq, at };
-		at += n;
-	}
-	lu->nr_q -= i;
-	unsigned char *b = lu->buf;
-	size_t c = lu->cap;
-	lu->buf = lu->spare;
-	lu->cap = lu->spare_cap;
-	lu->spare = b;
-	lu->spare_cap = c;
-	lu->len = at;
-	return err;
+	lu->emit = emit;
+	lu->emit_ctx = ctx;
+	lu->emit_err = 0;
+	tqueue_release(lu->q, limit, hand_on, lu);
+	return lu->emit_err;
 }

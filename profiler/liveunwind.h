@@ -4,8 +4,8 @@
  * copy of the top of the user stack, as in --call-graph dwarf, and the
  * recorder unwinds them before anything reaches the file.  It queues every
  * record it drains (liveunwind_add: a copy, without the part of a stack copy
- * the kernel did not fill) and, once per round, hands on those older than a
- * cut, in time order (liveunwind_release).  Process records (COMM exec, FORK,
+ * the kernel did not fill) and, once per round, hands on those up to a
+ * time, in time order (liveunwind_release; the queue is common/tqueue.h).  Process records (COMM exec, FORK,
  * MMAP2) feed an address space (symbolize/addrspace.h) as a report's would
  * and are handed on as they are; each sample's user stack is unwound by the
  * reporter's unwinder (symbolize/unwind.h) in the maps of that moment, and
@@ -20,7 +20,7 @@
  * that record before the mmap call returns, so before the mapping can be
  * used: every record timed before the moment the rings were last read from
  * was in them then.  The caller takes that moment before it drains the rings
- * and releases up to it; records after it wait for the next round.
+ * and releases what came before it; records after it wait for the next round.
  *
  * Ownership: a liveunwind owns its queue, its address space (and the object
  * files it opens) and its unwinder; records handed to emit are its own,
@@ -53,11 +53,12 @@ size_t liveunwind_queued(const struct liveunwind *lu, size_t *bytes);
 typedef int (*liveunwind_emit_fn)(void *ctx, const struct perf_event_header *h);
 
 /*
- * Hand every queued record timed before cut (UINT64_MAX: all) to emit, in time
- * order (queue order among equal times).  Returns 0, or the first error emit
+ * Hand every queued record timed at or before limit (UINT64_MAX: all) to emit, in
+ * time order (queue order among equal times).  Returns 0, or the first error emit
  * returned (the records it had are let go; the others are handed on still).
  */
-int liveunwind_release(struct liveunwind *lu, uint64_t cut, liveunwind_emit_fn emit, void *ctx);
+int liveunwind_release(struct liveunwind *lu, uint64_t limit, liveunwind_emit_fn emit,
+		       void *ctx);
 
 /* Samples unwound, and how many of them ended in STOKE_CONTEXT_TRUNCATED. */
 struct liveunwind_stats {

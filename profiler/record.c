@@ -177,7 +177,7 @@ static int on_record(void *ctx, const struct perf_event_header *h)
 static void drain_all(struct rec *r, int final)
 {
 	int any = 0;
-	uint64_t cut = final ? UINT64_MAX : now_ns();
+	uint64_t limit = final ? UINT64_MAX : now_ns() - 1;
 	for (size_t c = 0; c < r->nr_cpus; c++) {
 		r->cur = &r->st[c];
 		long n = ring_drain(perfev_ring(r->ev, c), on_record, r);
@@ -187,7 +187,7 @@ static void drain_all(struct rec *r, int final)
 		}
 	}
 	if (r->live && liveunwind_queued(r->live, NULL)) {
-		liveunwind_release(r->live, cut, write_record, r); /* errors: in r->write_err */
+		liveunwind_release(r->live, limit, write_record, r); /* errors: in r->write_err */
 		any = 1;
 	}
 	if (any) {

@@ -1,6 +1,7 @@
 #include "report/session.h"
 #include "common/format.h"
 #include "common/stackref.h"
+#include "common/tqueue.h"
 #include "common/util.h"
 
 #include <errno.h>
@@ -10,13 +11,6 @@
 struct id_map {
 	uint64_t id;
 	size_t ev;
-};
-
-struct qent {
-	uint64_t time;
-	uint64_t seq;  /* file order, to keep the sort stable */
-	size_t off;    /* into qbuf */
-	struct stack_img *img; /* a rebuilt DWARF sample's whole stack copy (ours), or NULL */
 };
 
 struct session {
@@ -36,14 +30,9 @@ struct session {
 	uint64_t throttles;    /* PERF_RECORD_THROTTLE records */
 	uint64_t first_time, last_time;
 
-	unsigned char *qbuf;   /* queued records, 8-byte aligned */
-	size_t qlen, qcap;
-	unsigned char *qspare; /* flush compacts into it, then the two swap */
-	size_t qspare_cap;
+	struct tqueue *tq;     /* records until their round is over; aux: a rebuilt DWARF
+				* sample's whole stack copy (a reference of ours), or NULL */
 	struct stackref *stackref; /* DWARF recordings: threads' last stack copies */
-	struct qent *q;
-	size_t nr_q, alloc_q;
-	uint64_t seq;
 	uint64_t round_max;    /* newest time queued in the round that ended last */
 	uint64_t cur_max;      /* newest time queued since */
 	int stop;
@@ -196,109 +185,23 @@ static void deliver(struct session *s, const struct perf_event_header *h,
 		s->stop = 1;
 }
 
-static int cmp_q(const void *a, const void *b)
+static void put_img(void *img)
 {
-	const struct qent *x = a, *y = b;
-	if (x->time != y->time)
-		return x->time < y->time ? -1 : 1;
-	return (x->seq > y->seq) - (x->seq < y->seq);
+	stackimg_put(img);
 }
 
-static int qent_le(const struct qent *x, const struct qent *y)
+static void deliver_queued(void *ctx, const struct perf_event_header *h, void *img)
 {
-	return x->time < y->time || (x->time == y->time && x->seq <= y->seq);
-}
-
-/*
- * Sort the queue by (time, seq).  It is a concatenation of ascending runs (each ring buffer
- * delivers its records in time order), so merging the runs pairwise costs O(n log runs)
- * instead of a general sort; many short runs (a file not written by stoke) use xsort.
- */
-static void sort_queue(struct session *s)
-{
-	size_t n = s->nr_q, runs = 1;
-	for (size_t i = 1; i < n; i++)
-		runs += !qent_le(&s->q[i - 1], &s->q[i]);
-	if (runs == 1)
-		return;
-	if (runs > 64 || runs * 16 > n) {
-		xsort(s->q, n, sizeof(*s->q), cmp_q);
-		return;
-	}
-	struct qent *src = s->q, *dst = xmalloc(n * sizeof(*dst));
-	while (runs > 1) {
-		size_t out = 0, i = 0;
-		runs = 0;
-		while (i < n) {
-			size_t a = i, a_end = i + 1;
-			while (a_end < n && qent_le(&src[a_end - 1], &src[a_end]))
-				a_end++;
-			size_t b = a_end, b_end = b < n ? b + 1 : b;
-			while (b_end < n && qent_le(&src[b_end - 1], &src[b_end]))
-				b_end++;
-			while (a < a_end && b < b_end)
-				dst[out++] = qent_le(&src[a], &src[b]) ? src[a++] : src[b++];
-			while (a < a_end)
-				dst[out++] = src[a++];
-			while (b < b_end)
-				dst[out++] = src[b++];
-			i = b_end;
-			runs++;
-		}
-		struct qent *t = src;
-		src = dst;
-		dst = t;
-	}
-	if (src != s->q) {
-		memcpy(s->q, src, n * sizeof(*src));
-		free(src);
-	} else {
-		free(dst);
-	}
+	deliver(ctx, h, img);
+	if (img)
+		stackimg_done(img);
+	stackimg_put(img);
 }
 
 /* Deliver queued records with time <= limit, in time order; keep the rest. */
 static void flush(struct session *s, uint64_t limit)
 {
-	if (!s->nr_q)
-		return;
-	sort_queue(s);
-	size_t n = 0;
-	while (n < s->nr_q && s->q[n].time <= limit) {
-		deliver(s, (const struct perf_event_header *)(s->qbuf + s->q[n].off), s->q[n].img);
-		if (s->q[n].img)
-			stackimg_done(s->q[n].img);
-		stackimg_put(s->q[n].img);
-		n++;
-	}
-	if (n == s->nr_q) {
-		s->nr_q = 0;
-		s->qlen = 0;
-		return;
-	}
-	/* Compact what stays into the spare buffer (kept: a fresh one would fault its pages in
-	 * again on every round). */
-	if (s->qspare_cap < s->qcap) {
-		free(s->qspare);
-		s->qspare = xmalloc(s->qcap);
-		s->qspare_cap = s->qcap;
-	}
-	unsigned char *nb = s->qspare;
-	size_t nl = 0;
-	for (size_t i = n; i < s->nr_q; i++) {
-		const struct perf_event_header *h = (const void *)(s->qbuf + s->q[i].off);
-		memcpy(nb + nl, h, h->size);
-		s->q[i - n] = s->q[i];
-		s->q[i - n].off = nl;
-		nl += h->size;
-	}
-	size_t nb_cap = s->qspare_cap;
-	s->qspare = s->qbuf;
-	s->qspare_cap = s->qcap;
-	s->qbuf = nb;
-	s->qcap = nb_cap;
-	s->qlen = nl;
-	s->nr_q -= n;
+	tqueue_release(s->tq, limit, deliver_queued, s);
 }
 
 /* Queue h (copied; a sample with an image without its copy when head says where that
@@ -307,12 +210,8 @@ static void enqueue(struct session *s, const struct perf_event_header *h, struct
 		    size_t head)
 {
 	uint64_t t = 0, st, regs;
-	size_t size = img && head ? head + 8 : h->size;
-	if (s->qlen + size > s->qcap) {
-		s->qcap = (s->qcap + size) * 2;
-		s->qbuf = xrealloc(s->qbuf, s->qcap);
-	}
-	struct perf_event_header *q = (struct perf_event_header *)(s->qbuf + s->qlen);
+	size_t size = img && head ? head + 8 : h->size, bytes;
+	struct perf_event_header *q = tqueue_reserve(s->tq, size);
 	if (img && head)
 		stackref_strip(h, head, q);
 	else
@@ -331,13 +230,12 @@ static void enqueue(struct session *s, const struct perf_event_header *h, struct
 		if (!sample_id_parse(h, st, &sid))
 			t = sid.time;
 	}
-	ALLOC_GROW(s->q, s->nr_q + 1, s->alloc_q);
-	s->q[s->nr_q++] = (struct qent){ t, s->seq++, s->qlen, img };
-	s->qlen += h->size;
+	tqueue_commit(s->tq, h->size, t, img);
 	if (t > s->cur_max)
 		s->cur_max = t;
 	/* A file without round markers must not grow the queue without bound. */
-	if (s->qlen > (256u << 20))
+	tqueue_len(s->tq, &bytes);
+	if (bytes > (256u << 20))
 		flush(s, s->cur_max);
 }
 
@@ -366,7 +264,9 @@ static void handle_meta(struct session *s, const struct perf_event_header *h)
 
 struct session *session_new(void)
 {
-	return xcalloc(1, sizeof(struct session));
+	struct session *s = xcalloc(1, sizeof(struct session));
+	s->tq = tqueue_new();
+	return s;
 }
 
 int session_read(struct session *s, const char *path, const struct session_handlers *hd)
@@ -469,11 +369,7 @@ void session_free(struct session *s)
 	for (size_t i = 0; i < s->nr_info; i++)
 		free(s->info[i]);
 	free(s->info);
-	free(s->qbuf);
-	free(s->qspare);
-	for (size_t i = 0; i < s->nr_q; i++)
-		stackimg_put(s->q[i].img);
+	tqueue_free(s->tq, put_img);
 	stackref_free(s->stackref);
-	free(s->q);
 	free(s);
 }

@@ -119,8 +119,8 @@ static void test_queue(void)
 	T_EQ_INT(liveunwind_queued(lu, &bytes), 5, "five records queued");
 	T_OK(bytes < 5 * 256, "the unfilled part of a copy is not kept (%zu bytes)", bytes);
 
-	T_EQ_INT(liveunwind_release(lu, 400, collect, &g), 0, "release up to 400");
-	T_EQ_INT(g.n, 4, "four records are older than the cut");
+	T_EQ_INT(liveunwind_release(lu, 399, collect, &g), 0, "release up to 399");
+	T_EQ_INT(g.n, 4, "four records are at or before the limit");
 	T_OK(g.types[0] == PERF_RECORD_COMM && g.times[0] == 0 && g.types[1] == PERF_RECORD_COMM &&
 	     g.times[1] == 100 && g.types[2] == PERF_RECORD_SAMPLE && g.times[2] == 300 &&
 	     g.times[3] == 300, "in time order, an untimed record first");
@@ -191,7 +191,7 @@ static void conv_record(struct conv *c, const struct perf_event_header *h)
 		return;
 	}
 	if (h->type == STOKE_REC_FINISHED_ROUND && c->lu) {
-		c->err |= liveunwind_release(c->lu, c->round_max + 1, conv_emit, c);
+		c->err |= liveunwind_release(c->lu, c->round_max, conv_emit, c);
 		c->round_max = c->cur_max;
 		c->err |= fmt_writer_append(c->w, h, h->size);
 		return;
