@@ -9,6 +9,7 @@
 #include "symbolize/unwind.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,6 +23,9 @@ struct liveunwind {
 	uint64_t *ips;
 	struct tqueue *q;   /* records until they are older than a round's cut */
 	unsigned char *out; /* the sample being handed on */
+	struct pid_gen { uint32_t pid, gen; } *exited, *gone; /* processes whose leader exited;
+						      * of them, those found gone */
+	size_t nr_exited, alloc_exited, nr_gone, alloc_gone;
 	liveunwind_emit_fn emit; /* liveunwind_release's */
 	void *emit_ctx;
 	int emit_err;
@@ -49,6 +53,8 @@ void liveunwind_free(struct liveunwind *lu)
 	addrspace_free(lu->as); /* after its reader */
 	free(lu->ips);
 	tqueue_free(lu->q, NULL);
+	free(lu->exited);
+	free(lu->gone);
 	free(lu->out);
 	free(lu);
 }
@@ -146,7 +152,15 @@ static void hand_on(void *ctx, const struct perf_event_header *h, void *aux)
 	struct liveunwind *lu = ctx;
 	const struct perf_event_header *out = h;
 	(void)aux;
-	if (h->type != PERF_RECORD_SAMPLE) {
+	if (h->type == PERF_RECORD_EXIT && h->size >= sizeof(*h) + 16) {
+		uint32_t v[4]; /* pid, ppid, tid, ptid */
+		memcpy(v, h + 1, sizeof(v));
+		if (v[0] == v[2] && v[0]) { /* the leader: the process may be gone (liveunwind_reap) */
+			ALLOC_GROW(lu->exited, lu->nr_exited + 1, lu->alloc_exited);
+			lu->exited[lu->nr_exited++] = (struct pid_gen){
+				v[0], addrspace_generation(lu->as, v[0]) };
+		}
+	} else if (h->type != PERF_RECORD_SAMPLE) {
 		addrspace_record(lu->as, h);
 	} else {
 		struct sample s;
@@ -172,5 +186,31 @@ int liveunwind_release(struct liveunwind *lu, uint64_t limit, liveunwind_emit_fn
 	lu->emit_ctx = ctx;
 	lu->emit_err = 0;
 	tqueue_release(lu->q, limit, hand_on, lu);
+	/* Every record of a process found gone before the cut was taken is timed before it:
+	 * what was kept for it can go, unless the pid started again since (its generation moved). */
+	for (size_t i = 0; i < lu->nr_gone; i++) {
+		struct pid_gen g = lu->gone[i];
+		if (addrspace_generation(lu->as, g.pid) != g.gen)
+			continue;
+		addrspace_forget(lu->as, g.pid);
+		unwind_forget(lu->unwinder, g.pid);
+		lu->stats.forgotten++;
+	}
+	lu->nr_gone = 0;
 	return lu->emit_err;
+}
+
+void liveunwind_reap(struct liveunwind *lu)
+{
+	size_t keep = 0;
+	for (size_t i = 0; i < lu->nr_exited; i++) {
+		struct pid_gen g = lu->exited[i];
+		if (kill((pid_t)g.pid, 0) < 0 && errno == ESRCH) {
+			ALLOC_GROW(lu->gone, lu->nr_gone + 1, lu->alloc_gone);
+			lu->gone[lu->nr_gone++] = g;
+		} else if (addrspace_generation(lu->as, g.pid) == g.gen) {
+			lu->exited[keep++] = g; /* its other threads run on, or it is not reaped yet */
+		}
+	}
+	lu->nr_exited = keep;
 }

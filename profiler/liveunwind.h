@@ -60,9 +60,17 @@ typedef int (*liveunwind_emit_fn)(void *ctx, const struct perf_event_header *h);
 int liveunwind_release(struct liveunwind *lu, uint64_t limit, liveunwind_emit_fn emit,
 		       void *ctx);
 
-/* Samples unwound, and how many of them ended in STOKE_CONTEXT_TRUNCATED. */
+/*
+ * Bounds what a long recording of many processes keeps: a process whose main thread's EXIT
+ * was handed on is checked here (kill(pid, 0)) until it is gone; the next release then
+ * frees its maps and what the unwinder derived from them.  Call it before taking the time
+ * of a round's cut, so that every record of a process found gone is older than the cut.
+ */
+void liveunwind_reap(struct liveunwind *lu);
+
+/* Samples unwound, how many of them ended in STOKE_CONTEXT_TRUNCATED, processes let go. */
 struct liveunwind_stats {
-	uint64_t samples, truncated;
+	uint64_t samples, truncated, forgotten;
 };
 void liveunwind_get_stats(const struct liveunwind *lu, struct liveunwind_stats *st);
 

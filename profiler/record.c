@@ -177,6 +177,8 @@ static int on_record(void *ctx, const struct perf_event_header *h)
 static void drain_all(struct rec *r, int final)
 {
 	int any = 0;
+	if (r->live)
+		liveunwind_reap(r->live);
 	uint64_t limit = final ? UINT64_MAX : now_ns() - 1;
 	for (size_t c = 0; c < r->nr_cpus; c++) {
 		r->cur = &r->st[c];

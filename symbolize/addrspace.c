@@ -82,6 +82,17 @@ void addrspace_exec(struct addrspace *as, uint32_t pid)
 	}
 }
 
+void addrspace_forget(struct addrspace *as, uint32_t pid)
+{
+	struct as_proc *p = addrspace_proc(as, pid);
+	if (p) {
+		free(p->maps);
+		p->maps = NULL;
+		p->nr = p->alloc = 0;
+		p->gen++;
+	}
+}
+
 void addrspace_fork(struct addrspace *as, uint32_t ppid, uint32_t pid)
 {
 	if (ppid == pid)

@@ -40,6 +40,10 @@ void addrspace_free(struct addrspace *as); /* NULL is a no-op; after its readers
 void addrspace_exec(struct addrspace *as, uint32_t pid);
 /* pid starts with a copy of ppid's maps (ppid == pid: a new thread, nothing changes). */
 void addrspace_fork(struct addrspace *as, uint32_t ppid, uint32_t pid);
+/* pid is gone and nothing more will be asked of it (a reader in time order that knows it, as
+ * the recorder does): its maps are freed and its generation moves.  A later fork of the same
+ * pid starts afresh, as ever. */
+void addrspace_forget(struct addrspace *as, uint32_t pid);
 /* A mapping in pid; replaces the parts of older ones it covers.  build_id may be NULL.
  * An empty or wrapping range is ignored. */
 void addrspace_mmap(struct addrspace *as, uint32_t pid, uint64_t start, uint64_t len,

@@ -452,6 +452,17 @@ void unwind_free(struct unwinder *u)
 	free(u);
 }
 
+void unwind_forget(struct unwinder *u, uint32_t pid)
+{
+	struct space_ent *se = htab_find(u->spaces, hash64(pid), &pid);
+	if (!se)
+		return;
+	if (se->e->as)
+		unw_destroy_addr_space(se->e->as);
+	se->e->as = NULL;
+	rt_release(&se->e->rules, 0);
+}
+
 /*
  * The process pid, with what was derived from its maps dropped when they
  * changed since (mmap, exec, fork: the address space's generation moved).

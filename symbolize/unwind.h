@@ -39,6 +39,10 @@ struct unwinder *unwind_new(const struct addrspace *as, int flags);
 /* Frees what it hung on as's objects and clears their slots.  NULL is a no-op. */
 void unwind_free(struct unwinder *u);
 
+/* Let go of what was derived from pid's maps (its rules by runtime address, libunwind's
+ * address space): a process that is gone (addrspace_forget). */
+void unwind_forget(struct unwinder *u, uint32_t pid);
+
 /* Counters: DWARF samples unwound, frames found by unwinding, and frames taken over from
  * the thread's previous sample (its memo) instead. */
 struct unwind_stats {

@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define ST_BASE (PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_IP | PERF_SAMPLE_TID | PERF_SAMPLE_TIME | \
@@ -138,6 +139,65 @@ static void test_queue(void)
 	T_EQ_INT(liveunwind_release(lu, UINT64_MAX, collect, &g), 0, "release the rest");
 	T_OK(g.n == 1 && g.times[0] == 500, "the sample after the cut comes in the next round");
 	T_EQ_INT(liveunwind_queued(lu, NULL), 0, "nothing left");
+	liveunwind_free(lu);
+}
+
+/* A FORK (type PERF_RECORD_FORK) or EXIT record of pid from ppid at time t. */
+static void make_task(unsigned char *rec, uint32_t type, uint32_t pid, uint32_t ppid, uint64_t t)
+{
+	struct perf_event_header *h = (void *)rec;
+	uint32_t v[4] = { pid, ppid, pid, ppid };
+	memset(rec, 0, 128);
+	h->type = (uint16_t)type;
+	memcpy(rec + 8, v, 16);
+	memcpy(rec + 24, &t, 8);
+	struct sample_id sid = { .pid = pid, .tid = pid, .time = t, .cpu = 0, .id = 7 };
+	h->size = (uint16_t)(32 + sample_id_write(rec + 32, ST_DWARF | PERF_SAMPLE_RAW, &sid));
+}
+
+static int discard(void *ctx, const struct perf_event_header *h)
+{
+	(void)ctx;
+	(void)h;
+	return 0;
+}
+
+/* A process whose leader's EXIT was handed on is let go once it is gone, not while it runs,
+ * and not when its pid started again. */
+static void test_forget(void)
+{
+	struct liveunwind *lu = liveunwind_new(ST_DWARF | PERF_SAMPLE_RAW, 0x1ff);
+	struct liveunwind_stats st;
+	unsigned char rec[256];
+	pid_t dead = fork();
+	if (dead == 0)
+		_exit(0);
+	waitpid(dead, NULL, 0);
+	pid_t reused = fork();
+	if (reused == 0)
+		_exit(0);
+	waitpid(reused, NULL, 0);
+	uint32_t pids[3] = { (uint32_t)dead, (uint32_t)getpid(), (uint32_t)reused };
+	for (int i = 0; i < 3; i++) {
+		make_task(rec, PERF_RECORD_FORK, pids[i], 1, 10);
+		liveunwind_add(lu, (void *)rec);
+		make_task(rec, PERF_RECORD_EXIT, pids[i], 1, 20);
+		liveunwind_add(lu, (void *)rec);
+	}
+	liveunwind_release(lu, UINT64_MAX, discard, NULL);
+	make_task(rec, PERF_RECORD_FORK, pids[2], 1, 30); /* the pid again, before the check */
+	liveunwind_add(lu, (void *)rec);
+	liveunwind_release(lu, UINT64_MAX, discard, NULL);
+	liveunwind_get_stats(lu, &st);
+	T_EQ_INT(st.forgotten, 0, "nothing is let go before the check");
+	liveunwind_reap(lu);
+	liveunwind_release(lu, UINT64_MAX, discard, NULL);
+	liveunwind_get_stats(lu, &st);
+	T_EQ_INT(st.forgotten, 1, "a gone process is let go; a running one and a reused pid are not");
+	liveunwind_reap(lu);
+	liveunwind_release(lu, UINT64_MAX, discard, NULL);
+	liveunwind_get_stats(lu, &st);
+	T_EQ_INT(st.forgotten, 1, "once");
 	liveunwind_free(lu);
 }
 
@@ -294,6 +354,7 @@ static void test_recording(const char *stoke, const char *dir)
 int main(void)
 {
 	test_queue();
+	test_forget();
 	const char *stoke = getenv("STOKE");
 	char dir[] = "/tmp/stoke-liveunwind-XXXXXX";
 	if (!stoke || !mkdtemp(dir)) {
