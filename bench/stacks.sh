@@ -75,15 +75,27 @@ done
 # -a at 999 Hz, every CPU busy: kept and lost.
 busy() { for c in $(seq "$(nproc)"); do "$W/nofp" "$((SECS + 3))" & done; }
 printf '# -a -F 999 -d %s with %s busy processes (one per CPU)\n' "$SECS" "$(nproc)"
-printf '%-18s %10s %10s %10s\n' mode kept lost bytes/smp
+printf '%-18s %10s %10s %10s %12s\n' mode kept lost bytes/smp recorder_cpu
 for mode in default dwarf fp; do
 	busy; sleep 0.5
 	if [ $mode = default ]; then a=(); else a=(--call-graph $mode); fi
-	"$STOKE" record -a -F 999 -d "$SECS" "${a[@]}" -o "$W/a.data" 2>"$W/a.err" >/dev/null
+	/usr/bin/time -f '%U %S' -o "$W/t" "$STOKE" record -a -F 999 -d "$SECS" "${a[@]}" \
+		-o "$W/a.data" 2>"$W/a.err" >/dev/null
 	wait
 	kept=$(sed -n 's/.*stoke record: \([0-9]*\) samples, \([0-9]*\) lost.*/\1/p' "$W/a.err")
 	lost=$(sed -n 's/.*stoke record: \([0-9]*\) samples, \([0-9]*\) lost.*/\2/p' "$W/a.err")
-	printf '%-18s %10s %10s %10s\n' "stoke -a $mode" "$kept" "$lost" "$(bps "$W/a.data" "$kept")"
+	printf '%-18s %10s %10s %10s %12s\n' "stoke -a $mode" "$kept" "$lost" "$(bps "$W/a.data" "$kept")" \
+		"$(awk '{ print $1 + $2 }' "$W/t")"
+done
+for mode in "perf -g" "perf -z dwarf"; do
+	busy; sleep 0.5
+	if [ "$mode" = "perf -g" ]; then a=(-g); else a=(-z --call-graph dwarf); fi
+	/usr/bin/time -f '%U %S' -o "$W/t" perf record -q -a -F 999 "${a[@]}" -o "$W/a.perf" \
+		-- sleep "$SECS" >/dev/null 2>&1
+	wait
+	kept=$(nperf "$W/a.perf")
+	printf '%-18s %10s %10s %10s %12s\n' "$mode -a" "$kept" - "$(bps "$W/a.perf" "$kept")" \
+		"$(awk '{ print $1 + $2 }' "$W/t")"
 done
 
 # Deep stacks: the same program recursing 90 frames deep (24 KiB of stack, the outer frames'

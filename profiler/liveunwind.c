@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_USER_FRAMES 1024 /* as many as a report unwinds (report/resolve.c) */
 #define REC_MAX 65535        /* a record's size is 16 bits */
 
 struct liveunwind {
@@ -39,7 +38,7 @@ struct liveunwind *liveunwind_new(uint64_t sample_type, uint64_t regs_mask)
 	lu->regs_mask = regs_mask;
 	lu->as = addrspace_new();
 	lu->unwinder = unwind_new(lu->as, 0);
-	lu->ips = xmalloc(sizeof(*lu->ips) * MAX_USER_FRAMES);
+	lu->ips = xmalloc(sizeof(*lu->ips) * UNWIND_MAX_FRAMES);
 	lu->out = xmalloc(REC_MAX + 1);
 	lu->q = tqueue_new();
 	return lu;
@@ -168,7 +167,7 @@ static void hand_on(void *ctx, const struct perf_event_header *h, void *aux)
 			return; /* the kernel writes none; not one the file's layout could hold */
 		int k = 0, truncated = 0;
 		if (s.regs_abi && s.regs) {
-			k = unwind_sample(lu->unwinder, &s, lu->ips, MAX_USER_FRAMES, &truncated);
+			k = unwind_sample(lu->unwinder, &s, lu->ips, UNWIND_MAX_FRAMES, &truncated);
 			lu->stats.samples++;
 			lu->stats.truncated += k && truncated;
 		}

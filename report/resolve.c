@@ -16,7 +16,6 @@
 
 #define ALIGN4(x) (((size_t)(x) + 3) & ~(size_t)3)
 #define MAX_INLINE 32         /* frames one address may expand into */
-#define MAX_USER_FRAMES 1024  /* unwound user frames per sample */
 
 struct comm_ent {
 	uint32_t tid;      /* the key */
@@ -289,9 +288,9 @@ static void unwound_user(struct resolver *r, const struct sample *s, size_t *n, 
 {
 	if (!r->unwinder) {
 		r->unwinder = unwind_new(r->as, r->unwind_flags);
-		r->ips = xmalloc(sizeof(*r->ips) * MAX_USER_FRAMES);
+		r->ips = xmalloc(sizeof(*r->ips) * UNWIND_MAX_FRAMES);
 	}
-	int k = unwind_sample(r->unwinder, s, r->ips, MAX_USER_FRAMES, truncated);
+	int k = unwind_sample(r->unwinder, s, r->ips, UNWIND_MAX_FRAMES, truncated);
 	ALLOC_GROW(r->addrs, *n + (size_t)k, r->alloc_addrs);
 	for (int i = 0; i < k; i++)
 		r->addrs[(*n)++] = (struct raddr){ .addr = r->ips[i], .caller = i > 0 };

@@ -28,6 +28,9 @@
 
 struct unwinder;
 
+/* The most user frames a sample is unwound to (the recorder's and the report's). */
+#define UNWIND_MAX_FRAMES 1024
+
 /* unwind_new flags */
 enum {
 	UNWIND_LIBUNWIND_ONLY = 1, /* every step through libunwind, no compiled rules */
