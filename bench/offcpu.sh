@@ -10,8 +10,9 @@
 #    recorded switch event (perf, uncompressed);
 #  - report throughput: stoke report --event off-cpu --folded (pairs the intervals, sums the
 #    times) against perf script (prints the events; pairing them is still left to do).
-# perf is run as `perf record -e sched:sched_switch -g` and as
-# `perf record -e context-switches -g --switch-events`, all with frame-pointer call graphs.
+# stoke records with its default call graph (unwound while recording) and with
+# --call-graph fp; perf is run as `perf record -e sched:sched_switch -g` and as
+# `perf record -e context-switches -g --switch-events`, with frame-pointer call graphs.
 set -eu
 RUNS=${1:-5}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -38,6 +39,9 @@ run_one() {
 	stoke_z1)
 		/usr/bin/time -f '%U %S' -o "$W/t" "$STOKE" record -z 1 -g --off-cpu -p "$wpid" -d "$SECS" \
 			-o "$out" 2>"$W/rec.err" >/dev/null ;;
+	stoke_fp)
+		/usr/bin/time -f '%U %S' -o "$W/t" "$STOKE" record --call-graph fp --off-cpu -p "$wpid" \
+			-d "$SECS" -o "$out" 2>"$W/rec.err" >/dev/null ;;
 	sched_switch)
 		/usr/bin/time -f '%U %S' -o "$W/t" perf record -q -e sched:sched_switch -g -p "$wpid" \
 			-o "$out" -- sleep "$SECS" >/dev/null 2>&1 ;;
@@ -63,7 +67,7 @@ bare=$(for i in $(seq "$RUNS"); do "$W/offcpu" switch 2 | awk '{ print $2 / 2 }'
 printf '# %s, %s CPUs, kernel %s, %d runs each; workload alone: %.0f switches/s\n' \
 	"$(uname -m)" "$(nproc)" "$(uname -r)" "$RUNS" "$bare"
 printf '# %-28s %14s %10s %14s %16s %12s\n' tool "rec CPU us/sw" "switches/s" "bytes/interval" "report us/interval" "slowdown"
-for tool in stoke stoke_z1 sched_switch cs_switch; do
+for tool in stoke stoke_z1 stoke_fp sched_switch cs_switch; do
 	for i in $(seq "$RUNS"); do run_one "$tool"; done >"$W/$tool.runs"
 	cpu_per=$(awk '$2 > 0 { print 1e6 * $1 / $2 }' "$W/$tool.runs" | median)
 	rate=$(awk '{ print $3 }' "$W/$tool.runs" | median)
@@ -72,6 +76,7 @@ for tool in stoke stoke_z1 sched_switch cs_switch; do
 	name=$tool
 	[ "$tool" = stoke ] && name="stoke --off-cpu"
 	[ "$tool" = stoke_z1 ] && name="stoke --off-cpu -z 1"
+	[ "$tool" = stoke_fp ] && name="stoke --off-cpu fp"
 	[ "$tool" = sched_switch ] && name="perf -e sched:sched_switch"
 	[ "$tool" = cs_switch ] && name="perf -e cs --switch-events"
 	printf '# %-28s %14.2f %10.0f %14.1f %16.2f %12.2f\n' "$name" "$cpu_per" "$rate" "$bytes" "$rep" \

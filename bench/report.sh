@@ -78,13 +78,14 @@ if [ "${SYSTEM:-1}" != 0 ]; then
 		"'$STOKE' report '$W/a.data'" "perf report --stdio -i '$W/a.perf' 2>/dev/null"
 fi
 
-# DWARF (stoke's default call graph; perf: --call-graph dwarf), 999 Hz, small and ~20 000 samples.
+# The default call graph (cfi: unwound while recording; perf: --call-graph dwarf), 999 Hz, small
+# and ~20 000 samples.
 for secs in 1.4 20; do
 	"$STOKE" record -q -o "$W/d.data" -- "$W/nofp" "$secs"
 	perf record -q -F 999 --call-graph dwarf -o "$W/d.perf" -- "$W/nofp" "$secs" 2>/dev/null
 	n=$(samples "$W/d.data")
 	PIPE="perf script -i '$W/d.perf' 2>/dev/null | $SC"
-	row "\`report --folded\`, DWARF, $n samples, first report (cold cache) (perf: \`perf script | stackcollapse-perf.pl\`)" \
+	row "\`report --folded\`, default call graph (cfi), $n samples, first report (cold cache) (perf: \`perf script | stackcollapse-perf.pl\`)" \
 		"rm -rf '$W/cold'; XDG_CACHE_HOME='$W/cold' '$STOKE' report --folded '$W/d.data'" "$PIPE"
 	cached_row "\`report --folded\`, same file, second report (debug cache warm)" \
 		"'$STOKE' report --folded '$W/d.data'" "$PIPE"
