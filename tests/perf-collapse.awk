@@ -43,7 +43,13 @@ function frame(line) {
 		next;
 	comm = m[1];
 	gsub(/;/, ":", comm);
-	skip = event != "" && m[2] != event;
+	# perf may print the event with its modifiers (task-clock:u when it fell back to user
+	# space): compare the names without them
+	ev = m[2];
+	want = event;
+	sub(/:.*/, "", ev);
+	sub(/:.*/, "", want);
+	skip = event != "" && ev != want;
 	have = 1;
 	if (m[3] != "" && !skip)
 		f[++n] = frame(m[3]);
