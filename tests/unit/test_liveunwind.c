@@ -25,7 +25,7 @@ struct got {
 	uint64_t times[16];
 	uint32_t types[16];
 	int n;
-	unsigned char last[4096];
+	_Alignas(8) unsigned char last[4096];
 };
 
 static int collect(void *ctx, const struct perf_event_header *h)
@@ -100,7 +100,7 @@ static void make_comm(unsigned char *rec, uint64_t t)
 static void test_queue(void)
 {
 	struct liveunwind *lu = liveunwind_new(ST_DWARF | PERF_SAMPLE_RAW, 0x1ff);
-	unsigned char rec[512];
+	_Alignas(8) unsigned char rec[512];
 	struct got g = { .n = 0 };
 
 	T_EQ_INT(liveunwind_sample_type(lu), ST_BASE | PERF_SAMPLE_RAW,
@@ -168,7 +168,7 @@ static void test_forget(void)
 {
 	struct liveunwind *lu = liveunwind_new(ST_DWARF | PERF_SAMPLE_RAW, 0x1ff);
 	struct liveunwind_stats st;
-	unsigned char rec[256];
+	_Alignas(8) unsigned char rec[256];
 	pid_t dead = fork();
 	if (dead == 0)
 		_exit(0);
@@ -235,7 +235,7 @@ static uint64_t time_of(struct conv *c, const struct perf_event_header *h)
 static void conv_record(struct conv *c, const struct perf_event_header *h)
 {
 	if (h->type == STOKE_REC_ATTR && h->size >= 8 + 8 + sizeof(struct perf_event_attr)) {
-		unsigned char buf[65536];
+		_Alignas(8) unsigned char buf[65536];
 		memcpy(buf, h, h->size);
 		struct perf_event_attr a;
 		memcpy(&a, buf + 16, sizeof(a));
