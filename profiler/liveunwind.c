@@ -118,7 +118,7 @@ static size_t rewrite(struct liveunwind *lu, const struct perf_event_header *h,
 	if (fixed > REC_MAX)
 		nk = 0;
 	else if (k && fixed + 8 * (size_t)k > REC_MAX)
-		k = (int)((REC_MAX - fixed) / 8);
+		k = (int)((REC_MAX - fixed) / 8), truncated = 1; /* not the whole stack */
 	uint64_t nr = nk + (k ? 1 + (uint64_t)k : 0) + (k && truncated), ctx = PERF_CONTEXT_USER;
 	unsigned char *o = lu->out;
 	memcpy(o, h, pre);

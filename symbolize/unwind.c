@@ -514,7 +514,7 @@ static unw_addr_space_t space_for(struct as_entry *e)
 static int fp_walk(struct walk *w, uint64_t bp, uint64_t *ips, int n, int max, int *truncated)
 {
 	const struct sample *s = w->s;
-	while (n < max) {
+	for (;;) {
 		uint64_t frame[2];
 		if (bp < w->sp || s->stack_dyn_size < sizeof(frame) ||
 		    bp - w->sp > s->stack_dyn_size - sizeof(frame)) {
@@ -527,6 +527,10 @@ static int fp_walk(struct walk *w, uint64_t bp, uint64_t *ips, int n, int max, i
 			break;
 		if (!frame[1] || frame[0] <= bp)
 			break; /* outermost frame, or not a frame chain */
+		if (n >= max) {
+			*truncated = 1;
+			break;
+		}
 		ips[n++] = frame[1];
 		bp = frame[0];
 	}
@@ -594,6 +598,8 @@ static int libunwind_walk(struct walk *w, struct as_entry *e, int exact, uint64_
 			r = cfi_step(w, &c);
 			if (r > 0) {
 				uint64_t pc = w->regs.val[CFI_RIP];
+				if (pc && n >= max)
+					*truncated = 1; /* a caller past the frames asked for */
 				if (!pc || n >= max)
 					break;
 				ips[n++] = pc;
@@ -617,8 +623,10 @@ static int libunwind_walk(struct walk *w, struct as_entry *e, int exact, uint64_
 		unw_word_t pc;
 		if (unw_get_reg(&c, UNW_REG_IP, &pc) < 0 || !pc)
 			break;
-		if (n >= max)
+		if (n >= max) {
+			*truncated = 1;
 			break;
+		}
 		ips[n++] = pc;
 	}
 	return n;
@@ -772,8 +780,12 @@ int unwind_sample(struct unwinder *u, const struct sample *s, uint64_t *ips, int
 			goto done; /* the outermost frame */
 		if (r < 0)
 			break;
-		if (next.val[CFI_RSP] <= w.regs.val[CFI_RSP] || !next.val[CFI_RIP] || n >= max)
-			goto done; /* not a caller's frame (it would loop), the end, or full */
+		if (next.val[CFI_RSP] <= w.regs.val[CFI_RSP] || !next.val[CFI_RIP])
+			goto done; /* not a caller's frame (it would loop), or the end */
+		if (n >= max) {
+			*truncated = 1; /* callers past the frames asked for: not a whole stack */
+			goto done;
+		}
 		ips[n++] = next.val[CFI_RIP];
 		w.regs = next;
 		exact = rule->signal; /* after a signal frame: the interrupted instruction */

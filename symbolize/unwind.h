@@ -58,7 +58,8 @@ void unwind_get_stats(const struct unwinder *u, struct unwind_stats *st);
  * max instruction pointers, the sampled one first, callers after.  Returns
  * the count (>= 1 when the sample has an IP), and sets *truncated when the
  * unwinding stopped because the stack copy ended (a deeper stack than the
- * copied size), as opposed to reaching the outermost frame.
+ * copied size) or max frames were written with callers left, as opposed to
+ * reaching the outermost frame.
  */
 int unwind_sample(struct unwinder *u, const struct sample *s, uint64_t *ips, int max,
 		  int *truncated);

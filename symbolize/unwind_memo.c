@@ -193,8 +193,10 @@ struct umemo *umemo_finish(struct umemo_builder *b, struct umemo *m, long at, ui
 		*n = k;
 		*truncated = m->truncated;
 		b->nr_states--;
-		if (k - from != at + 1)
+		if (k - from != at + 1) {
 			b->off = 1; /* cut short by max: not the whole stack */
+			*truncated = 1;
+		}
 		m->nr = (size_t)at + 1;
 		m->nr_reads = m->states[at].rd;
 	} else if (m) {

@@ -1,6 +1,7 @@
 /* nofp: built with -fomit-frame-pointer; time goes to a qsort comparator under a
  * three-deep chain of the program's own functions, and to deep recursion when asked.
- * usage: nofp [SECONDS] [recurse DEPTH] */
+ * usage: nofp [SECONDS] [recurse DEPTH | narrow DEPTH]  (recurse: 272-byte frames; narrow:
+ * 16-byte frames, deeper than the frames an unwinder takes before its stack copy ends) */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,22 @@ __attribute__((noinline)) static uint64_t deep(int n)
 	return deep(n - 1) + pad[0];
 }
 
+/* Frames of 16 bytes (the return address and alignment): the call goes through a pointer the
+ * compiler cannot see through, so it is neither inlined nor turned into a loop. */
+static uint64_t narrow(int n);
+static uint64_t (*volatile narrow_p)(int) = narrow;
+
+__attribute__((noinline)) static uint64_t narrow(int n)
+{
+	if (n <= 0) {
+		uint64_t x = 0;
+		for (int i = 0; i < 200000; i++)
+			x += (uint64_t)i * (uint64_t)sink;
+		return x;
+	}
+	return narrow_p(n - 1) + 1;
+}
+
 static double now(void)
 {
 	struct timespec ts;
@@ -61,12 +78,15 @@ int main(int argc, char **argv)
 {
 	double end = now() + (argc > 1 ? atof(argv[1]) : 1.0);
 	int depth = argc > 3 && !strcmp(argv[2], "recurse") ? atoi(argv[3]) : -1;
+	int narrow_depth = argc > 3 && !strcmp(argv[2], "narrow") ? atoi(argv[3]) : -1;
 	size_t n = 4096;
 	uint32_t *v = malloc(n * sizeof(*v));
 	uint64_t seed = 1;
 	while (now() < end) {
 		if (depth >= 0)
 			sink += deep(depth);
+		else if (narrow_depth >= 0)
+			sink += narrow_p(narrow_depth);
 		else
 			chain_one(v, n, &seed);
 	}

@@ -57,6 +57,15 @@ read -r dm n2 < <(share ';main;(deep;){90}deep' "$T/deep.folded" ';deep')
 note "deep (24 KiB of stack): $t of $n truncated; $dm of $n2 samples in deep() hold all 91 frames under main"
 check "deep stacks: <= 1% [truncated]" [ "$n" -ge 200 -a $((t * 100)) -le "$n" ]
 check "deep stacks: the leaf's samples hold the whole recursion" [ $((dm * 100)) -ge $((n2 * 95)) ]
+# 1500 frames of 16 bytes: a 24 KiB stack inside the copy, but more frames than are unwound
+# (1024): those stacks say they were cut.
+"$STOKE" record -q -o "$T/narrow.data" -- "$T/nofp" 1 narrow 1500 2>"$T/err"
+"$STOKE" report --folded "$T/narrow.data" >"$T/narrow.folded"
+read -r nt nn < <(share '[[]truncated[]]' "$T/narrow.folded" ';narrow;narrow;narrow')
+read -r nm _ < <(share ';main;' "$T/narrow.folded" ';narrow;narrow;narrow')
+note "narrow (1500 frames): $nt of $nn samples in the recursion end in [truncated], $nm reach main"
+check "more frames than are unwound: a stack reaches main or says [truncated], most say it" \
+	[ "$nn" -ge 200 -a $((nt + nm)) = "$nn" -a $((nt * 10)) -ge $((nn * 9)) ]
 
 # 3. Threads reach their start; a blocking libc wrapper's caller is named.
 build_fixture "$T/spin" spin.c -O2 -fomit-frame-pointer -pthread || finish
