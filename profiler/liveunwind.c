@@ -23,7 +23,8 @@ struct liveunwind {
 	struct tqueue *q;   /* records until they are older than a round's cut */
 	unsigned char *out; /* the sample being handed on */
 	struct pid_gen { uint32_t pid, gen; } *exited, *gone; /* processes whose leader exited;
-						      * of them, those found gone */
+						      * of them, those found gone (with
+						      * their generation then) */
 	size_t nr_exited, alloc_exited, nr_gone, alloc_gone;
 	liveunwind_emit_fn emit; /* liveunwind_release's */
 	void *emit_ctx;
@@ -156,8 +157,7 @@ static void hand_on(void *ctx, const struct perf_event_header *h, void *aux)
 		memcpy(v, h + 1, sizeof(v));
 		if (v[0] == v[2] && v[0]) { /* the leader: the process may be gone (liveunwind_reap) */
 			ALLOC_GROW(lu->exited, lu->nr_exited + 1, lu->alloc_exited);
-			lu->exited[lu->nr_exited++] = (struct pid_gen){
-				v[0], addrspace_generation(lu->as, v[0]) };
+			lu->exited[lu->nr_exited++] = (struct pid_gen){ v[0], 0 };
 		}
 	} else if (h->type != PERF_RECORD_SAMPLE) {
 		addrspace_record(lu->as, h);
@@ -205,9 +205,11 @@ void liveunwind_reap(struct liveunwind *lu)
 	for (size_t i = 0; i < lu->nr_exited; i++) {
 		struct pid_gen g = lu->exited[i];
 		if (kill((pid_t)g.pid, 0) < 0 && errno == ESRCH) {
+			/* Its generation now: a FORK of the pid released before the forget moves it. */
+			g.gen = addrspace_generation(lu->as, g.pid);
 			ALLOC_GROW(lu->gone, lu->nr_gone + 1, lu->alloc_gone);
 			lu->gone[lu->nr_gone++] = g;
-		} else if (addrspace_generation(lu->as, g.pid) == g.gen) {
+		} else {
 			lu->exited[keep++] = g; /* its other threads run on, or it is not reaped yet */
 		}
 	}

@@ -19,8 +19,10 @@
  * mapping whose MMAP2 record is in another CPU's ring.  The kernel writes
  * that record before the mmap call returns, so before the mapping can be
  * used: every record timed before the moment the rings were last read from
- * was in them then.  The caller takes that moment before it drains the rings
- * and releases what came before it; records after it wait for the next round.
+ * was in them then (less the few microseconds between a sample's time and the
+ * end of its copy into the ring: the caller keeps a margin).  The caller takes
+ * that moment before it drains the rings and releases what came before it;
+ * records after it wait for the next round.
  *
  * Ownership: a liveunwind owns its queue, its address space (and the object
  * files it opens) and its unwinder; records handed to emit are its own,
@@ -63,8 +65,9 @@ int liveunwind_release(struct liveunwind *lu, uint64_t limit, liveunwind_emit_fn
 /*
  * Bounds what a long recording of many processes keeps: a process whose main thread's EXIT
  * was handed on is checked here (kill(pid, 0)) until it is gone; the next release then
- * frees its maps and what the unwinder derived from them.  Call it before taking the time
- * of a round's cut, so that every record of a process found gone is older than the cut.
+ * frees its maps and what the unwinder derived from them, unless the pid started again in
+ * between (a FORK of it moved its generation).  Call it before taking the time of a round's
+ * cut, so that every record of a process found gone is older than the cut.
  */
 void liveunwind_reap(struct liveunwind *lu);
 

@@ -35,6 +35,9 @@
 #define DWARF_PAGES_TOTAL 32768
 #define FRAME_INTERVAL_NS 1000000000ULL /* close a frame at least every second */
 #define POLL_MS 100
+/* CFI mode: a sample is timed before the kernel has copied its stack into the ring, so what
+ * is released each round stops this long before the rings were read (profiler/liveunwind.h). */
+#define CUT_MARGIN_NS 2000000ULL
 #define STACKREF_BYTES (64u << 20) /* threads' last stack copies kept for DWARF deltas */
 
 struct rec {
@@ -179,7 +182,7 @@ static void drain_all(struct rec *r, int final)
 	int any = 0;
 	if (r->live)
 		liveunwind_reap(r->live);
-	uint64_t limit = final ? UINT64_MAX : now_ns() - 1;
+	uint64_t limit = final ? UINT64_MAX : now_ns() - CUT_MARGIN_NS;
 	for (size_t c = 0; c < r->nr_cpus; c++) {
 		r->cur = &r->st[c];
 		long n = ring_drain(perfev_ring(r->ev, c), on_record, r);

@@ -185,12 +185,11 @@ static void test_forget(void)
 		liveunwind_add(lu, (void *)rec);
 	}
 	liveunwind_release(lu, UINT64_MAX, discard, NULL);
-	make_task(rec, PERF_RECORD_FORK, pids[2], 1, 30); /* the pid again, before the check */
-	liveunwind_add(lu, (void *)rec);
-	liveunwind_release(lu, UINT64_MAX, discard, NULL);
 	liveunwind_get_stats(lu, &st);
 	T_EQ_INT(st.forgotten, 0, "nothing is let go before the check");
 	liveunwind_reap(lu);
+	make_task(rec, PERF_RECORD_FORK, pids[2], 1, 30); /* the pid again, after the check */
+	liveunwind_add(lu, (void *)rec);
 	liveunwind_release(lu, UINT64_MAX, discard, NULL);
 	liveunwind_get_stats(lu, &st);
 	T_EQ_INT(st.forgotten, 1, "a gone process is let go; a running one and a reused pid are not");
