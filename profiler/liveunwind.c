@@ -38,7 +38,7 @@ struct liveunwind *liveunwind_new(uint64_t sample_type, uint64_t regs_mask)
 	lu->sample_type = sample_type;
 	lu->regs_mask = regs_mask;
 	lu->as = addrspace_new();
-	lu->unwinder = unwind_new(lu->as, 0);
+	lu->unwinder = unwind_new(lu->as, UNWIND_MEMO_BY_THREAD);
 	lu->ips = xmalloc(sizeof(*lu->ips) * UNWIND_MAX_FRAMES);
 	lu->out = xmalloc(REC_MAX + 1);
 	lu->q = tqueue_new();
@@ -155,6 +155,7 @@ static void hand_on(void *ctx, const struct perf_event_header *h, void *aux)
 	if (h->type == PERF_RECORD_EXIT && h->size >= sizeof(*h) + 16) {
 		uint32_t v[4]; /* pid, ppid, tid, ptid */
 		memcpy(v, h + 1, sizeof(v));
+		unwind_forget_thread(lu->unwinder, v[2]);
 		if (v[0] == v[2] && v[0]) { /* the leader: the process may be gone (liveunwind_reap) */
 			ALLOC_GROW(lu->exited, lu->nr_exited + 1, lu->alloc_exited);
 			lu->exited[lu->nr_exited++] = (struct pid_gen){ v[0], 0 };

@@ -95,9 +95,15 @@ struct space_ent {
 	struct as_entry *e;
 };
 
+struct thread_memo {
+	uint32_t tid;             /* the key */
+	struct umemo *memo;       /* its last sample's, or NULL */
+};
+
 struct unwinder {
 	const struct addrspace *as; /* the caller's */
 	int flags;
+	struct htab *threads;     /* struct thread_memo by tid (UNWIND_MEMO_BY_THREAD) */
 	struct elf_file **files;  /* every elf_file made, to free */
 	size_t nr_files, alloc_files;
 	struct htab *spaces;      /* struct space_ent by pid */
@@ -424,7 +430,30 @@ struct unwinder *unwind_new(const struct addrspace *as, int flags)
 	u->as = as;
 	u->flags = flags;
 	u->spaces = htab_new(sizeof(struct space_ent), sizeof(uint32_t), 64, NULL, NULL);
+	if (flags & UNWIND_MEMO_BY_THREAD)
+		u->threads = htab_new(sizeof(struct thread_memo), sizeof(uint32_t), 64, NULL, NULL);
 	return u;
+}
+
+void unwind_forget_thread(struct unwinder *u, uint32_t tid)
+{
+	struct thread_memo *t = u->threads ? htab_find(u->threads, hash64(tid), &tid) : NULL;
+	if (t) {
+		umemo_free(t->memo);
+		t->memo = NULL;
+	}
+}
+
+/* tid's memo slot (made empty on the first call). */
+static struct umemo **thread_memo(struct unwinder *u, uint32_t tid)
+{
+	int added;
+	struct thread_memo *t = htab_insert(u->threads, hash64(tid), &tid, &added);
+	if (added) {
+		t->tid = tid;
+		t->memo = NULL;
+	}
+	return &t->memo;
 }
 
 void unwind_free(struct unwinder *u)
@@ -440,6 +469,11 @@ void unwind_free(struct unwinder *u)
 	}
 	umemo_release(&u->memo);
 	free(u->files);
+	size_t tpos = 0;
+	struct thread_memo *tm;
+	while (u->threads && (tm = htab_next(u->threads, &tpos)))
+		umemo_free(tm->memo);
+	htab_free(u->threads);
 	size_t pos = 0;
 	struct space_ent *se;
 	while ((se = htab_next(u->spaces, &pos))) {
@@ -715,7 +749,7 @@ int unwind_sample(struct unwinder *u, const struct sample *s, uint64_t *ips, int
 		  int *truncated)
 {
 	struct walk w = { .u = u, .s = s };
-	struct umemo *prev = NULL;
+	struct umemo *prev = NULL, **slot = NULL;
 	struct carry *c = NULL;
 	long at = -1;
 	uint64_t ip;
@@ -737,10 +771,16 @@ int unwind_sample(struct unwinder *u, const struct sample *s, uint64_t *ips, int
 		c->memo = NULL;
 	} else if (s->stack) {
 		w.copy = s->stack;
+		if (u->threads) {
+			slot = thread_memo(u, s->tid);
+			prev = *slot;
+			*slot = NULL;
+		}
 	}
 	/* A copy that shares its top with the thread's previous one: that sample's frames
-	 * may be taken over from the first frame where nothing differs. */
-	if (s->stack_img && !(u->flags & (UNWIND_LIBUNWIND_ONLY | UNWIND_NO_MEMO))) {
+	 * may be taken over from the first frame where nothing differs (with a whole copy,
+	 * every read the outer frames made is compared). */
+	if ((s->stack_img || slot) && !(u->flags & (UNWIND_LIBUNWIND_ONLY | UNWIND_NO_MEMO))) {
 		w.mb = &u->memo;
 		umemo_begin(w.mb);
 	}
@@ -802,7 +842,10 @@ done:
 		struct umemo *m = umemo_finish(w.mb, prev, at, ips, &n, max, truncated, s->pid,
 					       e->gen);
 		u->stats.frames_reused += (uint64_t)(n - own + (at >= 0));
-		c->memo = m;
+		if (c)
+			c->memo = m;
+		else
+			*slot = m;
 	}
 	if (c)
 		stackimg_attach(s->stack_img, c, carry_free);

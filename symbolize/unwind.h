@@ -35,12 +35,18 @@ struct unwinder;
 enum {
 	UNWIND_LIBUNWIND_ONLY = 1, /* every step through libunwind, no compiled rules */
 	UNWIND_NO_MEMO = 2,        /* no frames taken from the thread's previous sample */
+	/* Whole copies (no stack image to carry the memo from sample to sample): keep each
+	 * thread's memo here, by tid, until unwind_forget_thread.  The recorder's way. */
+	UNWIND_MEMO_BY_THREAD = 4,
 };
 
 /* as: the processes and maps unwound in; it must outlive the unwinder. */
 struct unwinder *unwind_new(const struct addrspace *as, int flags);
 /* Frees what it hung on as's objects and clears their slots.  NULL is a no-op. */
 void unwind_free(struct unwinder *u);
+
+/* Thread tid exited: its memo (UNWIND_MEMO_BY_THREAD) goes. */
+void unwind_forget_thread(struct unwinder *u, uint32_t tid);
 
 /* Let go of what was derived from pid's maps (its rules by runtime address, libunwind's
  * address space): a process that is gone (addrspace_forget). */
