@@ -14,6 +14,7 @@
 #include <string.h>
 
 #define REC_MAX 65535        /* a record's size is 16 bits */
+#define SWEEP_NS 250000000ULL /* files unmapped by every process are closed this often */
 
 struct liveunwind {
 	uint64_t sample_type, regs_mask;
@@ -26,6 +27,8 @@ struct liveunwind {
 						      * of them, those found gone (with
 						      * their generation then) */
 	size_t nr_exited, alloc_exited, nr_gone, alloc_gone;
+	uint64_t forgotten_unswept; /* processes let go since files were last swept */
+	uint64_t swept_ns;          /* when */
 	liveunwind_emit_fn emit; /* liveunwind_release's */
 	void *emit_ctx;
 	int emit_err;
@@ -180,6 +183,20 @@ static void hand_on(void *ctx, const struct perf_event_header *h, void *aux)
 		lu->emit_err = err;
 }
 
+static void close_file(void *ctx, struct objfile *o)
+{
+	struct liveunwind *lu = ctx;
+	unwind_drop_file(lu->unwinder, o);
+	if (!objfile_close(o))
+		lu->stats.files_closed++;
+}
+
+void liveunwind_close_unmapped(struct liveunwind *lu)
+{
+	addrspace_unmapped_files(lu->as, close_file, lu);
+	lu->forgotten_unswept = 0;
+}
+
 int liveunwind_release(struct liveunwind *lu, uint64_t limit, liveunwind_emit_fn emit, void *ctx)
 {
 	lu->emit = emit;
@@ -195,8 +212,16 @@ int liveunwind_release(struct liveunwind *lu, uint64_t limit, liveunwind_emit_fn
 		addrspace_forget(lu->as, g.pid);
 		unwind_forget(lu->unwinder, g.pid);
 		lu->stats.forgotten++;
+		lu->forgotten_unswept++;
 	}
 	lu->nr_gone = 0;
+	/* Files no process maps any more are closed (a deleted binary's disk space is let go),
+	 * at most a few times a second: the sweep walks every map. */
+	uint64_t now = now_ns();
+	if (lu->forgotten_unswept && now - lu->swept_ns >= SWEEP_NS) {
+		liveunwind_close_unmapped(lu);
+		lu->swept_ns = now;
+	}
 	return lu->emit_err;
 }
 

@@ -66,14 +66,20 @@ int liveunwind_release(struct liveunwind *lu, uint64_t limit, liveunwind_emit_fn
  * Bounds what a long recording of many processes keeps: a process whose main thread's EXIT
  * was handed on is checked here (kill(pid, 0)) until it is gone; the next release then
  * frees its maps and what the unwinder derived from them, unless the pid started again in
- * between (a FORK of it moved its generation).  Call it before taking the time of a round's
+ * between (a FORK of it moved its generation), and (at most four times a second) closes
+ * the object files no process maps any more.  Call it before taking the time of a round's
  * cut, so that every record of a process found gone is older than the cut.
  */
 void liveunwind_reap(struct liveunwind *lu);
 
-/* Samples unwound, how many of them ended in STOKE_CONTEXT_TRUNCATED, processes let go. */
+/* Close now the object files no process maps any more (what a release does by itself, at
+ * most four times a second, after it let processes go); a later need opens them again. */
+void liveunwind_close_unmapped(struct liveunwind *lu);
+
+/* Samples unwound, how many of them ended in STOKE_CONTEXT_TRUNCATED, processes let go,
+ * object files closed because no process mapped them any more. */
 struct liveunwind_stats {
-	uint64_t samples, truncated, forgotten;
+	uint64_t samples, truncated, forgotten, files_closed;
 };
 void liveunwind_get_stats(const struct liveunwind *lu, struct liveunwind_stats *st);
 

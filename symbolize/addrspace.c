@@ -228,3 +228,39 @@ void addrspace_record(struct addrspace *as, const struct perf_event_header *h)
 		break;
 	}
 }
+
+struct unmapped {
+	struct htab *used; /* struct objfile * of every map */
+	void (*fn)(void *ctx, struct objfile *o);
+	void *ctx;
+};
+
+static uint64_t obj_hash(const struct objfile *o)
+{
+	return hash64((uint64_t)(uintptr_t)o);
+}
+
+static void each_unmapped(void *ctx, struct objfile *o)
+{
+	struct unmapped *u = ctx;
+	if (objfile_is_open(o) && !htab_find(u->used, obj_hash(o), &o))
+		u->fn(u->ctx, o);
+}
+
+void addrspace_unmapped_files(struct addrspace *as, void (*fn)(void *ctx, struct objfile *o),
+			      void *ctx)
+{
+	struct unmapped u = {
+		htab_new(sizeof(struct objfile *), sizeof(struct objfile *), 256, NULL, NULL), fn, ctx
+	};
+	size_t pos = 0;
+	struct proc_ent *e;
+	while ((e = htab_next(as->procs, &pos)))
+		for (size_t i = 0; i < e->p->nr; i++) {
+			struct objfile *o = e->p->maps[i].obj;
+			if (o)
+				*(struct objfile **)htab_insert(u.used, obj_hash(o), &o, NULL) = o;
+		}
+	objfiles_each(as->objs, each_unmapped, &u);
+	htab_free(u.used);
+}

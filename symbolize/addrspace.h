@@ -44,6 +44,10 @@ void addrspace_fork(struct addrspace *as, uint32_t ppid, uint32_t pid);
  * the recorder does): its maps are freed and its generation moves.  A later fork of the same
  * pid starts afresh, as ever. */
 void addrspace_forget(struct addrspace *as, uint32_t pid);
+/* fn for every open object file that no process's maps name any more (fn may close it:
+ * objfile_close, once its readers let go of it). */
+void addrspace_unmapped_files(struct addrspace *as, void (*fn)(void *ctx, struct objfile *o),
+			      void *ctx);
 /* A mapping in pid; replaces the parts of older ones it covers.  build_id may be NULL.
  * An empty or wrapping range is ignored. */
 void addrspace_mmap(struct addrspace *as, uint32_t pid, uint64_t start, uint64_t len,

@@ -63,6 +63,34 @@ struct objfiles *objfiles_new(struct strtab *strings)
 	return set;
 }
 
+/* Let go of the open file: libelf's mapping, the descriptor, the headers read. */
+static void release_file(struct objfile *o)
+{
+	if (o->elf)
+		elf_end(o->elf);
+	if (o->fd >= 0)
+		close(o->fd);
+	o->elf = NULL;
+	o->fd = -1;
+	o->image = NULL;
+	o->size = 0;
+	free(o->loads);
+	o->loads = NULL;
+	o->nr_loads = 0;
+	o->hdr_vaddr = o->hdr_size = 0;
+}
+
+/* ... and of what the debug-file search found. */
+static void release_debug(struct objfile *o)
+{
+	if (o->debug_fd >= 0)
+		close(o->debug_fd);
+	o->debug_fd = -1;
+	free(o->debug_name);
+	o->debug_name = NULL;
+	o->debug_searched = 0;
+}
+
 void objfiles_free(struct objfiles *set)
 {
 	if (!set)
@@ -71,14 +99,8 @@ void objfiles_free(struct objfiles *set)
 	struct objfile **e;
 	while ((e = htab_next(set->byname, &pos))) {
 		struct objfile *o = *e;
-		if (o->elf)
-			elf_end(o->elf);
-		if (o->fd >= 0)
-			close(o->fd);
-		if (o->debug_fd >= 0)
-			close(o->debug_fd);
-		free(o->debug_name);
-		free(o->loads);
+		release_file(o);
+		release_debug(o);
 		free(o);
 	}
 	htab_free(set->byname);
@@ -157,21 +179,34 @@ int objfile_open(struct objfile *o)
 		return o->open_err;
 	o->opened = 1;
 	o->open_err = open_file(o);
-	if (o->open_err) {
-		if (o->elf)
-			elf_end(o->elf);
-		if (o->fd >= 0)
-			close(o->fd);
-		o->elf = NULL;
-		o->fd = -1;
-		o->image = NULL;
-		o->size = 0;
-		free(o->loads);
-		o->loads = NULL;
-		o->nr_loads = 0;
-		o->hdr_vaddr = o->hdr_size = 0;
-	}
+	if (o->open_err)
+		release_file(o);
 	return o->open_err;
+}
+
+int objfile_is_open(const struct objfile *o)
+{
+	return o->opened && !o->open_err;
+}
+
+int objfile_close(struct objfile *o)
+{
+	for (int i = 0; i < OBJFILE_NR_SLOTS; i++)
+		if (o->slots[i])
+			return -EBUSY;
+	release_file(o);
+	release_debug(o);
+	o->opened = 0;
+	o->open_err = 0;
+	return 0;
+}
+
+void objfiles_each(struct objfiles *set, void (*fn)(void *ctx, struct objfile *o), void *ctx)
+{
+	size_t pos = 0;
+	struct objfile **e;
+	while ((e = htab_next(set->byname, &pos)))
+		fn(ctx, *e);
 }
 
 int objfile_fd(const struct objfile *o) { return o->fd; }

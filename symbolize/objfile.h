@@ -45,6 +45,19 @@ const unsigned char *objfile_build_id(const struct objfile *o, size_t *len);
  */
 int objfile_open(struct objfile *o);
 
+/* 1 when objfile_open ran and succeeded (and objfile_close did not follow). */
+int objfile_is_open(const struct objfile *o);
+
+/*
+ * Close the file (descriptor, mapping, headers, the debug file found) and forget the
+ * search: a later objfile_open opens it again.  0, or -EBUSY (nothing done) while a reader
+ * still holds a slot.  A long recording lets go of files no process maps any more.
+ */
+int objfile_close(struct objfile *o);
+
+/* fn for every object of the set (fn may close them, not add or free any). */
+void objfiles_each(struct objfiles *set, void (*fn)(void *ctx, struct objfile *o), void *ctx);
+
 /* Of an open object: its descriptor, libelf's handle on the image and the image itself
  * (read-only, the whole file); all owned by the object. */
 int objfile_fd(const struct objfile *o);

@@ -435,6 +435,24 @@ struct unwinder *unwind_new(const struct addrspace *as, int flags)
 	return u;
 }
 
+void unwind_drop_file(struct unwinder *u, struct objfile *obj)
+{
+	struct elf_file *f = objfile_slot(obj, OBJFILE_UNWIND);
+	if (!f)
+		return;
+	/* Processes' tables copy the file's rules but never own (nor, once their maps moved
+	 * on, read) their frames: those go with the file's table. */
+	cfi_free(f->cfi);
+	rt_release(&f->rules, 1);
+	objfile_set_slot(obj, OBJFILE_UNWIND, NULL);
+	for (size_t i = 0; i < u->nr_files; i++)
+		if (u->files[i] == f) {
+			u->files[i] = u->files[--u->nr_files];
+			break;
+		}
+	free(f);
+}
+
 void unwind_forget_thread(struct unwinder *u, uint32_t tid)
 {
 	struct thread_memo *t = u->threads ? htab_find(u->threads, hash64(tid), &tid) : NULL;

@@ -45,6 +45,10 @@ struct unwinder *unwind_new(const struct addrspace *as, int flags);
 /* Frees what it hung on as's objects and clears their slots.  NULL is a no-op. */
 void unwind_free(struct unwinder *u);
 
+/* Let go of what the unwinder built from obj (its CFI, its compiled rules) and clear its
+ * slot, so that the file may be closed: no process maps it any more (addrspace_unmapped_files). */
+void unwind_drop_file(struct unwinder *u, struct objfile *obj);
+
 /* Thread tid exited: its memo (UNWIND_MEMO_BY_THREAD) goes. */
 void unwind_forget_thread(struct unwinder *u, uint32_t tid);
 

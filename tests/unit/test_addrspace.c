@@ -6,6 +6,20 @@
 #include <errno.h>
 #include <stdint.h>
 
+struct unmapped_seen {
+	struct objfile *want;
+	int target, others;
+};
+
+static void note_unmapped(void *ctx, struct objfile *o)
+{
+	struct unmapped_seen *s = ctx;
+	if (o == s->want)
+		s->target++;
+	else
+		s->others++;
+}
+
 int main(void)
 {
 	struct addrspace *as = addrspace_new();
@@ -86,6 +100,24 @@ int main(void)
 	addrspace_mmap(as, 30, 0x3000, 0x1000, 0, 5, "/etc/passwd", NULL, 0);
 	T_EQ_INT(objfile_open(addrspace_find(as, 30, 0x3000)->obj), -ENOEXEC,
 		 "a file that is not ELF: -ENOEXEC");
+
+	/* Files no process maps any more: named once their last map is gone, closed (not while
+	 * a reader holds a slot), opened again on the next need. */
+	struct unmapped_seen seen = { obj, 0, 0 };
+	addrspace_unmapped_files(as, note_unmapped, &seen);
+	T_OK(!seen.target, "a file some process maps is not named");
+	for (uint32_t pid = 1; pid < 100; pid++)
+		addrspace_forget(as, pid);
+	addrspace_unmapped_files(as, note_unmapped, &seen);
+	T_OK(seen.target == 1, "once no process maps it, an open file is named (%d others)",
+	     seen.others);
+	objfile_set_slot(obj, OBJFILE_UNWIND, &seen);
+	T_EQ_INT(objfile_close(obj), -EBUSY, "a file a reader holds is not closed");
+	objfile_set_slot(obj, OBJFILE_UNWIND, NULL);
+	T_OK(!objfile_close(obj) && !objfile_is_open(obj) && objfile_fd(obj) < 0,
+	     "closed: no descriptor");
+	T_OK(!objfile_open(obj) && objfile_is_open(obj) && objfile_loads(obj, &loads) > 0,
+	     "opened again on the next need");
 
 	addrspace_free(as);
 	T_DONE();

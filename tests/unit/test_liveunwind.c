@@ -250,7 +250,12 @@ static void conv_record(struct conv *c, const struct perf_event_header *h)
 		return;
 	}
 	if (h->type == STOKE_REC_FINISHED_ROUND && c->lu) {
+		/* The recorded processes are long gone: each is let go once its leader's EXIT is
+		 * handed on, and the files no process maps any more are closed (opened again
+		 * when a later sample needs them), without changing any stack. */
+		liveunwind_reap(c->lu);
 		c->err |= liveunwind_release(c->lu, c->round_max, conv_emit, c);
+		liveunwind_close_unmapped(c->lu);
 		c->round_max = c->cur_max;
 		c->err |= fmt_writer_append(c->w, h, h->size);
 		return;
@@ -284,7 +289,8 @@ static void conv_record(struct conv *c, const struct perf_event_header *h)
 	liveunwind_add(c->lu, full);
 }
 
-static int convert(const char *in, const char *out, uint64_t *samples)
+static int convert(const char *in, const char *out, uint64_t *samples,
+		   struct liveunwind_stats *st)
 {
 	struct fmt_reader *r;
 	struct conv c = { 0 };
@@ -301,11 +307,19 @@ static int convert(const char *in, const char *out, uint64_t *samples)
 		conv_record(&c, h);
 	if (!c.trailer && c.lu)
 		c.err |= liveunwind_release(c.lu, UINT64_MAX, conv_emit, &c);
+	if (c.lu) { /* what is left goes as the recorder's end would let it */
+		liveunwind_reap(c.lu);
+		c.err |= liveunwind_release(c.lu, UINT64_MAX, conv_emit, &c);
+		liveunwind_close_unmapped(c.lu);
+	}
 	err = n < 0 ? n : c.err ? -EIO : 0;
 	int cerr = fmt_writer_close(c.w, NULL);
 	if (!err)
 		err = cerr;
 	*samples = c.samples;
+	memset(st, 0, sizeof(*st));
+	if (c.lu)
+		liveunwind_get_stats(c.lu, st);
 	liveunwind_free(c.lu);
 	stackref_free(c.sr);
 	fmt_reader_free(r);
@@ -321,7 +335,9 @@ static void test_recording(const char *stoke, const char *dir)
 		return;
 	}
 	struct { const char *name, *cmd; } w[] = {
-		{ "a merge sort", "nofp 0.5" },
+		/* two runs of one binary: the first is let go and its file closed before the
+		 * second's samples need it again */
+		{ "a merge sort, twice", "nofp 0.3; sleep 0.3; %s/nofp 0.3" },
 		{ "a recursion 90 frames deep (24 KiB)", "nofp 0.5 recurse 90" },
 		{ "threads", "spin 0.5 3" },
 	};
@@ -329,8 +345,10 @@ static void test_recording(const char *stoke, const char *dir)
 		char in[4200], out[4200];
 		snprintf(in, sizeof(in), "%s/d%zu.data", dir, i);
 		snprintf(out, sizeof(out), "%s/c%zu.data", dir, i);
-		if (t_sh("'%s' record -q -F 1999 --call-graph dwarf,16384 -o %s -- %s/%s 2>%s/err", stoke,
-			 in, dir, w[i].cmd, dir)) {
+		char cmd[4200];
+		snprintf(cmd, sizeof(cmd), w[i].cmd, dir);
+		if (t_sh("'%s' record -q -F 1999 --call-graph dwarf,16384 -o %s -- sh -c '%s/%s' 2>%s/err",
+			 stoke, in, dir, cmd, dir)) {
 			if (require && *require == '1')
 				T_OK(0, "record %s (STOKE_REQUIRE_PERF=1)", w[i].name);
 			else
@@ -338,9 +356,15 @@ static void test_recording(const char *stoke, const char *dir)
 			continue;
 		}
 		uint64_t samples = 0;
-		int err = convert(in, out, &samples);
+		struct liveunwind_stats st;
+		int err = convert(in, out, &samples, &st);
 		T_OK(!err && samples >= 200, "%s: the dwarf recording's %llu samples unwound live",
 		     w[i].name, (unsigned long long)samples);
+		printf("# %s: %llu processes let go, %llu files closed on the way\n", w[i].name,
+		       (unsigned long long)st.forgotten, (unsigned long long)st.files_closed);
+		T_OK(st.forgotten >= 1 && st.files_closed >= 1,
+		     "%s: processes were let go and their files closed during the conversion",
+		     w[i].name);
 		T_OK(!t_sh("'%s' script %s >%s/d.script 2>/dev/null && '%s' script %s >%s/c.script "
 			   "2>/dev/null && test -s %s/d.script && cmp -s %s/d.script %s/c.script",
 			   stoke, in, dir, stoke, out, dir, dir, dir, dir),
