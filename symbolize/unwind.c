@@ -95,6 +95,8 @@ struct space_ent {
 	struct as_entry *e;
 };
 
+#define MEMO_BUDGET (64u << 20) /* bytes of per-thread memos (UNWIND_MEMO_BY_THREAD) */
+
 struct thread_memo {
 	uint32_t tid;             /* the key */
 	struct umemo *memo;       /* its last sample's, or NULL */
@@ -104,6 +106,8 @@ struct unwinder {
 	const struct addrspace *as; /* the caller's */
 	int flags;
 	struct htab *threads;     /* struct thread_memo by tid (UNWIND_MEMO_BY_THREAD) */
+	size_t threads_idle;      /* of them, emptied by unwind_forget_thread */
+	size_t memo_bytes;        /* what their memos hold, at most MEMO_BUDGET */
 	struct elf_file **files;  /* every elf_file made, to free */
 	size_t nr_files, alloc_files;
 	struct htab *spaces;      /* struct space_ent by pid */
@@ -453,13 +457,31 @@ void unwind_drop_file(struct unwinder *u, struct objfile *obj)
 	free(f);
 }
 
+/* The threads' table without the entries of threads that exited (it would otherwise grow by
+ * one entry for every thread a long recording ever saw). */
+static void threads_compact(struct unwinder *u)
+{
+	struct htab *t = htab_new(sizeof(struct thread_memo), sizeof(uint32_t), 64, NULL, NULL);
+	size_t pos = 0;
+	struct thread_memo *e;
+	while ((e = htab_next(u->threads, &pos)))
+		if (e->memo)
+			*(struct thread_memo *)htab_insert(t, hash64(e->tid), &e->tid, NULL) = *e;
+	htab_free(u->threads);
+	u->threads = t;
+	u->threads_idle = 0;
+}
+
 void unwind_forget_thread(struct unwinder *u, uint32_t tid)
 {
 	struct thread_memo *t = u->threads ? htab_find(u->threads, hash64(tid), &tid) : NULL;
-	if (t) {
-		umemo_free(t->memo);
-		t->memo = NULL;
-	}
+	if (!t)
+		return;
+	u->memo_bytes -= umemo_bytes(t->memo);
+	umemo_free(t->memo);
+	t->memo = NULL;
+	if (++u->threads_idle > 4096 && u->threads_idle * 2 > htab_count(u->threads))
+		threads_compact(u);
 }
 
 /* tid's memo slot (made empty on the first call). */
@@ -793,6 +815,7 @@ int unwind_sample(struct unwinder *u, const struct sample *s, uint64_t *ips, int
 			slot = thread_memo(u, s->tid);
 			prev = *slot;
 			*slot = NULL;
+			u->memo_bytes -= umemo_bytes(prev);
 		}
 	}
 	/* A copy that shares its top with the thread's previous one: that sample's frames
@@ -842,6 +865,8 @@ int unwind_sample(struct unwinder *u, const struct sample *s, uint64_t *ips, int
 			goto done; /* not a caller's frame (it would loop), or the end */
 		if (n >= max) {
 			*truncated = 1; /* callers past the frames asked for: not a whole stack */
+			if (w.mb)
+				w.mb->off = 1; /* no read says where the cut was: keep no memo */
 			goto done;
 		}
 		ips[n++] = next.val[CFI_RIP];
@@ -860,10 +885,14 @@ done:
 		struct umemo *m = umemo_finish(w.mb, prev, at, ips, &n, max, truncated, s->pid,
 					       e->gen);
 		u->stats.frames_reused += (uint64_t)(n - own + (at >= 0));
-		if (c)
+		if (c) {
 			c->memo = m;
-		else
+		} else if (u->memo_bytes + umemo_bytes(m) > MEMO_BUDGET) {
+			umemo_free(m); /* past the bound: this thread's next sample unwinds whole */
+		} else {
 			*slot = m;
+			u->memo_bytes += umemo_bytes(m);
+		}
 	}
 	if (c)
 		stackimg_attach(s->stack_img, c, carry_free);

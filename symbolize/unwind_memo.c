@@ -43,6 +43,14 @@ void umemo_release(struct umemo_builder *b)
 	memset(b, 0, sizeof(*b));
 }
 
+size_t umemo_bytes(const struct umemo *m)
+{
+	if (!m)
+		return 0;
+	return sizeof(*m) + m->alloc * (sizeof(*m->states) + sizeof(*m->ips) + sizeof(*m->sps)) +
+	       m->alloc_reads * sizeof(*m->reads);
+}
+
 void umemo_free(void *p)
 {
 	struct umemo *m = p;

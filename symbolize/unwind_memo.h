@@ -56,6 +56,7 @@ struct umemo_builder {
 void umemo_begin(struct umemo_builder *b);
 void umemo_release(struct umemo_builder *b); /* frees the scratch */
 void umemo_free(void *m);                    /* NULL is a no-op */
+size_t umemo_bytes(const struct umemo *m);   /* the memory it holds (0 for NULL) */
 
 /* A frame's registers before its step (frames in order from the leaf). */
 void umemo_state(struct umemo_builder *b, const struct cfi_regs *regs, int exact);

@@ -1,7 +1,8 @@
 /* nofp: built with -fomit-frame-pointer; time goes to a qsort comparator under a
  * three-deep chain of the program's own functions, and to deep recursion when asked.
- * usage: nofp [SECONDS] [recurse DEPTH | narrow DEPTH]  (recurse: 272-byte frames; narrow:
- * 16-byte frames, deeper than the frames an unwinder takes before its stack copy ends) */
+ * usage: nofp [SECONDS] [recurse DEPTH | narrow DEPTH [SPREAD]]  (recurse: 272-byte frames;
+ * narrow: 16-byte frames, deeper than the frames an unwinder takes before its stack copy ends;
+ * with SPREAD the depth goes round DEPTH .. DEPTH + SPREAD - 1) */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,6 +80,7 @@ int main(int argc, char **argv)
 	double end = now() + (argc > 1 ? atof(argv[1]) : 1.0);
 	int depth = argc > 3 && !strcmp(argv[2], "recurse") ? atoi(argv[3]) : -1;
 	int narrow_depth = argc > 3 && !strcmp(argv[2], "narrow") ? atoi(argv[3]) : -1;
+	int spread = narrow_depth >= 0 && argc > 4 ? atoi(argv[4]) : 1, turn = 0;
 	size_t n = 4096;
 	uint32_t *v = malloc(n * sizeof(*v));
 	uint64_t seed = 1;
@@ -86,7 +88,7 @@ int main(int argc, char **argv)
 		if (depth >= 0)
 			sink += deep(depth);
 		else if (narrow_depth >= 0)
-			sink += narrow_p(narrow_depth);
+			sink += narrow_p(narrow_depth + (spread > 1 ? turn++ % spread : 0));
 		else
 			chain_one(v, n, &seed);
 	}

@@ -89,7 +89,9 @@ same_nonempty() { [ -s "$1" ] && cmp -s "$1" "$2"; }
 "$STOKE" record -q --call-graph dwarf -o "$T/deep-d.data" -- "$T/nofp" 1 recurse 90 2>"$T/err"
 "$STOKE" record -q --call-graph dwarf -o "$T/th-d.data" -- "$T/spin" 1 3 2>"$T/err"
 "$STOKE" record -q --call-graph dwarf -e context-switches -o "$T/cs-d.data" -- "$T/sleeper" 200 2>"$T/err"
-for f in nofp-d deep-d th-d cs-d; do
+# depths going round 1005..1034 frames: some stacks cut by the frame limit, some not
+"$STOKE" record -q --call-graph dwarf -o "$T/osc-d.data" -- "$T/nofp" 1 narrow 1005 30 2>"$T/err"
+for f in nofp-d deep-d th-d cs-d osc-d; do
 	"$STOKE" script "$T/$f.data" >"$T/$f.memo" 2>"$T/err"
 	"$STOKE" script --unwinder=fresh "$T/$f.data" >"$T/$f.fresh" 2>"$T/err"
 	check "$f: frames taken from the previous sample are those unwinding gives" \
