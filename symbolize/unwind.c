@@ -97,17 +97,10 @@ struct space_ent {
 
 #define MEMO_BUDGET (64u << 20) /* bytes of per-thread memos (UNWIND_MEMO_BY_THREAD) */
 
-struct thread_memo {
-	uint32_t tid;             /* the key */
-	struct umemo *memo;       /* its last sample's, or NULL */
-};
-
 struct unwinder {
 	const struct addrspace *as; /* the caller's */
 	int flags;
-	struct htab *threads;     /* struct thread_memo by tid (UNWIND_MEMO_BY_THREAD) */
-	size_t threads_idle;      /* of them, emptied by unwind_forget_thread */
-	size_t memo_bytes;        /* what their memos hold, at most MEMO_BUDGET */
+	struct umemo_threads *threads; /* each thread's memo (UNWIND_MEMO_BY_THREAD), or NULL */
 	struct elf_file **files;  /* every elf_file made, to free */
 	size_t nr_files, alloc_files;
 	struct htab *spaces;      /* struct space_ent by pid */
@@ -435,7 +428,7 @@ struct unwinder *unwind_new(const struct addrspace *as, int flags)
 	u->flags = flags;
 	u->spaces = htab_new(sizeof(struct space_ent), sizeof(uint32_t), 64, NULL, NULL);
 	if (flags & UNWIND_MEMO_BY_THREAD)
-		u->threads = htab_new(sizeof(struct thread_memo), sizeof(uint32_t), 64, NULL, NULL);
+		u->threads = umemo_threads_new(MEMO_BUDGET);
 	return u;
 }
 
@@ -457,43 +450,10 @@ void unwind_drop_file(struct unwinder *u, struct objfile *obj)
 	free(f);
 }
 
-/* The threads' table without the entries of threads that exited (it would otherwise grow by
- * one entry for every thread a long recording ever saw). */
-static void threads_compact(struct unwinder *u)
-{
-	struct htab *t = htab_new(sizeof(struct thread_memo), sizeof(uint32_t), 64, NULL, NULL);
-	size_t pos = 0;
-	struct thread_memo *e;
-	while ((e = htab_next(u->threads, &pos)))
-		if (e->memo)
-			*(struct thread_memo *)htab_insert(t, hash64(e->tid), &e->tid, NULL) = *e;
-	htab_free(u->threads);
-	u->threads = t;
-	u->threads_idle = 0;
-}
-
 void unwind_forget_thread(struct unwinder *u, uint32_t tid)
 {
-	struct thread_memo *t = u->threads ? htab_find(u->threads, hash64(tid), &tid) : NULL;
-	if (!t)
-		return;
-	u->memo_bytes -= umemo_bytes(t->memo);
-	umemo_free(t->memo);
-	t->memo = NULL;
-	if (++u->threads_idle > 4096 && u->threads_idle * 2 > htab_count(u->threads))
-		threads_compact(u);
-}
-
-/* tid's memo slot (made empty on the first call). */
-static struct umemo **thread_memo(struct unwinder *u, uint32_t tid)
-{
-	int added;
-	struct thread_memo *t = htab_insert(u->threads, hash64(tid), &tid, &added);
-	if (added) {
-		t->tid = tid;
-		t->memo = NULL;
-	}
-	return &t->memo;
+	if (u->threads)
+		umemo_threads_forget(u->threads, tid);
 }
 
 void unwind_free(struct unwinder *u)
@@ -509,11 +469,7 @@ void unwind_free(struct unwinder *u)
 	}
 	umemo_release(&u->memo);
 	free(u->files);
-	size_t tpos = 0;
-	struct thread_memo *tm;
-	while (u->threads && (tm = htab_next(u->threads, &tpos)))
-		umemo_free(tm->memo);
-	htab_free(u->threads);
+	umemo_threads_free(u->threads);
 	size_t pos = 0;
 	struct space_ent *se;
 	while ((se = htab_next(u->spaces, &pos))) {
@@ -789,7 +745,8 @@ int unwind_sample(struct unwinder *u, const struct sample *s, uint64_t *ips, int
 		  int *truncated)
 {
 	struct walk w = { .u = u, .s = s };
-	struct umemo *prev = NULL, **slot = NULL;
+	struct umemo *prev = NULL;
+	int by_thread = 0;
 	struct carry *c = NULL;
 	long at = -1;
 	uint64_t ip;
@@ -812,16 +769,14 @@ int unwind_sample(struct unwinder *u, const struct sample *s, uint64_t *ips, int
 	} else if (s->stack) {
 		w.copy = s->stack;
 		if (u->threads) {
-			slot = thread_memo(u, s->tid);
-			prev = *slot;
-			*slot = NULL;
-			u->memo_bytes -= umemo_bytes(prev);
+			prev = umemo_threads_take(u->threads, s->tid);
+			by_thread = 1;
 		}
 	}
 	/* A copy that shares its top with the thread's previous one: that sample's frames
 	 * may be taken over from the first frame where nothing differs (with a whole copy,
 	 * every read the outer frames made is compared). */
-	if ((s->stack_img || slot) && !(u->flags & (UNWIND_LIBUNWIND_ONLY | UNWIND_NO_MEMO))) {
+	if ((s->stack_img || by_thread) && !(u->flags & (UNWIND_LIBUNWIND_ONLY | UNWIND_NO_MEMO))) {
 		w.mb = &u->memo;
 		umemo_begin(w.mb);
 	}
@@ -885,14 +840,10 @@ done:
 		struct umemo *m = umemo_finish(w.mb, prev, at, ips, &n, max, truncated, s->pid,
 					       e->gen);
 		u->stats.frames_reused += (uint64_t)(n - own + (at >= 0));
-		if (c) {
+		if (c)
 			c->memo = m;
-		} else if (u->memo_bytes + umemo_bytes(m) > MEMO_BUDGET) {
-			umemo_free(m); /* past the bound: this thread's next sample unwinds whole */
-		} else {
-			*slot = m;
-			u->memo_bytes += umemo_bytes(m);
-		}
+		else
+			umemo_threads_put(u->threads, s->tid, m);
 	}
 	if (c)
 		stackimg_attach(s->stack_img, c, carry_free);

@@ -1,4 +1,5 @@
 #include "symbolize/unwind_memo.h"
+#include "common/htab.h"
 #include "common/stackimg.h"
 #include "common/util.h"
 
@@ -230,4 +231,92 @@ struct umemo *umemo_finish(struct umemo_builder *b, struct umemo *m, long at, ui
 	m->pid = pid;
 	m->gen = gen;
 	return m;
+}
+
+/* ---- each thread's memo, by tid -------------------------------------------- */
+
+struct thread_memo {
+	uint32_t tid;       /* the key */
+	struct umemo *memo; /* its last sample's, or NULL */
+};
+
+struct umemo_threads {
+	struct htab *byid;  /* struct thread_memo by tid */
+	size_t idle;        /* entries emptied by a thread's exit (a hint: a tid may come back) */
+	size_t bytes, budget;
+};
+
+struct umemo_threads *umemo_threads_new(size_t budget)
+{
+	struct umemo_threads *t = xcalloc(1, sizeof(*t));
+	t->byid = htab_new(sizeof(struct thread_memo), sizeof(uint32_t), 64, NULL, NULL);
+	t->budget = budget;
+	return t;
+}
+
+void umemo_threads_free(struct umemo_threads *t)
+{
+	if (!t)
+		return;
+	size_t pos = 0;
+	struct thread_memo *e;
+	while ((e = htab_next(t->byid, &pos)))
+		umemo_free(e->memo);
+	htab_free(t->byid);
+	free(t);
+}
+
+struct umemo *umemo_threads_take(struct umemo_threads *t, uint32_t tid)
+{
+	struct thread_memo *e = htab_find(t->byid, hash64(tid), &tid);
+	if (!e || !e->memo)
+		return NULL;
+	struct umemo *m = e->memo;
+	e->memo = NULL;
+	t->bytes -= umemo_bytes(m);
+	return m;
+}
+
+void umemo_threads_put(struct umemo_threads *t, uint32_t tid, struct umemo *m)
+{
+	size_t b = umemo_bytes(m);
+	if (!m || t->bytes + b > t->budget) {
+		umemo_free(m);
+		return;
+	}
+	int added;
+	struct thread_memo *e = htab_insert(t->byid, hash64(tid), &tid, &added);
+	if (added)
+		e->tid = tid;
+	else
+		umemo_free(e->memo); /* not taken: replaced */
+	e->memo = m;
+	t->bytes += b;
+}
+
+/* The table without the entries of threads that exited (it would otherwise grow by one
+ * entry for every thread a long recording ever saw). */
+static void threads_compact(struct umemo_threads *t)
+{
+	struct htab *n = htab_new(sizeof(struct thread_memo), sizeof(uint32_t), 64, NULL, NULL);
+	size_t pos = 0;
+	struct thread_memo *e;
+	while ((e = htab_next(t->byid, &pos)))
+		if (e->memo)
+			*(struct thread_memo *)htab_insert(n, hash64(e->tid), &e->tid, NULL) = *e;
+	htab_free(t->byid);
+	t->byid = n;
+	t->idle = 0;
+}
+
+void umemo_threads_forget(struct umemo_threads *t, uint32_t tid)
+{
+	struct thread_memo *e = htab_find(t->byid, hash64(tid), &tid);
+	if (!e)
+		return;
+	t->bytes -= umemo_bytes(e->memo);
+	umemo_free(e->memo);
+	e->memo = NULL;
+	if (++t->idle > 4096 && t->idle * 2 > htab_count(t->byid))
+		threads_compact(t);
 }

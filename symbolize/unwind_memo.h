@@ -77,6 +77,22 @@ static inline void umemo_read(struct umemo_builder *b, uint64_t addr, uint64_t v
 		umemo_read_slow(b, addr, val, kind);
 }
 
+/*
+ * Each thread's memo by tid, for whole copies (no stack image to carry a memo from one
+ * sample to the next): taken out for a sample, put back after it.  The memos held stay
+ * within a byte budget (past it, put frees the memo: the thread's next sample unwinds
+ * whole); a thread's entry goes at its exit, and the table is compacted as threads exit.
+ */
+struct umemo_threads;
+struct umemo_threads *umemo_threads_new(size_t budget);
+void umemo_threads_free(struct umemo_threads *t); /* with every memo; NULL is a no-op */
+/* tid's memo (the caller's now), or NULL. */
+struct umemo *umemo_threads_take(struct umemo_threads *t, uint32_t tid);
+/* Keep m (may be NULL) as tid's, within the budget. */
+void umemo_threads_put(struct umemo_threads *t, uint32_t tid, struct umemo *m);
+/* Thread tid exited: its memo goes. */
+void umemo_threads_forget(struct umemo_threads *t, uint32_t tid);
+
 /* m was made in pid's address space at generation gen (its maps have not changed since). */
 int umemo_valid(const struct umemo *m, uint32_t pid, uint64_t gen);
 
