@@ -135,7 +135,10 @@ rec -g -e cpu-clock -e task-clock/call-graph=no/ -F 999 -o "$T/mixed.data" -- "$
 compare "two layouts, the one with callchains" "$T/mixed.data" cpu-clock
 perf_compare "$T/mixed.data" "$T/cmp" "task-clock/call-graph=no/"
 note "two layouts, the one without: perf $cmp_total samples, stoke $cmp_stoke_total, $cmp_diff differ"
-check "two layouts, the one without callchains: equal to perf's" [ "$cmp_total" -gt 100 -a "$cmp_total" = "$cmp_stoke_total" -a "$cmp_diff" = 0 ]
+# (a layout read wrong would break every sample; a rare one at the edge of the vDSO is named by
+# perf from the image it saved and shows as [unknown] in stoke, as in the check above)
+check "two layouts, the one without callchains: equal to perf's (at most 1 % differ)" \
+	[ "$cmp_total" -gt 100 -a "$cmp_total" = "$cmp_stoke_total" -a $((cmp_diff * 100)) -le "$cmp_total" ]
 # A tracepoint (PERF_SAMPLE_RAW in the samples), when tracefs is there.
 if rec -g -e sched:sched_switch -o "$T/tp.data" -- "$T/spin" 0.5 2; then
 	perf_compare "$T/tp.data" "$T/cmp"
