@@ -62,6 +62,8 @@ struct dso {
 	struct symcache_source source;
 };
 
+#define MISSING_NAMED 3 /* files that cannot be opened named one by one; the rest counted */
+
 struct dso_set {
 	const struct sym_opts *opts;
 	struct strtab *strings;
@@ -69,6 +71,7 @@ struct dso_set {
 	struct dso **all;         /* every dso made (each hung on its objfile) */
 	size_t nr_all, alloc_all;
 	uint64_t files, debug_files, dwarf_modules, hits, served;
+	uint64_t missing;         /* files that could not be opened (the first few are named) */
 	struct debugcache *dcache; /* NULL: none (no cache directory) */
 };
 
@@ -85,6 +88,7 @@ struct dso_set *dso_set_new(const struct sym_opts *opts, struct strtab *strings)
 }
 
 static void save_table(struct dso_set *d, struct dso *f);
+static void warn(struct dso_set *d, const char *fmt, const char *a, const char *b);
 
 void dso_set_keep(struct dso_set *d)
 {
@@ -96,6 +100,12 @@ void dso_set_free(struct dso_set *d)
 {
 	if (!d)
 		return;
+	if (d->missing > MISSING_NAMED) {
+		char n[32];
+		snprintf(n, sizeof(n), "%llu", (unsigned long long)(d->missing - MISSING_NAMED));
+		warn(d, "%s more files could not be opened%s: their frames show as [module+offset] "
+			"too", n, "");
+	}
 	for (size_t i = 0; i < d->nr_all; i++) {
 		struct dso *f = d->all[i];
 		save_table(d, f);
@@ -275,7 +285,7 @@ static void open_dso(struct dso_set *d, struct dso *f)
 		return; /* not ELF: [vdso] copies, data files, ... */
 	if (err) {
 		/* A memfd (sealed code a process made in memory) never was a file to keep. */
-		if (strncmp(path, "/memfd:", 7))
+		if (strncmp(path, "/memfd:", 7) && ++d->missing <= MISSING_NAMED)
 			warn(d, "cannot open %s (%s): its frames show as [module+offset]", path,
 			     strerror(-err));
 		return;

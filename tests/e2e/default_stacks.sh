@@ -105,6 +105,18 @@ read -r us uf ut < <(sed -n 's/.*: \([0-9]*\) samples unwound, \([0-9]*\) frames
 note "nofp: ${us:-0} samples unwound, ${uf:-0} frames, ${ut:-0} taken from the previous sample"
 check "nofp: at least a third of the frames are taken over" [ "${us:-0}" -ge 200 -a $((${ut:-0} * 3)) -ge "${uf:-1}" ]
 
+# Programs deleted once they ran (temporary binaries): the report names the first few files it
+# cannot open and counts the rest, instead of a line for each.
+cat >"$T/tmpbins.sh" <<EOF
+for i in 1 2 3 4 5 6; do cp "$T/nofp" "$T/tmp\$i"; "$T/tmp\$i" 0.1; rm "$T/tmp\$i"; done
+EOF
+"$STOKE" record -q -o "$T/tmpbins.data" -- sh "$T/tmpbins.sh" 2>"$T/err"
+"$STOKE" report --folded "$T/tmpbins.data" >/dev/null 2>"$T/err"
+named=$(grep -c "cannot open $T/tmp[0-9]" "$T/err")
+note "deleted binaries: $named named, then: $(grep 'more files' "$T/err")"
+counted() { [ "$named" = 3 ] && grep -q '^stoke: warning: 3 more files could not be opened' "$T/err"; }
+check "files that cannot be opened: three named, the rest counted in one line" counted
+
 # 4. Kernel frames: the name /proc/kallsyms gives the address, in every mode (root: addresses
 # are hidden from others).
 if [ "$(id -u)" = 0 ] && ! head -1 /proc/kallsyms | grep -q '^0000000000000000'; then
