@@ -92,6 +92,14 @@ struct loader {
 	size_t match_len;
 	uint32_t *root_first;
 	size_t alloc_root;
+	/* The previous resolved sample's addresses, outermost first, and their ids: the next
+	 * sample of the same process and generation takes over the outer part the two share
+	 * (an address's ids depend on nothing else).  prev_bound[j]: ids of the j outermost. */
+	struct raddr *prev_a;
+	uint32_t *prev_ids, *prev_bound;
+	size_t prev_na, alloc_prev_a, alloc_prev_ids, alloc_prev_bound;
+	uint32_t prev_pid, prev_gen;
+	int prev_valid;
 	struct strbuf name;
 	struct stackcache *stacks; /* frame-pointer samples by raw stack */
 	uint64_t stacks_seen, stacks_new; /* the cache's lookups, and how many were new */
@@ -234,12 +242,37 @@ static size_t resolve_ids(struct loader *l, const struct sample *s, const char *
 	n = 1;
 	if (truncated)
 		l->root_first[n++] = intern_frame(l, &resolver_truncated_frame);
-	for (size_t i = na; i-- > 0;) {
-		uint32_t off, k = address_ids(l, s->pid, gen, &a[i], &off);
-		ALLOC_GROW(l->root_first, n + k, l->alloc_root);
-		for (uint32_t j = k; j-- > 0;)
-			l->root_first[n++] = l->addr_ids[off + j];
+	size_t base = n, same = 0;
+	if (l->prev_valid && l->prev_pid == s->pid && l->prev_gen == gen) {
+		size_t most = na < l->prev_na ? na : l->prev_na;
+		while (same < most && a[na - 1 - same].addr == l->prev_a[same].addr &&
+		       a[na - 1 - same].kernel == l->prev_a[same].kernel &&
+		       a[na - 1 - same].caller == l->prev_a[same].caller)
+			same++;
 	}
+	uint32_t shared = same ? l->prev_bound[same] : 0;
+	ALLOC_GROW(l->root_first, n + shared, l->alloc_root);
+	memcpy(l->root_first + n, l->prev_ids, shared * sizeof(*l->prev_ids));
+	n += shared;
+	ALLOC_GROW(l->prev_a, na, l->alloc_prev_a);
+	ALLOC_GROW(l->prev_bound, na + 1, l->alloc_prev_bound);
+	l->prev_bound[0] = 0;
+	for (size_t j = same; j < na; j++) {
+		const struct raddr *ai = &a[na - 1 - j];
+		uint32_t off, k = address_ids(l, s->pid, gen, ai, &off);
+		ALLOC_GROW(l->root_first, n + k, l->alloc_root);
+		for (uint32_t q = k; q-- > 0;)
+			l->root_first[n++] = l->addr_ids[off + q];
+		l->prev_a[j] = *ai;
+		l->prev_bound[j + 1] = (uint32_t)(n - base);
+	}
+	ALLOC_GROW(l->prev_ids, n - base, l->alloc_prev_ids);
+	memcpy(l->prev_ids + shared, l->root_first + base + shared,
+	       (n - base - shared) * sizeof(*l->prev_ids));
+	l->prev_na = na;
+	l->prev_pid = s->pid;
+	l->prev_gen = gen;
+	l->prev_valid = 1;
 	n--; /* frames after the root */
 	if (!n)
 		return 0;
@@ -666,5 +699,8 @@ out:
 	free(l.addr_ids);
 	free(l.match);
 	free(l.root_first);
+	free(l.prev_a);
+	free(l.prev_ids);
+	free(l.prev_bound);
 	return ret;
 }
