@@ -251,9 +251,11 @@ static size_t resolve_ids(struct loader *l, const struct sample *s, const char *
 			same++;
 	}
 	uint32_t shared = same ? l->prev_bound[same] : 0;
-	ALLOC_GROW(l->root_first, n + shared, l->alloc_root);
-	memcpy(l->root_first + n, l->prev_ids, shared * sizeof(*l->prev_ids));
-	n += shared;
+	if (shared) {
+		ALLOC_GROW(l->root_first, n + shared, l->alloc_root);
+		memcpy(l->root_first + n, l->prev_ids, shared * sizeof(*l->prev_ids));
+		n += shared;
+	}
 	ALLOC_GROW(l->prev_a, na, l->alloc_prev_a);
 	ALLOC_GROW(l->prev_bound, na + 1, l->alloc_prev_bound);
 	l->prev_bound[0] = 0;
@@ -266,9 +268,11 @@ static size_t resolve_ids(struct loader *l, const struct sample *s, const char *
 		l->prev_a[j] = *ai;
 		l->prev_bound[j + 1] = (uint32_t)(n - base);
 	}
-	ALLOC_GROW(l->prev_ids, n - base, l->alloc_prev_ids);
-	memcpy(l->prev_ids + shared, l->root_first + base + shared,
-	       (n - base - shared) * sizeof(*l->prev_ids));
+	if (n - base > shared) {
+		ALLOC_GROW(l->prev_ids, n - base, l->alloc_prev_ids);
+		memcpy(l->prev_ids + shared, l->root_first + base + shared,
+		       (n - base - shared) * sizeof(*l->prev_ids));
+	}
 	l->prev_na = na;
 	l->prev_pid = s->pid;
 	l->prev_gen = gen;
