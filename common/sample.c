@@ -107,6 +107,22 @@ int sample_parse_n(const struct perf_event_header *h, size_t size, uint64_t st,
 	return c.bad ? -EINVAL : 0;
 }
 
+uint64_t sample_record_time(const struct perf_event_header *h, uint64_t st)
+{
+	uint64_t t = 0;
+	if (h->type == PERF_RECORD_SAMPLE) {
+		size_t at = sizeof(*h) + 8 * (size_t)__builtin_popcountll(
+			st & (PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_IP | PERF_SAMPLE_TID));
+		if ((st & PERF_SAMPLE_TIME) && at + 8 <= h->size)
+			memcpy(&t, (const unsigned char *)h + at, 8);
+	} else {
+		struct sample_id sid;
+		if (!sample_id_parse(h, st, &sid))
+			t = sid.time;
+	}
+	return t;
+}
+
 size_t sample_id_size(uint64_t st)
 {
 	size_t n = 0;

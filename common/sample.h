@@ -84,6 +84,13 @@ int sample_parse_n(const struct perf_event_header *h, size_t size, uint64_t samp
 int sample_id_parse(const struct perf_event_header *h, uint64_t sample_type,
 		    struct sample_id *out);
 
+/*
+ * The time of a record as a time-ordered queue needs it: a sample's TIME field (read where
+ * the fixed-size fields before it end, without parsing the rest: a damaged sample is found
+ * when it is parsed), another record's sample_id trailer's; 0 when it has none.
+ */
+uint64_t sample_record_time(const struct perf_event_header *h, uint64_t sample_type);
+
 /* Size of that trailer for sample_type. */
 size_t sample_id_size(uint64_t sample_type);
 

@@ -23,10 +23,11 @@ struct liveunwind {
 	uint64_t *ips;
 	struct tqueue *q;   /* records until they are older than a round's cut */
 	unsigned char *out; /* the sample being handed on */
-	struct pid_gen { uint32_t pid, gen; } *exited, *gone; /* processes whose leader exited;
-						      * of them, those found gone (with
-						      * their generation then) */
-	size_t nr_exited, alloc_exited, nr_gone, alloc_gone;
+	uint32_t *exited;   /* processes whose leader exited (liveunwind_reap checks them) */
+	size_t nr_exited, alloc_exited;
+	struct pid_gen { uint32_t pid, gen; } *gone; /* of them, those found gone, with their
+						      * generation then */
+	size_t nr_gone, alloc_gone;
 	uint64_t forgotten_unswept; /* processes let go since files were last swept */
 	uint64_t swept_ns;          /* when */
 	liveunwind_emit_fn emit; /* liveunwind_release's */
@@ -77,23 +78,13 @@ void liveunwind_get_stats(const struct liveunwind *lu, struct liveunwind_stats *
 	*st = lu->stats;
 }
 
-static uint64_t record_time(const struct liveunwind *lu, const struct perf_event_header *h)
-{
-	if (h->type == PERF_RECORD_SAMPLE) {
-		struct sample s;
-		return sample_parse(h, lu->sample_type, lu->regs_mask, &s) ? 0 : s.time;
-	}
-	struct sample_id id;
-	return !sample_id_parse(h, lu->sample_type, &id) && id.valid ? id.time : 0;
-}
-
 void liveunwind_add(struct liveunwind *lu, const struct perf_event_header *h)
 {
 	if (h->size < sizeof(*h))
 		return;
 	void *at = tqueue_reserve(lu->q, h->size);
 	size_t n = stackref_trim(h, lu->sample_type, lu->regs_mask, at);
-	tqueue_commit(lu->q, n, record_time(lu, h), NULL);
+	tqueue_commit(lu->q, n, sample_record_time(at, lu->sample_type), NULL);
 }
 
 /* Bytes of the sample fields before the callchain, header included. */
@@ -161,7 +152,7 @@ static void hand_on(void *ctx, const struct perf_event_header *h, void *aux)
 		unwind_forget_thread(lu->unwinder, v[2]);
 		if (v[0] == v[2] && v[0]) { /* the leader: the process may be gone (liveunwind_reap) */
 			ALLOC_GROW(lu->exited, lu->nr_exited + 1, lu->alloc_exited);
-			lu->exited[lu->nr_exited++] = (struct pid_gen){ v[0], 0 };
+			lu->exited[lu->nr_exited++] = v[0];
 		}
 	} else if (h->type != PERF_RECORD_SAMPLE) {
 		addrspace_record(lu->as, h);
@@ -229,14 +220,14 @@ void liveunwind_reap(struct liveunwind *lu)
 {
 	size_t keep = 0;
 	for (size_t i = 0; i < lu->nr_exited; i++) {
-		struct pid_gen g = lu->exited[i];
-		if (kill((pid_t)g.pid, 0) < 0 && errno == ESRCH) {
+		uint32_t pid = lu->exited[i];
+		if (kill((pid_t)pid, 0) < 0 && errno == ESRCH) {
 			/* Its generation now: a FORK of the pid released before the forget moves it. */
-			g.gen = addrspace_generation(lu->as, g.pid);
 			ALLOC_GROW(lu->gone, lu->nr_gone + 1, lu->alloc_gone);
-			lu->gone[lu->nr_gone++] = g;
+			lu->gone[lu->nr_gone++] = (struct pid_gen){ pid,
+								    addrspace_generation(lu->as, pid) };
 		} else {
-			lu->exited[keep++] = g; /* its other threads run on, or it is not reaped yet */
+			lu->exited[keep++] = pid; /* its other threads run on, or it is not reaped yet */
 		}
 	}
 	lu->nr_exited = keep;

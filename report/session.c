@@ -209,7 +209,7 @@ static void flush(struct session *s, uint64_t limit)
 static void enqueue(struct session *s, const struct perf_event_header *h, struct stack_img *img,
 		    size_t head)
 {
-	uint64_t t = 0, st, regs;
+	uint64_t st, regs;
 	size_t size = img && head ? head + 8 : h->size, bytes;
 	struct perf_event_header *q = tqueue_reserve(s->tq, size);
 	if (img && head)
@@ -218,18 +218,8 @@ static void enqueue(struct session *s, const struct perf_event_header *h, struct
 		memcpy(q, h, size);
 	h = q;
 	layout(s, h, &st, &regs);
-	if (h->type == PERF_RECORD_SAMPLE) {
-		/* Only the time, where the fixed-size fields before it (identifier, IP, pid/tid)
-		 * end: the sample is parsed when it is delivered (and a damaged one dropped). */
-		size_t at = sizeof(*h) + 8 * (size_t)__builtin_popcountll(
-			st & (PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_IP | PERF_SAMPLE_TID));
-		if ((st & PERF_SAMPLE_TIME) && at + 8 <= h->size)
-			memcpy(&t, (const unsigned char *)h + at, 8);
-	} else {
-		struct sample_id sid;
-		if (!sample_id_parse(h, st, &sid))
-			t = sid.time;
-	}
+	/* Only the time: the sample is parsed when it is delivered (and a damaged one dropped). */
+	uint64_t t = sample_record_time(h, st);
 	tqueue_commit(s->tq, h->size, t, img);
 	if (t > s->cur_max)
 		s->cur_max = t;

@@ -432,22 +432,37 @@ struct unwinder *unwind_new(const struct addrspace *as, int flags)
 	return u;
 }
 
+/* What the unwinder built from a file (its CFI, its compiled rules), and its slot cleared.
+ * Processes' tables copy the file's rules but never own (nor, once their maps moved on,
+ * read) their frames: those go with the file's table. */
+static void file_free(struct elf_file *f)
+{
+	cfi_free(f->cfi);
+	rt_release(&f->rules, 1);
+	objfile_set_slot(f->obj, OBJFILE_UNWIND, NULL);
+	free(f);
+}
+
+/* What was derived from a process's maps: libunwind's space, the rules by runtime address. */
+static void entry_release(struct as_entry *e)
+{
+	if (e->as)
+		unw_destroy_addr_space(e->as);
+	e->as = NULL;
+	rt_release(&e->rules, 0);
+}
+
 void unwind_drop_file(struct unwinder *u, struct objfile *obj)
 {
 	struct elf_file *f = objfile_slot(obj, OBJFILE_UNWIND);
 	if (!f)
 		return;
-	/* Processes' tables copy the file's rules but never own (nor, once their maps moved
-	 * on, read) their frames: those go with the file's table. */
-	cfi_free(f->cfi);
-	rt_release(&f->rules, 1);
-	objfile_set_slot(obj, OBJFILE_UNWIND, NULL);
 	for (size_t i = 0; i < u->nr_files; i++)
 		if (u->files[i] == f) {
 			u->files[i] = u->files[--u->nr_files];
 			break;
 		}
-	free(f);
+	file_free(f);
 }
 
 void unwind_forget_thread(struct unwinder *u, uint32_t tid)
@@ -460,22 +475,15 @@ void unwind_free(struct unwinder *u)
 {
 	if (!u)
 		return;
-	for (size_t i = 0; i < u->nr_files; i++) {
-		struct elf_file *f = u->files[i];
-		cfi_free(f->cfi);
-		rt_release(&f->rules, 1);
-		objfile_set_slot(f->obj, OBJFILE_UNWIND, NULL);
-		free(f);
-	}
+	for (size_t i = 0; i < u->nr_files; i++)
+		file_free(u->files[i]);
 	umemo_release(&u->memo);
 	free(u->files);
 	umemo_threads_free(u->threads);
 	size_t pos = 0;
 	struct space_ent *se;
 	while ((se = htab_next(u->spaces, &pos))) {
-		if (se->e->as)
-			unw_destroy_addr_space(se->e->as);
-		rt_release(&se->e->rules, 0);
+		entry_release(se->e);
 		free(se->e);
 	}
 	htab_free(u->spaces);
@@ -485,12 +493,8 @@ void unwind_free(struct unwinder *u)
 void unwind_forget(struct unwinder *u, uint32_t pid)
 {
 	struct space_ent *se = htab_find(u->spaces, hash64(pid), &pid);
-	if (!se)
-		return;
-	if (se->e->as)
-		unw_destroy_addr_space(se->e->as);
-	se->e->as = NULL;
-	rt_release(&se->e->rules, 0);
+	if (se)
+		entry_release(se->e);
 }
 
 /*

@@ -221,15 +221,6 @@ static int conv_emit(void *ctx, const struct perf_event_header *h)
 	return fmt_writer_append(c->w, h, h->size);
 }
 
-static uint64_t time_of(struct conv *c, const struct perf_event_header *h)
-{
-	struct sample s;
-	struct sample_id id;
-	if (h->type == PERF_RECORD_SAMPLE)
-		return sample_parse(h, c->st, c->regs_mask, &s) ? 0 : s.time;
-	return !sample_id_parse(h, c->st, &id) && id.valid ? id.time : 0;
-}
-
 /* One record of the dwarf file, in file order. */
 static void conv_record(struct conv *c, const struct perf_event_header *h)
 {
@@ -283,7 +274,7 @@ static void conv_record(struct conv *c, const struct perf_event_header *h)
 	}
 	if (h->type < STOKE_REC_ATTR && h->type != PERF_RECORD_SAMPLE)
 		stackref_exit(c->sr, h);
-	uint64_t t = time_of(c, full);
+	uint64_t t = sample_record_time(full, c->st);
 	if (t > c->cur_max)
 		c->cur_max = t;
 	liveunwind_add(c->lu, full);
