@@ -165,6 +165,7 @@ split_debug "$T/bin" -Wl,--build-id=0x0123456789abcdef0123456789abcdef01234567 |
 "$STOKE" report --folded --stats "$T/b.data" >"$T/new.folded" 2>"$T/new.err"
 E2=$C/0123456789abcdef0123456789abcdef01234567.debug
 "$STOKE" report --folded --stats "$T/b.data" >/dev/null 2>"$T/new2.err"
+note "new build-id, first report: $(stat_of "$T/new.err" | tr '\n' ' ')"
 check "new build-id: a new debug entry and a new symbol table written" \
 	[ "$(field written "$T/new.err")" = 1 -a "$(field 'tables saved' "$T/new.err")" -ge 1 ]
 check "new build-id: then everything served, nothing written" \
